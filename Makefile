@@ -1,0 +1,58 @@
+# The two commands for a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app meetingplaces
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install install-test translations migrate seed lint bench extract clean-venv
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Reinstall when the project's declared dependencies change.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed translations
+
+install-test: $(VENV)/.installed-test translations
+
+translations: | $(BIN)/python
+	$(BIN)/pybabel compile --use-fuzzy -d translations -f --statistics 2>&1 | tail -n 1 || true
+
+migrate: install
+	$(FLASK) db upgrade
+
+seed: migrate
+	$(FLASK) seed-demo --if-empty
+
+run: seed
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install-test
+	$(BIN)/ruff check meetingplaces tests bench
+	$(BIN)/python -m tests.browser_setup
+	$(BIN)/pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
+
+lint: install-test
+	$(BIN)/ruff check meetingplaces tests bench
+
+bench: install-test
+	$(BIN)/python bench/booking.py
+	$(BIN)/python bench/feeds.py
+
+# Refresh the catalogues after adding or changing user-facing strings.
+extract: install-test
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+
+clean-venv:
+	rm -rf $(VENV)

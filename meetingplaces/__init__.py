@@ -1,0 +1,51 @@
+"""meetingplaces: rooms, events and the Spielmobil of a city's quarters."""
+
+from pathlib import Path
+
+from flask import Flask
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _shipped_dir(name: str) -> str:
+    """templates/, static/, translations/ and migrations/ live at the top of the repository;
+    a built wheel carries them inside the package."""
+    inside = PACKAGE_DIR / name
+    return str(inside if inside.is_dir() else PACKAGE_DIR.parent / name)
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=_shipped_dir("templates"),
+        static_folder=_shipped_dir("static"),
+    )
+    from . import config
+
+    config.load(app, test_config)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", _shipped_dir("translations"))
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config["DEFAULT_LANGUAGE"])
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", app.config["TIMEZONE"])
+
+    from . import database, models  # noqa: F401  (engine listeners, table registry)
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+    from .i18n import register_filters, select_locale, select_timezone, template_globals
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=_shipped_dir("migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    login_manager.init_app(app)
+    app.context_processor(template_globals)
+    register_filters(app)
+
+    from .web import register_blueprints
+
+    register_blueprints(app)
+
+    from . import cli
+
+    cli.register(app)
+    return app

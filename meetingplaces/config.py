@@ -1,0 +1,86 @@
+"""Configuration: defaults, then instance/config.py, then MEETINGPLACES_* environment variables."""
+
+import os
+import secrets
+from pathlib import Path
+
+LANGUAGES = {
+    "de": "Deutsch",
+    "en": "English",
+    "ar": "العربية",
+    "fa": "فارسی",
+    "uk": "Українська",
+    "tr": "Türkçe",
+}
+RTL_LANGUAGES = frozenset({"ar", "fa"})
+
+
+class Defaults:
+    CITY_NAME = "Wuppertal"
+    TIMEZONE = "Europe/Berlin"
+    HOLIDAY_REGION = "NW"
+    DEFAULT_LANGUAGE = "de"
+    LANGUAGES = list(LANGUAGES)
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    PREFERRED_URL_SCHEME = "http"
+    # Mail: with MAIL_SERVER unset, mail is written to the log instead of sent.
+    MAIL_SERVER = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_SENDER = "meetingplaces <no-reply@example.org>"
+    MAIL_SEND_AFTER_REQUEST = True
+    MAIL_MAX_ATTEMPTS = 8
+    # Rate limits: memory storage is per process; use redis://... with several workers.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per 15 minutes"
+    INVITATION_MAX_AGE_DAYS = 14
+    PASSWORD_RESET_MAX_AGE_SECONDS = 2 * 60 * 60
+    FEED_PAST_DAYS = 92
+    FEED_FUTURE_DAYS = 366
+
+
+def sqlite_url(instance_path: str) -> str:
+    return "sqlite:///" + str(Path(instance_path) / "meetingplaces.sqlite")
+
+
+def load(app, test_config: dict | None) -> None:
+    """Fill app.config in the documented order; the last source wins."""
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("MEETINGPLACES")
+    if test_config:
+        app.config.from_mapping(test_config)
+    if "DATABASE_URL" in app.config:
+        app.config.setdefault("SQLALCHEMY_DATABASE_URI", app.config["DATABASE_URL"])
+    app.config.setdefault("SQLALCHEMY_DATABASE_URI", sqlite_url(app.instance_path))
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith(("postgresql://", "postgres://")):
+        # psycopg 3 is the driver we ship; plain URLs from operators mean it.
+        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri.split("://", 1)[1]
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(app.instance_path)
+    app.config["RATELIMIT_STORAGE_URI"] = app.config.get("RATELIMIT_STORAGE_URI", "memory://")
+
+
+def _instance_secret_key(instance_path: str) -> str:
+    """Generate the secret key once into instance/ so sessions survive restarts."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

@@ -1,0 +1,45 @@
+"""Engine set-up that must hold on every connection, whatever the database."""
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+SQLITE_IMMEDIATE = "sqlite_begin_immediate"
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_on_connect(dbapi_connection, connection_record):
+    if type(dbapi_connection).__module__ != "sqlite3":
+        return
+    # Let SQLAlchemy emit BEGIN itself, so that a booking can take the write lock up front.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn):
+    if conn.dialect.name != "sqlite":
+        return
+    if conn.get_execution_options().get(SQLITE_IMMEDIATE):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
+
+
+def begin_write(session) -> None:
+    """Start the session's transaction as a writer.
+
+    SQLite: BEGIN IMMEDIATE takes the database write lock before we read, so a check
+    followed by an insert cannot interleave with another process doing the same.
+    PostgreSQL: nothing to do here; constraints and row locks guard there.
+    """
+    if session.in_transaction():
+        if session.get_bind().dialect.name == "sqlite":
+            session.commit()
+        else:
+            return
+    session.connection(execution_options={SQLITE_IMMEDIATE: True})

@@ -1,0 +1,170 @@
+"""Loads the demo city (quarters, facilities, rooms, the Spielmobil, initiatives, demo logins).
+
+The demo password is for demo data only and is printed in the README.
+"""
+
+from datetime import time
+
+from sqlalchemy import select
+
+from . import demo_data
+from .models import (
+    Facility,
+    Membership,
+    OpeningHours,
+    Organisation,
+    Quarter,
+    Resource,
+    User,
+)
+
+DEMO_PASSWORD = "demo-password"  # noqa: S105  (documented demo login, never for production)
+
+DEMO_USERS = [
+    # e-mail, name, admin?, managed quarters, (organisation slug, role), spielmobil staff?
+    ("admin@example.org", "Koordination Integration", True, [], None, False),
+    (
+        "manager@example.org",
+        "Quartiersmanagement Wuppertal",
+        False,
+        ["nordstadt", "ostersbaum", "hoehe", "wichlinghausen-oberbarmen", "heckinghausen"],
+        None,
+        False,
+    ),
+    (
+        "manager-goettingen@example.org",
+        "Quartiersmanagement Göttingen",
+        False,
+        ["grone", "leineberg", "weststadt", "holtenser-berg"],
+        None,
+        False,
+    ),
+    (
+        "initiative@example.org",
+        "Sprachcafé Team",
+        False,
+        [],
+        ("sprachcafe-nordstadt", "admin"),
+        False,
+    ),
+    (
+        "member@example.org",
+        "Ehrenamt Sprachcafé",
+        False,
+        [],
+        ("sprachcafe-nordstadt", "member"),
+        False,
+    ),
+    (
+        "church@example.org",
+        "Gemeindebüro",
+        False,
+        [],
+        ("kirchengemeinde-ostersbaum", "admin"),
+        False,
+    ),
+    ("spielmobil@example.org", "Spielmobil-Team", False, [], None, True),
+]
+
+
+def database_is_empty(session) -> bool:
+    return session.scalar(select(Quarter.id).limit(1)) is None
+
+
+def _hhmm(text: str) -> time:
+    hours, minutes = text.split(":")
+    return time(int(hours), int(minutes))
+
+
+def load_demo(session) -> None:
+    """Add the demo city to an empty database, in the caller's transaction."""
+    quarters: dict[str, Quarter] = {}
+    for city in demo_data.CITIES:
+        for q in city["quarters"]:
+            quarter = Quarter(
+                slug=q["slug"],
+                name=q["name"],
+                city=city["city"],
+                description=q.get("description", ""),
+                holiday_region=city["holiday_region"],
+            )
+            quarters[q["slug"]] = quarter
+            session.add(quarter)
+            for f in q["facilities"]:
+                facility = Facility(
+                    quarter=quarter,
+                    slug=f["slug"],
+                    name=f["name"],
+                    address=f["address"],
+                    latitude=f.get("latitude"),
+                    longitude=f.get("longitude"),
+                    description=f.get("description", ""),
+                    accessibility=f.get("accessibility", ""),
+                    contact_email=f.get("contact_email", ""),
+                    contact_phone=f.get("contact_phone", ""),
+                )
+                for weekday, spans in f.get("opening_hours", {}).items():
+                    for opens, closes in spans:
+                        facility.opening_hours.append(
+                            OpeningHours(
+                                weekday=weekday, opens_at=_hhmm(opens), closes_at=_hhmm(closes)
+                            )
+                        )
+                session.add(facility)
+                for r in f["rooms"]:
+                    session.add(
+                        Resource(
+                            kind="room",
+                            facility=facility,
+                            quarter=quarter,
+                            slug=r["slug"],
+                            name=r["name"],
+                            capacity=r["capacity"],
+                            equipment=r["equipment"],
+                            step_free=r["step_free"],
+                            approval_required=r["approval_required"],
+                            setup_minutes=r["setup_minutes"],
+                            cleanup_minutes=r["cleanup_minutes"],
+                            description=r.get("description", ""),
+                        )
+                    )
+    for m in demo_data.MOBILE_RESOURCES:
+        session.add(
+            Resource(
+                kind="mobile",
+                quarter=quarters[m["home_quarter"]],
+                slug=m["slug"],
+                name=m["name"],
+                description=m["description"],
+                capacity=m["capacity"],
+                equipment=m["equipment"],
+                step_free=True,
+                approval_required=m["approval_required"],
+                setup_minutes=m["setup_minutes"],
+                cleanup_minutes=m["cleanup_minutes"],
+            )
+        )
+    organisations: dict[str, Organisation] = {}
+    for o in demo_data.ORGANISATIONS:
+        organisation = Organisation(
+            slug=o["slug"],
+            name=o["name"],
+            kind=o["kind"],
+            quarter=quarters[o["quarter"]],
+            description=o["description"],
+            languages=o["languages"],
+            public_contact=o["public_contact"],
+            show_contact_publicly=True,
+            private_contact_email=o["private_contact"],
+        )
+        organisations[o["slug"]] = organisation
+        session.add(organisation)
+    for email, name, is_admin, managed, membership, staff in DEMO_USERS:
+        user = User(email=email, name=name, is_admin=is_admin, is_spielmobil_staff=staff)
+        user.set_password(DEMO_PASSWORD)
+        user.managed_quarters = [quarters[slug] for slug in managed]
+        if membership:
+            slug, role = membership
+            user.memberships.append(Membership(organisation=organisations[slug], role=role))
+        session.add(user)
+    session.flush()

@@ -1,0 +1,53 @@
+"""The edit log: who did what to which thing, and when."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .people import User
+from .types import UTCDateTime, utcnow
+
+
+class AuditEntry(db.Model):
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Free text for actors without an account (a guest's e-mail, "system").
+    actor_label: Mapped[str] = mapped_column(String(254), default="")
+    subject_type: Mapped[str] = mapped_column(String(40))
+    subject_id: Mapped[int]
+    action: Mapped[str] = mapped_column(String(60))
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    actor: Mapped[User | None] = relationship()
+
+    __table_args__ = (Index("ix_audit_entries_subject", "subject_type", "subject_id", "at"),)
+
+
+def record(
+    session,
+    *,
+    actor,
+    subject_type: str,
+    subject_id: int,
+    action: str,
+    details: dict | None = None,
+    at: datetime | None = None,
+    actor_label: str = "",
+) -> AuditEntry:
+    """Append one entry to the edit log in the caller's transaction."""
+    entry = AuditEntry(
+        actor_id=getattr(actor, "id", None),
+        actor_label=actor_label,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        action=action,
+        details=details or {},
+        at=at or utcnow(),
+    )
+    session.add(entry)
+    return entry

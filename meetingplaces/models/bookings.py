@@ -1,0 +1,1 @@
+"""Tables of the bookings area (filled in by that area's work)."""

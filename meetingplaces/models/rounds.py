@@ -1,0 +1,1 @@
+"""Tables of the rounds area (filled in by that area's work)."""

@@ -1,0 +1,88 @@
+"""Every permission decision of the app: can(user, action, thing).
+
+Views and the API ask here and nowhere else. `user` may be None or anonymous.
+Areas add their rules to RULES with @rule("action", Model).
+"""
+
+from collections.abc import Callable
+
+from .models import Facility, Organisation, Quarter, Resource, User
+from .models.people import MembershipRole
+
+RULES: dict[tuple[str, type], Callable] = {}
+
+
+def rule(action: str, kind: type):
+    def register(check: Callable) -> Callable:
+        RULES[(action, kind)] = check
+        return check
+
+    return register
+
+
+def can(user, action: str, thing=None) -> bool:
+    """May `user` do `action` to `thing` (a model instance, or a model class for creation)?"""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.active:
+        return False
+    kind = thing if isinstance(thing, type) else type(thing)
+    check = RULES.get((action, kind))
+    if check is None:
+        raise LookupError(f"no policy for {action!r} on {kind.__name__}")
+    return bool(check(user, thing))
+
+
+def _manages_quarter_of(user: User, thing) -> bool:
+    return user.manages(thing.quarter_id)
+
+
+# Quarters: the city coordinator (admin) creates them; their managers edit them.
+rule("create", Quarter)(lambda user, _: user.is_admin)
+rule("edit", Quarter)(lambda user, quarter: user.manages(quarter.id))
+rule("manage", Quarter)(lambda user, quarter: user.manages(quarter.id))
+rule("invite_manager", Quarter)(lambda user, _: user.is_admin)
+
+# Facilities and resources: managers of their quarter.
+rule("create", Facility)(lambda user, _: user.is_manager)
+rule("edit", Facility)(_manages_quarter_of)
+rule("create", Resource)(lambda user, _: user.is_manager)
+rule("edit", Resource)(_manages_quarter_of)
+
+
+# Organisations: managers of the home quarter administer them; their admins edit them.
+def _is_organisation_admin(user: User, organisation: Organisation) -> bool:
+    membership = user.membership_in(organisation.id)
+    return membership is not None and membership.role == MembershipRole.ADMIN
+
+
+def _is_member(user: User, organisation: Organisation) -> bool:
+    return user.membership_in(organisation.id) is not None and organisation.is_active
+
+
+rule("create", Organisation)(lambda user, _: user.is_manager)
+rule("approve", Organisation)(_manages_quarter_of)
+rule("edit", Organisation)(
+    lambda user, org: _manages_quarter_of(user, org) or _is_organisation_admin(user, org)
+)
+rule("invite_admin", Organisation)(_manages_quarter_of)
+rule("invite_member", Organisation)(
+    lambda user, org: (
+        _manages_quarter_of(user, org) or (_is_organisation_admin(user, org) and org.is_active)
+    )
+)
+rule("act_for", Organisation)(_is_member)
+rule("view_private", Organisation)(
+    lambda user, org: _manages_quarter_of(user, org) or user.membership_in(org.id) is not None
+)
+
+# Users: admins manage all accounts; nobody else edits someone else's account.
+rule("manage", User)(lambda user, other: user.is_admin or user.id == other.id)
+rule("list", User)(lambda user, _: user.is_admin)
+
+
+# --- bookings ----------------------------------------------------------------------------------
+
+
+# --- events ------------------------------------------------------------------------------------
+
+
+# --- rounds ------------------------------------------------------------------------------------

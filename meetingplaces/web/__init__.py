@@ -1,0 +1,84 @@
+"""The web layer: one blueprint per area, security headers, error pages."""
+
+from flask import Flask, current_app, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+
+from ..extensions import db, login_manager
+from ..models import User
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def register_blueprints(app: Flask) -> None:
+    from . import (
+        account,
+        api,
+        auth,
+        bookings,
+        calendar,
+        events,
+        feeds,
+        invitations,
+        manage,
+        public,
+        rounds,
+    )
+
+    for module in (
+        public, calendar, feeds, auth, account, invitations, manage, bookings, events, rounds, api
+    ):
+        app.register_blueprint(module.bp)
+    app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(_load_user)
+
+    app.after_request(_security_headers)
+    app.after_request(_send_mail_after_response)
+    _register_error_pages(app)
+
+
+def _load_user(user_id: str):
+    return db.session.get(User, int(user_id))
+
+
+def _security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+def _send_mail_after_response(response):
+    """Deliver queued mail once the response has gone out, so SMTP never delays or breaks it."""
+    if not current_app.config.get("MAIL_SEND_AFTER_REQUEST"):
+        return response
+    app = current_app._get_current_object()
+
+    def send():
+        from ..mail import send_due
+
+        with app.app_context():
+            send_due(db.session, app.config)
+
+    response.call_on_close(send)
+    return response
+
+
+def _register_error_pages(app: Flask) -> None:
+    def render_error(status: int):
+        def handler(error):
+            return render_template("errors/error.html", status=status, error=error), status
+
+        return handler
+
+    for status in (400, 403, 404, 405, 409, 429, 500):
+        app.register_error_handler(status, render_error(status))
+    app.register_error_handler(CSRFError, render_error(400))

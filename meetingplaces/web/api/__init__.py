@@ -1,0 +1,104 @@
+"""The JSON API at /api/v1: bearer-token auth, JSON errors, the OpenAPI document.
+
+Areas add their routes to `bp` in their own module here and their paths to OPENAPI_PATHS.
+"""
+
+from flask import Blueprint, abort, g, jsonify, request
+from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
+
+from ...errors import DomainError
+from ...extensions import csrf, db
+from ...models import ApiToken, User
+from ...models.people import token_digest
+from ...models.types import utcnow
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+OPENAPI_PATHS: dict = {}
+OPENAPI_SCHEMAS: dict = {
+    "Error": {
+        "type": "object",
+        "properties": {
+            "error": {"type": "string"},
+            "fields": {"type": "object", "additionalProperties": {"type": "array",
+                                                                  "items": {"type": "string"}}},
+        },
+        "required": ["error"],
+    }
+}
+
+
+def token_user(header: str | None) -> User | None:
+    """The active user whose unrevoked token is in `Authorization: Bearer <token>`."""
+    if not header or not header.startswith("Bearer "):
+        return None
+    digest = token_digest(header.removeprefix("Bearer ").strip())
+    token = db.session.scalar(
+        select(ApiToken).where(ApiToken.token_digest == digest, ApiToken.revoked_at.is_(None))
+    )
+    if token is None or not token.user.active:
+        return None
+    token.last_used_at = utcnow()
+    db.session.commit()
+    return token.user
+
+
+@bp.before_request
+def _authenticate():
+    g.api_user = token_user(request.headers.get("Authorization"))
+
+
+def api_user(required: bool = True) -> User | None:
+    """The caller; 401 when a token is required and none (or a revoked one) was sent."""
+    if required and g.api_user is None:
+        abort(401)
+    return g.api_user
+
+
+def json_body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise_json(422, "The request body must be a JSON object.")
+    return body
+
+
+def raise_json(status: int, message: str, fields: dict | None = None):
+    response = jsonify({"error": message, **({"fields": fields} if fields else {})})
+    response.status_code = status
+    abort(response)
+
+
+@bp.errorhandler(DomainError)
+def _domain_error(error: DomainError):
+    return jsonify(error.as_json()), error.status
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(error: HTTPException):
+    if error.response is not None:
+        return error.response
+    response = jsonify({"error": error.description or error.name})
+    response.status_code = error.code or 500
+    if error.code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="meetingplaces"'
+    return response
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify({
+        "openapi": "3.1.0",
+        "info": {"title": "meetingplaces API", "version": "1"},
+        "servers": [{"url": "/api/v1"}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": OPENAPI_SCHEMAS,
+        },
+        "security": [{"bearer": []}],
+        "paths": OPENAPI_PATHS,
+    })
+
+
+from . import bookings, events, rounds  # noqa: E402,F401  (routes register on bp)

@@ -1,0 +1,5 @@
+"""Spielmobil rounds: season planning, route sheets, single-date changes."""
+
+from flask import Blueprint
+
+bp = Blueprint("rounds", __name__, url_prefix="/rounds")
