@@ -6,7 +6,7 @@ Areas add their rules to RULES with @rule("action", Model).
 
 from collections.abc import Callable
 
-from .models import Facility, Organisation, Quarter, Resource, User
+from .models import Closure, Facility, Organisation, Quarter, Resource, User
 from .models.people import MembershipRole
 
 RULES: dict[tuple[str, type], Callable] = {}
@@ -40,12 +40,20 @@ rule("create", Quarter)(lambda user, _: user.is_admin)
 rule("edit", Quarter)(lambda user, quarter: user.manages(quarter.id))
 rule("manage", Quarter)(lambda user, quarter: user.manages(quarter.id))
 rule("invite_manager", Quarter)(lambda user, _: user.is_admin)
+# Entering the management area at all: admins and managers of some quarter.
+rule("administer", Quarter)(lambda user, _: user.is_manager)
+# Switching a whole quarter off is the city's decision.
+rule("deactivate", Quarter)(lambda user, _: user.is_admin)
 
 # Facilities and resources: managers of their quarter.
 rule("create", Facility)(lambda user, _: user.is_manager)
 rule("edit", Facility)(_manages_quarter_of)
 rule("create", Resource)(lambda user, _: user.is_manager)
 rule("edit", Resource)(_manages_quarter_of)
+# Closures of a facility or a resource: managers of the quarter it lies in.
+rule("edit", Closure)(
+    lambda user, closure: user.manages((closure.facility or closure.resource).quarter_id)
+)
 
 
 # Organisations: managers of the home quarter administer them; their admins edit them.
@@ -69,6 +77,8 @@ rule("invite_member", Organisation)(
         _manages_quarter_of(user, org) or (_is_organisation_admin(user, org) and org.is_active)
     )
 )
+# Setting up an organisation, its home quarter and status: managers of that quarter only.
+rule("administer", Organisation)(_manages_quarter_of)
 rule("act_for", Organisation)(_is_member)
 rule("view_private", Organisation)(
     lambda user, org: _manages_quarter_of(user, org) or user.membership_in(org.id) is not None
@@ -77,6 +87,8 @@ rule("view_private", Organisation)(
 # Users: admins manage all accounts; nobody else edits someone else's account.
 rule("manage", User)(lambda user, other: user.is_admin or user.id == other.id)
 rule("list", User)(lambda user, _: user.is_admin)
+# Roles, managed quarters and (de)activation of accounts: admins only.
+rule("administer", User)(lambda user, _: user.is_admin)
 
 
 # --- bookings ----------------------------------------------------------------------------------
