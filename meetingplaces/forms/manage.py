@@ -80,12 +80,12 @@ def _web_address(form, field):
 
 
 def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+    """Text fields hold text: surrounding spaces dropped, a field left out of the post is empty."""
+    return value.strip() if isinstance(value, str) else ""
 
 
 class ManageForm(FlaskForm):
     class Meta:
-        # Surrounding spaces are never meant; required fields of only spaces are empty.
         def bind_field(self, form, unbound_field, options):
             if issubclass(unbound_field.field_class, StringField):
                 filters = unbound_field.kwargs.get("filters", ())
