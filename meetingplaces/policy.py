@@ -6,8 +6,8 @@ Areas add their rules to RULES with @rule("action", Model).
 
 from collections.abc import Callable
 
-from .models import Facility, Organisation, Quarter, Resource, User
-from .models.people import MembershipRole
+from .models import ApiToken, Facility, Invitation, Organisation, Quarter, Resource, User
+from .models.people import InvitationKind, MembershipRole
 
 RULES: dict[tuple[str, type], Callable] = {}
 
@@ -77,6 +77,22 @@ rule("view_private", Organisation)(
 # Users: admins manage all accounts; nobody else edits someone else's account.
 rule("manage", User)(lambda user, other: user.is_admin or user.id == other.id)
 rule("list", User)(lambda user, _: user.is_admin)
+
+
+# Invitations: whoever may send one may see and withdraw it.
+def _may_send(user: User, invitation: Invitation) -> bool:
+    if invitation.kind == InvitationKind.MANAGER:
+        return can(user, "invite_manager", invitation.quarter)
+    if invitation.kind == InvitationKind.ORGANISATION_ADMIN:
+        return can(user, "invite_admin", invitation.organisation)
+    return can(user, "invite_member", invitation.organisation)
+
+
+rule("view", Invitation)(_may_send)
+rule("revoke", Invitation)(_may_send)
+
+# API tokens are personal.
+rule("revoke", ApiToken)(lambda user, token: token.user_id == user.id)
 
 
 # --- bookings ----------------------------------------------------------------------------------
