@@ -29,7 +29,7 @@ def end_browser_session(client):
     g.pop("_login_user", None)
 
 
-# --- logging in and out --------------------------------------------------------------------
+# --- logging in and out ------------------------------------------------------------------------
 
 
 def test_a_user_logs_in_and_out(browser, make):
@@ -125,7 +125,7 @@ def test_a_post_without_csrf_token_is_rejected(client, make):
     assert client.post("/auth/register", data={"organisation_name": "x"}).status_code == 400
 
 
-# --- forgotten passwords ----------------------------------------------------------------------
+# --- forgotten passwords -----------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -136,7 +136,7 @@ def mailing(app, mail_config):
 
 def test_a_mailed_reset_link_sets_a_new_password_once(mailing, browser, make, session,
                                                       smtp_sink):
-    user = make.user(email="kemal@example.org", name="Kemal")
+    make.user(email="kemal@example.org", name="Kemal")
     response = browser.post("/auth/forgot-password", {"email": "Kemal@example.org"})
     assert response.status_code == 302
     assert send_due(session, mailing.config) == (1, 0)

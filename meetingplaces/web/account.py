@@ -32,7 +32,7 @@ def _require_login():
 
 @bp.errorhandler(Forbidden)
 def _forbidden(error):
-    abort(403)
+    return render_template("errors/error.html", status=403, error=error), 403
 
 
 def _user():

@@ -45,12 +45,12 @@ def _require_login():
 
 @bp.errorhandler(Forbidden)
 def _forbidden(error):
-    abort(403)
+    return render_template("errors/error.html", status=403, error=error), 403
 
 
 @bp.errorhandler(NotFound)
 def _not_found(error):
-    abort(404)
+    return render_template("errors/error.html", status=404, error=error), 404
 
 
 def _user():
