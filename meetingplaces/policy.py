@@ -6,8 +6,8 @@ Areas add their rules to RULES with @rule("action", Model).
 
 from collections.abc import Callable
 
-from .models import Closure, Facility, Organisation, Quarter, Resource, User
-from .models.people import MembershipRole
+from .models import ApiToken, Closure, Facility, Invitation, Organisation, Quarter, Resource, User
+from .models.people import InvitationKind, MembershipRole
 
 RULES: dict[tuple[str, type], Callable] = {}
 
@@ -89,6 +89,22 @@ rule("manage", User)(lambda user, other: user.is_admin or user.id == other.id)
 rule("list", User)(lambda user, _: user.is_admin)
 # Roles, managed quarters and (de)activation of accounts: admins only.
 rule("administer", User)(lambda user, _: user.is_admin)
+
+
+# Invitations: whoever may send one may see and withdraw it.
+def _may_send(user: User, invitation: Invitation) -> bool:
+    if invitation.kind == InvitationKind.MANAGER:
+        return can(user, "invite_manager", invitation.quarter)
+    if invitation.kind == InvitationKind.ORGANISATION_ADMIN:
+        return can(user, "invite_admin", invitation.organisation)
+    return can(user, "invite_member", invitation.organisation)
+
+
+rule("view", Invitation)(_may_send)
+rule("revoke", Invitation)(_may_send)
+
+# API tokens are personal.
+rule("revoke", ApiToken)(lambda user, token: token.user_id == user.id)
 
 
 # --- bookings ----------------------------------------------------------------------------------
