@@ -108,6 +108,39 @@ rule("revoke", ApiToken)(lambda user, token: token.user_id == user.id)
 
 
 # --- bookings ----------------------------------------------------------------------------------
+from .models.bookings import Booking  # noqa: E402  (kept in this section to ease merges)
+
+
+def _in_booking_organisation(user: User, booking: Booking) -> bool:
+    return booking.organisation_id is not None and (
+        user.membership_in(booking.organisation_id) is not None
+    )
+
+
+def _manages_all_resources(user: User, booking: Booking) -> bool:
+    return bool(booking.resources) and all(user.manages(r.quarter_id) for r in booking.resources)
+
+
+def _manages_any_resource(user: User, booking: Booking) -> bool:
+    return any(user.manages(r.quarter_id) for r in booking.resources)
+
+
+def _may_cancel_booking(user: User, booking: Booking) -> bool:
+    return (
+        _in_booking_organisation(user, booking)
+        or (booking.requested_by_id is not None and booking.requested_by_id == user.id)
+        or _manages_any_resource(user, booking)
+    )
+
+
+# Members of an active organisation request for it; managers of the resource's quarter
+# decide; the requesting side or a manager cancels or changes; only they see private details.
+rule("request_booking", Organisation)(_is_member)
+rule("approve", Booking)(_manages_all_resources)
+rule("reject", Booking)(_manages_all_resources)
+rule("cancel", Booking)(_may_cancel_booking)
+rule("change", Booking)(_may_cancel_booking)
+rule("view_private", Booking)(_may_cancel_booking)
 
 
 # --- events ------------------------------------------------------------------------------------
