@@ -93,8 +93,8 @@ class Version:
     last_modified: datetime
 
     def etag(self, feed: Feed, base_url: str) -> str:
-        digest = sha256(f"{feed.key}|{self.stamp}|{base_url}".encode()).hexdigest()[:32]
-        return f'"{digest}"'
+        """An opaque entity tag (unquoted) for this feed at this version under this address."""
+        return sha256(f"{feed.key}|{self.stamp}|{base_url}".encode()).hexdigest()[:32]
 
 
 def _day_start(now: datetime) -> datetime:

@@ -23,6 +23,7 @@ from ..vocabulary import SPOKEN_LANGUAGES
 PRODID = "-//meetingplaces//quarter calendars//DE"
 # Blocks carry this base and the feed replaces it with the site's address when it is served:
 # stored blocks stay valid under any host name, and the domain never needs a request.
+# The mark appears only in the short URL line, which icalendar never folds.
 BASE_URL_MARK = "https://meetingplaces.invalid"
 REFRESH_INTERVAL = timedelta(hours=4)
 FOOTER = "END:VCALENDAR\r\n"
@@ -56,7 +57,6 @@ def _description(event: Event, language: str, description: str, note: str = "") 
             details.append(_("For: %(groups)s", groups=groups))
         if event.step_free:
             details.append(_("Step-free access"))
-        details.append(event_url(event))
     parts.append("\n".join(details))
     return "\n\n".join(parts)
 

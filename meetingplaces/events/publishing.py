@@ -257,7 +257,17 @@ def update_event(session, event: Event, *, actor, now: datetime, **fields) -> Ev
     require(actor, "edit", event)
     before = guest_visible(event)
     previous = feeds.scopes_of(event)
-    _apply(session, event, fields, event.quarter)
+    quarter = fields.pop("quarter", event.quarter)
+    if quarter is not event.quarter:
+        if not isinstance(quarter, Quarter) or not (
+                can(actor, "publish_events", quarter) or event.status != EventStatus.PUBLISHED
+                and event.organisation is not None
+                and can(actor, "propose_events", event.organisation)):
+            raise Forbidden(_("You may not add events to this quarter."), field="quarter")
+        event.quarter = quarter
+        fields.setdefault("facility", event.facility if event.facility
+                          and event.facility.quarter_id == quarter.id else None)
+    _apply(session, event, fields, quarter)
     if event.status == EventStatus.REJECTED and not can(actor, "moderate", event):
         event.status = EventStatus.PROPOSED
         event.rejection_reason = ""

@@ -30,6 +30,8 @@ def render_markdown(source: str) -> Markup:
 def plain_text(source: str) -> str:
     """The description as a calendar app shows it: no tags, entities decoded, paragraphs kept."""
     rendered = markdown.markdown(source or "")
+    rendered = re.sub(r"<br\s*/?>", "\n", rendered)
+    rendered = re.sub(r"</(p|h\d|li|ul|ol|blockquote|pre)>", r"</\1>\n", rendered)
     text = html.unescape(nh3.clean(rendered, tags=set()))
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
