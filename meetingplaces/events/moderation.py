@@ -55,3 +55,14 @@ def reject_event(session, event: Event, *, actor, now: datetime, reason: str) ->
              details={"reason": reason})
     notices.tell_proposer(session, event, approved=False)
     return event
+
+
+def events_of(session, actor) -> list[Event]:
+    """The events a user looks after: in the quarters they manage, or of their organisations."""
+    query = select(Event).options(selectinload(Event.quarter), selectinload(Event.organisation))
+    if not actor.is_admin:
+        quarters = [q.id for q in actor.managed_quarters]
+        organisations = [m.organisation_id for m in actor.memberships]
+        query = query.where(Event.quarter_id.in_(quarters)
+                            | Event.organisation_id.in_(organisations))
+    return list(session.scalars(query.order_by(Event.first_starts_at.desc(), Event.id)))
