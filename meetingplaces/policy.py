@@ -144,6 +144,37 @@ rule("view_private", Booking)(_may_cancel_booking)
 
 
 # --- events ------------------------------------------------------------------------------------
+from .models.events import Event, EventStatus  # noqa: E402
+
+UNSENT = (EventStatus.DRAFT, EventStatus.PROPOSED, EventStatus.REJECTED)
+
+
+def _manages_event(user: User, event: Event) -> bool:
+    return user.manages(event.quarter_id)
+
+
+def _proposes(user: User, event: Event) -> bool:
+    """A member of the event's organisation, while the event is not yet published."""
+    organisation = event.organisation
+    return (organisation is not None and event.status in UNSENT
+            and _is_member(user, organisation))
+
+
+# Managers publish in their quarters; members of an active organisation propose for it.
+rule("publish_events", Quarter)(lambda user, quarter: user.manages(quarter.id))
+rule("propose_events", Organisation)(_is_member)
+rule("create", Event)(lambda user, _: user.is_manager or bool(user.organisations))
+rule("edit", Event)(lambda user, event: _manages_event(user, event) or _proposes(user, event))
+rule("delete", Event)(lambda user, event: _manages_event(user, event) or _proposes(user, event))
+rule("moderate", Event)(_manages_event)
+rule("cancel", Event)(_manages_event)
+rule("change_dates", Event)(_manages_event)
+# Seeing an event that is not (yet) public: its managers and its organisation's members.
+rule("view", Event)(
+    lambda user, event: _manages_event(user, event)
+    or (event.organisation is not None and user.membership_in(event.organisation.id) is not None)
+)
+
 
 
 # --- rounds ------------------------------------------------------------------------------------
