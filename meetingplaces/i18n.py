@@ -1,8 +1,11 @@
 """Which language and time zone a request is served in, and locale-aware formatting helpers."""
 
-from datetime import datetime
+from datetime import datetime, time
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_time as format_wall_clock
+from babel.dates import get_day_names
 from flask import current_app, request, session
 from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_login import current_user
@@ -37,11 +40,27 @@ def text_direction() -> str:
     return "rtl" if str(get_locale()) in RTL_LANGUAGES else "ltr"
 
 
+def language_url(code: str) -> str:
+    """This page again in another language, keeping its other query parameters (filters, dates)."""
+    args = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    args.append(("lang", code))
+    return request.script_root + request.path + "?" + urlencode(args)
+
+
+def weekday_name(weekday: int) -> str:
+    """The name of a weekday (0 = Monday) in the visitor's language, as it heads a table row."""
+    name = get_day_names("wide", context="stand-alone", locale=get_locale())[weekday]
+    return name[:1].upper() + name[1:]
+
+
 def template_globals() -> dict:
     return {
         "LANGUAGES": LANGUAGES,
+        "RTL_LANGUAGES": RTL_LANGUAGES,
         "current_language": lambda: str(get_locale()),
         "text_direction": text_direction,
+        "language_url": language_url,
+        "weekday_name": weekday_name,
         "vocabulary_label": _vocabulary_label,
     }
 
@@ -52,7 +71,10 @@ def register_filters(app) -> None:
     def local_date(value: datetime, format: str = "full") -> str:
         return format_date(value, format)
 
-    def local_time(value: datetime, format: str = "short") -> str:
+    def local_time(value: datetime | time, format: str = "short") -> str:
+        if not isinstance(value, datetime):
+            # A bare wall-clock time (opening hours) belongs to no day: nothing to convert.
+            return format_wall_clock(value, format, locale=get_locale())
         return format_time(value, format)
 
     def local_datetime(value: datetime, format: str = "medium") -> str:
