@@ -204,3 +204,27 @@ def test_room_capacity_uses_the_plural_rules_of_the_language(client, make):
     assert "Bis zu 3 Personen" in german
     ukrainian = client.get(f"/facilities/{facility.slug}?lang=uk").get_data(as_text=True)
     assert "До 1 особи" in ukrainian and "До 3 осіб" in ukrainian
+
+
+@pytest.fixture
+def demo_city(session):
+    from meetingplaces.demo import load_demo
+
+    load_demo(session)
+    session.commit()
+
+
+def test_demo_pages_render_in_every_language(client, demo_city):
+    for path in ("/", "/quarters/nordstadt", "/facilities/alte-feuerwache", "/auth/login"):
+        for language in LANGUAGES:
+            response = client.get(f"{path}?lang={language}")
+            assert response.status_code == 200, (path, language)
+            assert f'<html lang="{language}"' in response.get_data(as_text=True)
+
+
+def test_city_texts_are_marked_german_on_pages_in_other_languages(client, make):
+    facility = make.facility(description="Offener Treff für alle")
+    arabic = client.get(f"/facilities/{facility.slug}?lang=ar").get_data(as_text=True)
+    assert '<p lang="de" dir="ltr">Offener Treff für alle</p>' in arabic
+    german = client.get(f"/facilities/{facility.slug}?lang=de").get_data(as_text=True)
+    assert "<p>Offener Treff für alle</p>" in german
