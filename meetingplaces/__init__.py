@@ -47,4 +47,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import cli
 
     cli.register(app)
+    if app.config.get("PROXY_COUNT"):
+        # Behind the city's reverse proxy: trust its X-Forwarded-* headers for scheme and client IP.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     return app
