@@ -1,5 +1,6 @@
 """One's own account: profile, password, personal API tokens (page, CLI, JSON API)."""
 
+import pytest
 from sqlalchemy import select
 
 from meetingplaces.models import ApiToken, User
@@ -7,6 +8,13 @@ from meetingplaces.models import ApiToken, User
 from .factories import PASSWORD
 
 NEW_PASSWORD = "another long passphrase"
+
+
+@pytest.fixture
+def browser(browser):
+    """The messages below are checked in English, whatever the default language."""
+    browser.get("/?lang=en")
+    return browser
 
 
 def bearer(token: str) -> dict:
