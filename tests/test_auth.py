@@ -4,7 +4,6 @@ and an initiative registering itself."""
 from datetime import timedelta
 
 import pytest
-from flask import g
 from sqlalchemy import func, select
 
 from meetingplaces.accounts import InvalidLink, passwords
@@ -13,7 +12,8 @@ from meetingplaces.models import Organisation, OutboxMessage, User
 from meetingplaces.models.types import utcnow
 from meetingplaces.policy import can
 
-from .accounts_factories import body_of, link_in
+from .accounts_factories import between_clients, body_of, link_in
+from .conftest import Browser
 from .factories import PASSWORD
 
 NEW_PASSWORD = "a brand new passphrase"
@@ -28,14 +28,9 @@ def browser(browser):
 
 
 def end_browser_session(client):
-    """What closing the browser does: the session cookie goes, a remember-me cookie stays.
-
-    The test app keeps one app context across requests, so what Flask-Login and Flask-WTF
-    cache per request in `g` (the user, the CSRF token) must go too, or the next request
-    would not even look at the cookies."""
+    """What closing the browser does: the session cookie goes, a remember-me cookie stays."""
     client.delete_cookie("session", domain=DOMAIN)
-    g.pop("_login_user", None)
-    g.pop("csrf_token", None)
+    between_clients()
 
 
 # --- logging in and out ------------------------------------------------------------------------
@@ -217,6 +212,18 @@ def test_a_reset_token_dies_at_its_max_age_and_when_used(session, make):
         passwords.user_for_reset_token(session, token, **settings, now=issued)
 
 
+def test_a_password_reset_ends_remembered_logins_elsewhere(app, browser, make, client):
+    user = make.user()
+    browser.post("/auth/login", {"email": user.email, "password": PASSWORD, "remember": "y"})
+    token = passwords.make_reset_token(user, secret_key=app.config["SECRET_KEY"], now=utcnow())
+    elsewhere = Browser(app.test_client())
+    between_clients()
+    assert elsewhere.post(f"/auth/reset-password/{token}",
+                          {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}).status_code == 302
+    end_browser_session(client)
+    assert client.get("/account/").status_code == 302
+
+
 def test_a_forged_reset_link_is_refused(app, browser, make):
     user = make.user()
     forged = passwords.make_reset_token(user, secret_key="not the app's key", now=utcnow())
@@ -326,3 +333,16 @@ def test_same_names_get_distinct_slugs(browser, make, session):
     assert browser.post("/auth/register", registration(quarter)).status_code == 302
     assert session.scalar(select(Organisation.slug).where(Organisation.status == "pending")) \
         == "naehcafe-ostersbaum-2"
+
+
+def test_registrations_from_one_address_are_rate_limited(browser, make, session):
+    quarter = make.quarter()
+    for n in range(3):
+        browser.logout()
+        response = browser.post("/auth/register", registration(
+            quarter, email=f"person{n}@example.org"))
+        assert response.status_code == 302
+    browser.logout()
+    blocked = browser.post("/auth/register", registration(quarter, email="more@example.org"))
+    assert blocked.status_code == 429
+    assert session.scalar(select(func.count(Organisation.id))) == 3
