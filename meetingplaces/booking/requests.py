@@ -428,13 +428,12 @@ def _flush_holding_invariant(session, wanted, settings: Settings) -> None:
     """Flush; when PostgreSQL's exclusion constraint refuses (a request that raced ours won),
     report it as the same BookingConflict the check above would have given."""
     try:
-        with session.begin_nested():
-            session.flush()
+        session.flush()
     except IntegrityError as error:
         if getattr(error.orig, "sqlstate", None) != "23P01":  # exclusion_violation
             raise
-        conflicts = find_conflicts(session, wanted)
-        raise _conflict(conflicts, settings) from error
+        session.rollback()  # the transaction is spoilt; read the winner in a fresh one
+        raise _conflict(find_conflicts(session, wanted), settings) from error
 
 
 def _select(booking: Booking, dates: Iterable | None, *, statuses) -> list[Occurrence]:
