@@ -3,7 +3,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_login import current_user
 
@@ -13,6 +13,8 @@ from .config import LANGUAGES, RTL_LANGUAGES
 def select_locale() -> str:
     """?lang= for shared links, then the remembered choice, the account, Accept-Language, German."""
     supported = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI, mail sending, domain code run outside a request
+        return current_app.config["DEFAULT_LANGUAGE"]
     wanted = request.args.get("lang")
     if wanted in supported:
         session["lang"] = wanted
