@@ -25,8 +25,9 @@ install: $(VENV)/.installed translations
 
 install-test: $(VENV)/.installed-test translations
 
+# The .mo files are built here, never committed; fuzzy entries stay in English until reviewed.
 translations: | $(BIN)/python
-	$(BIN)/pybabel compile --use-fuzzy -d translations -f --statistics 2>&1 | tail -n 1 || true
+	$(BIN)/pybabel -q compile -d translations
 
 migrate: install
 	$(FLASK) db upgrade
@@ -38,21 +39,21 @@ run: seed
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install-test
-	$(BIN)/ruff check meetingplaces tests bench
+	$(BIN)/ruff check meetingplaces tests bench scripts
 	$(BIN)/python -m tests.browser_setup
 	$(BIN)/pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: install-test
-	$(BIN)/ruff check meetingplaces tests bench
+	$(BIN)/ruff check meetingplaces tests bench scripts
 
 bench: install-test
 	$(BIN)/python bench/booking.py
 	$(BIN)/python bench/feeds.py
 
-# Refresh the catalogues after adding or changing user-facing strings.
+# Refresh the catalogues after adding or changing user-facing strings; then translate what
+# `$(BIN)/python -m scripts.translations todo` lists.
 extract: install-test
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(BIN)/python -m scripts.translations extract
 
 clean-venv:
 	rm -rf $(VENV)

@@ -30,7 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import database, models  # noqa: F401  (engine listeners, table registry)
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
-    from .i18n import register_filters, select_locale, select_timezone, template_globals
+    from .i18n import register_template_helpers, select_locale, select_timezone
 
     db.init_app(app)
     migrate.init_app(app, db, directory=_shipped_dir("migrations"))
@@ -38,8 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     login_manager.init_app(app)
-    app.context_processor(template_globals)
-    register_filters(app)
+    register_template_helpers(app)
 
     from .web import register_blueprints
 
@@ -48,4 +47,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import cli
 
     cli.register(app)
+    if app.config.get("PROXY_COUNT"):
+        # Behind the city's reverse proxy: trust its X-Forwarded-* headers for scheme and client IP.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     return app

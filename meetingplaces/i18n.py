@@ -1,11 +1,15 @@
 """Which language and time zone a request is served in, and locale-aware formatting helpers."""
 
-from datetime import datetime
+from datetime import datetime, time
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_time as format_wall_clock
+from babel.dates import get_day_names
 from flask import current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_login import current_user
+from markupsafe import Markup
 
 from .config import LANGUAGES, RTL_LANGUAGES
 
@@ -13,7 +17,7 @@ from .config import LANGUAGES, RTL_LANGUAGES
 def select_locale() -> str:
     """?lang= for shared links, then the remembered choice, the account, Accept-Language, German."""
     supported = current_app.config["LANGUAGES"]
-    if not has_request_context():  # CLI, mail sending, domain code run outside a request
+    if not has_request_context():  # CLI, cron, tests of the domain: the city's language
         return current_app.config["DEFAULT_LANGUAGE"]
     wanted = request.args.get("lang")
     if wanted in supported:
@@ -39,22 +43,56 @@ def text_direction() -> str:
     return "rtl" if str(get_locale()) in RTL_LANGUAGES else "ltr"
 
 
+def language_url(code: str) -> str:
+    """This page again in another language, keeping its other query parameters (filters, dates)."""
+    args = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    args.append(("lang", code))
+    return request.script_root + request.path + "?" + urlencode(args)
+
+
+def content_language() -> Markup:
+    """lang/dir attributes for text staff entered in the city's language (names, descriptions,
+    addresses), so that screen readers switch voice on a page in another language (WCAG 3.1.2)."""
+    language = current_app.config["DEFAULT_LANGUAGE"]
+    if str(get_locale()) == language:
+        return Markup("")
+    direction = "rtl" if language in RTL_LANGUAGES else "ltr"
+    return Markup(' lang="{}" dir="{}"').format(language, direction)
+
+
+def weekday_name(weekday: int) -> str:
+    """The name of a weekday (0 = Monday) in the visitor's language, as it heads a table row."""
+    name = get_day_names("wide", context="stand-alone", locale=get_locale())[weekday]
+    return name[:1].upper() + name[1:]
+
+
 def template_globals() -> dict:
     return {
         "LANGUAGES": LANGUAGES,
+        "RTL_LANGUAGES": RTL_LANGUAGES,
         "current_language": lambda: str(get_locale()),
         "text_direction": text_direction,
+        "language_url": language_url,
+        "content_language": content_language,
+        "weekday_name": weekday_name,
         "vocabulary_label": _vocabulary_label,
     }
 
 
-def register_filters(app) -> None:
-    """Dates and times are shown in the city's zone, formatted for the visitor's locale."""
+def register_template_helpers(app) -> None:
+    """Dates and times are shown in the city's zone, formatted for the visitor's locale.
+
+    The helpers are globals of the Jinja environment rather than a context processor so that
+    macros imported without context (`{% from "macros/..." import ... %}`) can use them too."""
+    app.jinja_env.globals.update(template_globals())
 
     def local_date(value: datetime, format: str = "full") -> str:
         return format_date(value, format)
 
-    def local_time(value: datetime, format: str = "short") -> str:
+    def local_time(value: datetime | time, format: str = "short") -> str:
+        if not isinstance(value, datetime):
+            # A bare wall-clock time (opening hours) belongs to no day: nothing to convert.
+            return format_wall_clock(value, format, locale=get_locale())
         return format_time(value, format)
 
     def local_datetime(value: datetime, format: str = "medium") -> str:

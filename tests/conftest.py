@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 
 import pytest
+from flask import g, request_started
 from sqlalchemy import create_engine, text
 
 from meetingplaces import create_app
@@ -98,6 +99,7 @@ def app(database, app_config, tmp_path):
     config.update(app_config)
     app = create_app(config)
     app.instance_path = str(tmp_path / "instance")
+    request_started.connect(_fresh_request_globals, app)
     with app.app_context():
         if database["kind"] == "sqlite":
             db.create_all()
@@ -108,6 +110,13 @@ def app(database, app_config, tmp_path):
             with db.engine.begin() as conn:
                 conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         db.engine.dispose()
+
+
+def _fresh_request_globals(sender, **extra):
+    """Requests share the fixture's app context and so its `g`; in production each request has
+    its own. Forget what the last request cached there (locale, logged-in user)."""
+    for name in list(g):
+        g.pop(name)
 
 
 @pytest.fixture
