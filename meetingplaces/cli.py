@@ -5,8 +5,8 @@ from flask import Flask
 from sqlalchemy import select
 
 from .extensions import db
-from .models import ApiToken, User
-from .models.people import normalise_email, token_digest
+from .models import User
+from .models.people import normalise_email
 
 
 def register(app: Flask) -> None:
@@ -58,10 +58,10 @@ def create_token(email: str, name: str) -> None:
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
         raise click.ClickException(f"No user with e-mail {email}.")
-    secret = ApiToken.new_secret()
-    db.session.add(
-        ApiToken(user=user, name=name, token_digest=token_digest(secret), prefix=secret[:10])
-    )
+    from .accounts import tokens
+    from .models.types import utcnow
+
+    _token, secret = tokens.create(db.session, user, name, now=utcnow())
     db.session.commit()
     click.echo(secret)
 

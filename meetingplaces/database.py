@@ -2,6 +2,7 @@
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import scoped_session
 
 SQLITE_IMMEDIATE = "sqlite_begin_immediate"
 
@@ -37,6 +38,8 @@ def begin_write(session) -> None:
     followed by an insert cannot interleave with another process doing the same.
     PostgreSQL: nothing to do here; constraints and row locks guard there.
     """
+    if isinstance(session, scoped_session):  # db.session proxies no in_transaction()
+        session = session()
     if session.in_transaction():
         if session.get_bind().dialect.name == "sqlite":
             session.commit()

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_time as format_wall_clock
 from babel.dates import get_day_names
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_login import current_user
 from markupsafe import Markup
@@ -17,6 +17,8 @@ from .config import LANGUAGES, RTL_LANGUAGES
 def select_locale() -> str:
     """?lang= for shared links, then the remembered choice, the account, Accept-Language, German."""
     supported = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI, cron, tests of the domain: the city's language
+        return current_app.config["DEFAULT_LANGUAGE"]
     wanted = request.args.get("lang")
     if wanted in supported:
         session["lang"] = wanted

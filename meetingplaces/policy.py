@@ -6,8 +6,8 @@ Areas add their rules to RULES with @rule("action", Model).
 
 from collections.abc import Callable
 
-from .models import Facility, Organisation, Quarter, Resource, User
-from .models.people import MembershipRole
+from .models import ApiToken, Closure, Facility, Invitation, Organisation, Quarter, Resource, User
+from .models.people import InvitationKind, MembershipRole
 
 RULES: dict[tuple[str, type], Callable] = {}
 
@@ -40,12 +40,20 @@ rule("create", Quarter)(lambda user, _: user.is_admin)
 rule("edit", Quarter)(lambda user, quarter: user.manages(quarter.id))
 rule("manage", Quarter)(lambda user, quarter: user.manages(quarter.id))
 rule("invite_manager", Quarter)(lambda user, _: user.is_admin)
+# Entering the management area at all: admins and managers of some quarter.
+rule("administer", Quarter)(lambda user, _: user.is_manager)
+# Switching a whole quarter off is the city's decision.
+rule("deactivate", Quarter)(lambda user, _: user.is_admin)
 
 # Facilities and resources: managers of their quarter.
 rule("create", Facility)(lambda user, _: user.is_manager)
 rule("edit", Facility)(_manages_quarter_of)
 rule("create", Resource)(lambda user, _: user.is_manager)
 rule("edit", Resource)(_manages_quarter_of)
+# Closures of a facility or a resource: managers of the quarter it lies in.
+rule("edit", Closure)(
+    lambda user, closure: user.manages((closure.facility or closure.resource).quarter_id)
+)
 
 
 # Organisations: managers of the home quarter administer them; their admins edit them.
@@ -69,6 +77,8 @@ rule("invite_member", Organisation)(
         _manages_quarter_of(user, org) or (_is_organisation_admin(user, org) and org.is_active)
     )
 )
+# Setting up an organisation, its home quarter and status: managers of that quarter only.
+rule("administer", Organisation)(_manages_quarter_of)
 rule("act_for", Organisation)(_is_member)
 rule("view_private", Organisation)(
     lambda user, org: _manages_quarter_of(user, org) or user.membership_in(org.id) is not None
@@ -77,12 +87,94 @@ rule("view_private", Organisation)(
 # Users: admins manage all accounts; nobody else edits someone else's account.
 rule("manage", User)(lambda user, other: user.is_admin or user.id == other.id)
 rule("list", User)(lambda user, _: user.is_admin)
+# Roles, managed quarters and (de)activation of accounts: admins only.
+rule("administer", User)(lambda user, _: user.is_admin)
+
+
+# Invitations: whoever may send one may see and withdraw it.
+def _may_send(user: User, invitation: Invitation) -> bool:
+    if invitation.kind == InvitationKind.MANAGER:
+        return can(user, "invite_manager", invitation.quarter)
+    if invitation.kind == InvitationKind.ORGANISATION_ADMIN:
+        return can(user, "invite_admin", invitation.organisation)
+    return can(user, "invite_member", invitation.organisation)
+
+
+rule("view", Invitation)(_may_send)
+rule("revoke", Invitation)(_may_send)
+
+# API tokens are personal.
+rule("revoke", ApiToken)(lambda user, token: token.user_id == user.id)
 
 
 # --- bookings ----------------------------------------------------------------------------------
+from .models.bookings import Booking  # noqa: E402  (kept in this section to ease merges)
+
+
+def _in_booking_organisation(user: User, booking: Booking) -> bool:
+    return booking.organisation_id is not None and (
+        user.membership_in(booking.organisation_id) is not None
+    )
+
+
+def _manages_all_resources(user: User, booking: Booking) -> bool:
+    return bool(booking.resources) and all(user.manages(r.quarter_id) for r in booking.resources)
+
+
+def _manages_any_resource(user: User, booking: Booking) -> bool:
+    return any(user.manages(r.quarter_id) for r in booking.resources)
+
+
+def _may_cancel_booking(user: User, booking: Booking) -> bool:
+    return (
+        _in_booking_organisation(user, booking)
+        or (booking.requested_by_id is not None and booking.requested_by_id == user.id)
+        or _manages_any_resource(user, booking)
+    )
+
+
+# Members of an active organisation request for it; managers of the resource's quarter
+# decide; the requesting side or a manager cancels or changes; only they see private details.
+rule("request_booking", Organisation)(_is_member)
+rule("approve", Booking)(_manages_all_resources)
+rule("reject", Booking)(_manages_all_resources)
+rule("cancel", Booking)(_may_cancel_booking)
+rule("change", Booking)(_may_cancel_booking)
+rule("view_private", Booking)(_may_cancel_booking)
 
 
 # --- events ------------------------------------------------------------------------------------
+from .models.events import Event, EventStatus  # noqa: E402
+
+UNSENT = (EventStatus.DRAFT, EventStatus.PROPOSED, EventStatus.REJECTED)
+
+
+def _manages_event(user: User, event: Event) -> bool:
+    return user.manages(event.quarter_id)
+
+
+def _proposes(user: User, event: Event) -> bool:
+    """A member of the event's organisation, while the event is not yet published."""
+    organisation = event.organisation
+    return (organisation is not None and event.status in UNSENT
+            and _is_member(user, organisation))
+
+
+# Managers publish in their quarters; members of an active organisation propose for it.
+rule("publish_events", Quarter)(lambda user, quarter: user.manages(quarter.id))
+rule("propose_events", Organisation)(_is_member)
+rule("create", Event)(lambda user, _: user.is_manager or bool(user.organisations))
+rule("edit", Event)(lambda user, event: _manages_event(user, event) or _proposes(user, event))
+rule("delete", Event)(lambda user, event: _manages_event(user, event) or _proposes(user, event))
+rule("moderate", Event)(_manages_event)
+rule("cancel", Event)(_manages_event)
+rule("change_dates", Event)(_manages_event)
+# Seeing an event that is not (yet) public: its managers and its organisation's members.
+rule("view", Event)(
+    lambda user, event: _manages_event(user, event)
+    or (event.organisation is not None and user.membership_in(event.organisation.id) is not None)
+)
+
 
 
 # --- rounds ------------------------------------------------------------------------------------

@@ -1,1 +1,21 @@
 """WTForms classes, one module per area."""
+
+
+def show_domain_error(form, error) -> None:
+    """Put a domain error next to the field it names (or above the form), keeping the input."""
+    if error.field and error.field in form:
+        form[error.field].errors = [*form[error.field].errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def normalised_email(value: str | None) -> str | None:
+    """A WTForms filter: e-mail addresses are compared lower-cased and trimmed."""
+    from ..models.people import normalise_email
+
+    return normalise_email(value) if value else value
+
+
+def optional_int(value) -> int | None:
+    """coerce= for a select with an empty first option: nothing chosen is None, not an error."""
+    return int(value) if value not in ("", None) else None

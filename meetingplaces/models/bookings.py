@@ -1,1 +1,164 @@
-"""Tables of the bookings area (filled in by that area's work)."""
+"""Bookings: an organisation's claim on resources, and its occurrences, one row per date and
+resource, so that conflicts and availability are index range queries."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    func,
+    literal_column,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ExcludeConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .people import Organisation, User
+from .places import Resource
+from .types import UTCDateTime, utcnow
+
+
+class BookingStatus(StrEnum):
+    PENDING = "pending"  # at least one date waits for a manager
+    APPROVED = "approved"  # nothing pending, at least one date confirmed
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+
+class OccurrenceStatus(StrEnum):
+    PENDING = "pending"  # shown, but does not hold the resource
+    CONFIRMED = "confirmed"  # holds the resource; never overlaps another confirmed one
+    CANCELLED = "cancelled"
+    REJECTED = "rejected"
+
+
+ACTIVE_OCCURRENCE_STATUSES = (OccurrenceStatus.PENDING, OccurrenceStatus.CONFIRMED)
+
+
+class Booking(db.Model):
+    """One request: title, purpose and the series rule; its dates live in `occurrences`."""
+
+    __tablename__ = "bookings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # None only for requests of groups without an account (guest requests).
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
+    requested_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    attendees: Mapped[int] = mapped_column(default=0)
+    public: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(16), default=BookingStatus.PENDING)
+    # The last reason given for a rejection or cancellation, shown to the requester.
+    status_reason: Mapped[str] = mapped_column(String(500), default="")
+    # Where a mobile resource (the Spielmobil) will stand.
+    location: Mapped[str] = mapped_column(String(300), default="")
+    # RFC 5545 RRULE without DTSTART ("FREQ=WEEKLY;INTERVAL=2;COUNT=10"); "" = a single date.
+    rrule: Mapped[str] = mapped_column(String(300), default="")
+    # ISO dates the series leaves out (school holidays); a skipped date can be added back.
+    exdates: Mapped[list[str]] = mapped_column(db.JSON, default=list)
+    # Wall-clock span of the series' first date in the city's zone; later dates keep its times.
+    local_start: Mapped[datetime] = mapped_column(DateTime(timezone=False))
+    local_end: Mapped[datetime] = mapped_column(DateTime(timezone=False))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    organisation: Mapped[Organisation | None] = relationship()
+    requested_by: Mapped[User | None] = relationship()
+    resources: Mapped[list[Resource]] = relationship(
+        secondary="booking_resources", order_by=Resource.name
+    )
+    occurrences: Mapped[list["Occurrence"]] = relationship(
+        back_populates="booking",
+        cascade="all, delete-orphan",
+        order_by="(Occurrence.starts_at, Occurrence.resource_id)",
+    )
+
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('pending', 'approved', 'rejected', 'cancelled')", name="status"
+        ),
+        CheckConstraint("attendees >= 0", name="attendees"),
+        CheckConstraint("local_end > local_start", name="ends_after_starts"),
+    )
+
+    # Messages about how the request was read (an ambiguous autumn time resolved), set by
+    # request_booking() for the caller to show; not stored.
+    notices: tuple = ()
+
+    @property
+    def is_series(self) -> bool:
+        return bool(self.rrule)
+
+    def __repr__(self) -> str:
+        return f"<Booking {self.id} {self.status}>"
+
+
+class BookingResource(db.Model):
+    """The resources a booking holds together, all or nothing."""
+
+    __tablename__ = "booking_resources"
+
+    booking_id: Mapped[int] = mapped_column(
+        ForeignKey("bookings.id", ondelete="CASCADE"), primary_key=True
+    )
+    resource_id: Mapped[int] = mapped_column(ForeignKey("resources.id"), primary_key=True)
+
+
+class Occurrence(db.Model):
+    """One date of a booking on one resource. `blocked_from`/`blocked_until` add the resource's
+    setup and cleanup buffers; confirmed rows of a resource never overlap there."""
+
+    __tablename__ = "occurrences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"))
+    resource_id: Mapped[int] = mapped_column(ForeignKey("resources.id"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    blocked_from: Mapped[datetime] = mapped_column(UTCDateTime)
+    blocked_until: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), default=OccurrenceStatus.PENDING)
+    # The local date the series rule gave this occurrence; differs from the start's local date
+    # when the date was moved, and identifies the date across edits and in calendar feeds.
+    original_date: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    booking: Mapped[Booking] = relationship(back_populates="occurrences")
+    resource: Mapped[Resource] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('pending', 'confirmed', 'cancelled', 'rejected')", name="status"
+        ),
+        CheckConstraint("ends_at > starts_at", name="ends_after_starts"),
+        CheckConstraint(
+            "blocked_from <= starts_at AND blocked_until >= ends_at", name="blocked_covers"
+        ),
+        Index("ix_occurrences_resource_blocked", "resource_id", "blocked_from", "blocked_until"),
+        Index("ix_occurrences_booking_date", "booking_id", "original_date"),
+        # The invariant, kept by PostgreSQL itself even when requests race in several
+        # processes. SQLite has no such constraint: there the write lock taken up front
+        # (database.begin_write) serialises check and insert.
+        ExcludeConstraint(
+            (literal_column("resource_id"), "="),
+            (func.tstzrange(literal_column("blocked_from"), literal_column("blocked_until")),
+             "&&"),
+            where=text("status = 'confirmed'"),
+            using="gist",
+            name="ex_occurrences_no_double_booking",
+        ).ddl_if(dialect="postgresql"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<Occurrence {self.id} r{self.resource_id} {self.starts_at:%Y-%m-%d %H:%M}>"

@@ -1,12 +1,120 @@
 """The logged-in user's own account: profile, password, API tokens."""
 
-from flask import Blueprint, render_template
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
+
+from ..accounts import invitations, passwords, profiles, tokens
+from ..config import LANGUAGES
+from ..errors import DomainError, Forbidden
+from ..extensions import db
+from ..forms import show_domain_error
+from ..forms.account import ApiTokenForm, ChangePasswordForm, ProfileForm
+from ..models import ApiToken
+from ..models.types import utcnow
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
 
-@bp.get("/")
+@bp.before_request
 @login_required
+def _require_login():
+    return None
+
+
+@bp.errorhandler(Forbidden)
+def _forbidden(error):
+    return render_template("errors/error.html", status=403, error=error), 403
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _language_choices() -> list[tuple[str, str]]:
+    return [(code, LANGUAGES.get(code, code)) for code in current_app.config["LANGUAGES"]]
+
+
+@bp.route("/", methods=["GET", "POST"])
 def profile():
-    return render_template("account/profile.html", user=current_user)
+    user = _user()
+    form = ProfileForm(obj=user)
+    form.preferred_language.choices = _language_choices()
+    if form.validate_on_submit():
+        try:
+            profiles.update(user, name=form.name.data,
+                            preferred_language=form.preferred_language.data,
+                            languages=current_app.config["LANGUAGES"])
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+            return _render_profile(form), error.status
+        db.session.commit()
+        flash(_("Your profile is saved."), "success")
+        return redirect(url_for("account.profile"))
+    return _render_profile(form), 422 if form.errors else 200
+
+
+def _render_profile(form):
+    return render_template("account/profile.html", form=form, user=current_user,
+                           may_invite=invitations.may_invite_someone(_user()))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+def password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            passwords.change_password(db.session, _user(),
+                                      current_password=form.current_password.data,
+                                      password=form.password.data, now=utcnow())
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+            return render_template("account/password.html", form=form), error.status
+        db.session.commit()
+        flash(_("Your new password is set."), "success")
+        return redirect(url_for("account.profile"))
+    return render_template("account/password.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+def api_tokens():
+    """The secret of a new token is shown in this response only, never stored or flashed."""
+    form = ApiTokenForm()
+    secret = None
+    status = 200
+    if form.validate_on_submit():
+        try:
+            _, secret = tokens.create(db.session, _user(), form.name.data, now=utcnow())
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+            status = error.status
+        else:
+            db.session.commit()
+            form = ApiTokenForm(formdata=None)
+    elif form.errors:
+        status = 422
+    return render_template(
+        "account/tokens.html", form=form, secret=secret,
+        tokens=tokens.owned_by(db.session, _user()),
+    ), status
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+def revoke_api_token(token_id: int):
+    """CSRFProtect checks the token of this button's form, as of every POST."""
+    token = db.session.get(ApiToken, token_id) or abort(404)
+    tokens.revoke(db.session, _user(), token, now=utcnow())
+    db.session.commit()
+    flash(_("The token %(name)s no longer works.", name=token.name), "success")
+    return redirect(url_for("account.api_tokens"))

@@ -1,5 +1,210 @@
-"""Public calendars of the city, a quarter and a facility (web pages)."""
+"""Public calendars of the city, a quarter and a facility (agenda, week, month), event pages
+with "add to calendar", and the subscribe box for the feeds."""
 
-from flask import Blueprint
+from datetime import date, datetime, time, timedelta
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..calendar import ics
+from ..events.recurrence import expand
+from ..events.search import EventFilters, find_occurrences
+from ..events.text import localised, plain_text, render_markdown
+from ..events.vocabulary import CATEGORIES, TARGET_GROUPS, TEXT_LANGUAGES
+from ..extensions import db
+from ..models import Facility, Quarter
+from ..models.events import Event, EventStatus
+from ..models.types import utcnow
+from ..policy import can
+from ..vocabulary import SPOKEN_LANGUAGES
 
 bp = Blueprint("calendar", __name__)
+
+VIEWS = ("agenda", "week", "month")
+AGENDA_DAYS = 14
+UPCOMING_DAYS = 92
+
+
+def now() -> datetime:
+    """The request's clock; tests pin it with FIXED_NOW."""
+    return current_app.config.get("FIXED_NOW") or utcnow()
+
+
+def city_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
+def visitor_language() -> str:
+    language = str(get_locale())
+    return language if language in TEXT_LANGUAGES else "de"
+
+
+def read_filters() -> EventFilters:
+    args = request.args
+    category = args.get("category", "")
+    audience = args.get("audience", "")
+    language = args.get("language", "")
+    return EventFilters(
+        category=category if category in CATEGORIES else "",
+        audience=audience if audience in TARGET_GROUPS else "",
+        language=language if language in SPOKEN_LANGUAGES else "",
+        free=args.get("free") == "1",
+        step_free=args.get("step_free") == "1",
+        text=args.get("q", "").strip()[:100],
+    )
+
+
+def window(view: str, start: date) -> tuple[date, date, date]:
+    """(first day shown, day after the last, start of the next page) for a view."""
+    if view == "week":
+        first = start - timedelta(days=start.weekday())
+        return first, first + timedelta(days=7), first + timedelta(days=7)
+    if view == "month":
+        month = start.replace(day=1)
+        following = (month + timedelta(days=32)).replace(day=1)
+        first = month - timedelta(days=month.weekday())
+        last = following + timedelta(days=(7 - following.weekday()) % 7)
+        return first, last, following
+    return start, start + timedelta(days=AGENDA_DAYS), start + timedelta(days=AGENDA_DAYS)
+
+
+def by_day(occurrences, first: date, last: date) -> dict[date, list]:
+    """Occurrences per local day they touch, for every day of [first, last)."""
+    days = {first + timedelta(days=n): [] for n in range((last - first).days)}
+    for occurrence in occurrences:
+        day = max(occurrence.start_date, first)
+        while day <= occurrence.last_date and day < last:
+            days[day].append(occurrence)
+            day += timedelta(days=1)
+    return days
+
+
+def subscribe_links(endpoint: str, filters: EventFilters, **values) -> dict:
+    params = {key: value for key, value in (("category", filters.category),
+                                            ("audience", filters.audience)) if value}
+    language = visitor_language()
+    if language != "de":
+        params["lang"] = language
+    https = url_for(endpoint, _external=True, **values, **params)
+    return {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}
+
+
+def page_url(**changes) -> str:
+    """This calendar page with the visitor's filters kept and some arguments changed."""
+    args = {key: value for key, value in request.args.items() if key != "lang"}
+    return url_for(request.endpoint, **request.view_args, **{**args, **changes})
+
+
+def render_calendar(title: str, feed_endpoint: str, feed_values: dict, *, quarter=None,
+                    facility=None):
+    view = request.args.get("view", "agenda")
+    view = view if view in VIEWS else "agenda"
+    zone = city_zone()
+    today = now().astimezone(zone).date()
+    try:
+        start = date.fromisoformat(request.args.get("start", ""))
+    except ValueError:
+        start = today
+    filters = read_filters()
+    first, last, following = window(view, start)
+    occurrences = find_occurrences(
+        db.session, datetime.combine(first, time(), zone), datetime.combine(last, time(), zone),
+        quarter_id=quarter.id if quarter else None,
+        facility_id=facility.id if facility else None, filters=filters)
+    days = by_day(occurrences, first, last)
+    previous = window(view, first - timedelta(days=1))[0] if view != "agenda" else (
+        start - timedelta(days=AGENDA_DAYS))
+    return render_template(
+        "calendar/calendar.html", title=title, view=view, days=days, first=first, last=last,
+        start=start, today=today, following=following, previous=previous, filters=filters,
+        quarter=quarter, facility=facility, subscribe=subscribe_links(
+            feed_endpoint, filters, **feed_values),
+        language=visitor_language(), title_of=lambda event: localised(
+            event, visitor_language())[0],
+        page_url=page_url,
+        CATEGORIES=CATEGORIES, TARGET_GROUPS=TARGET_GROUPS, SPOKEN_LANGUAGES=SPOKEN_LANGUAGES,
+        empty=not occurrences,
+    )
+
+
+@bp.get("/calendar")
+def city():
+    return render_calendar(current_app.config["CITY_NAME"], "feeds.city", {})
+
+
+@bp.get("/quarters/<slug>/calendar")
+def quarter(slug: str):
+    quarter = db.session.scalar(
+        select(Quarter).where(Quarter.slug == slug, Quarter.active)) or abort(404)
+    return render_calendar(quarter.name, "feeds.quarter", {"slug": slug}, quarter=quarter)
+
+
+@bp.get("/facilities/<slug>/calendar")
+def facility(slug: str):
+    facility = db.session.scalar(
+        select(Facility).where(Facility.slug == slug, Facility.active)) or abort(404)
+    return render_calendar(facility.name, "feeds.facility", {"slug": slug}, facility=facility)
+
+
+def _visible_event(event_id: int) -> Event:
+    event = db.session.scalar(
+        select(Event).where(Event.id == event_id).options(
+            selectinload(Event.translations), selectinload(Event.changes),
+            selectinload(Event.facility), selectinload(Event.organisation)))
+    if event is None:
+        abort(404)
+    public = event.is_public and event.status in (EventStatus.PUBLISHED, EventStatus.CANCELLED)
+    if not public and not can(current_user, "view", event):
+        abort(404)
+    return event
+
+
+def google_calendar_link(event: Event, title: str, description: str) -> str:
+    """A prefilled "add to Google Calendar" link: local times with the event's zone."""
+    zone = ZoneInfo(event.timezone)
+    if event.all_day:
+        dates = f"{event.start_date:%Y%m%d}/{event.end_date + timedelta(days=1):%Y%m%d}"
+    else:
+        starts, ends = event.starts_at.astimezone(zone), event.ends_at.astimezone(zone)
+        dates = f"{starts:%Y%m%dT%H%M%S}/{ends:%Y%m%dT%H%M%S}"
+    params = {"action": "TEMPLATE", "text": title, "dates": dates, "ctz": event.timezone,
+              "details": plain_text(description)[:1500], "location": ics.location(event)}
+    if event.rrule and "UNTIL" not in event.rrule:
+        params["recur"] = "RRULE:" + event.rrule
+    return "https://calendar.google.com/calendar/render?" + urlencode(params)
+
+
+@bp.get("/events/<int:event_id>")
+def event(event_id: int):
+    event = _visible_event(event_id)
+    language = visitor_language()
+    title, description = localised(event, language)
+    start = now()
+    upcoming = expand(event, start - timedelta(days=1), start + timedelta(days=UPCOMING_DAYS))
+    return render_template(
+        "calendar/event.html", event=event, title=title, description=render_markdown(description),
+        upcoming=[o for o in upcoming if o.ends_at > start][:12],
+        google_link=google_calendar_link(event, title, description),
+        location=ics.location(event), coordinates=ics.geo(event),
+        CATEGORIES=CATEGORIES, TARGET_GROUPS=TARGET_GROUPS, SPOKEN_LANGUAGES=SPOKEN_LANGUAGES,
+        can_edit=can(current_user, "edit", event),
+    )
+
+
+@bp.get("/events/<int:event_id>/calendar.ics")
+def event_ics(event_id: int):
+    """One event as a file to open in a calendar app ("add to calendar")."""
+    event = _visible_event(event_id)
+    language = visitor_language()
+    title, _ = localised(event, language)
+    text = ics.assemble(title, current_app.config["TIMEZONE"], [ics.serialise(event, language)],
+                        {event.timezone})
+    response = Response(ics.with_base_url(text, request.host_url).encode(),
+                        content_type="text/calendar; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="event-{event.id}.ics"'
+    return response

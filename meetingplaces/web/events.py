@@ -1,5 +1,399 @@
-"""Events: managing, proposing and moderating events; event pages."""
+"""Events: managers create, edit, cancel and delete events and change single dates;
+organisations propose events; managers moderate proposals."""
 
-from flask import Blueprint
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..errors import DomainError, InvalidInput
+from ..events import (
+    approve_event,
+    cancel_event,
+    cancel_occurrence,
+    create_event,
+    delete_event,
+    moderation_queue,
+    move_occurrence,
+    reject_event,
+    restore_occurrence,
+    submit_event,
+    update_event,
+)
+from ..events.moderation import events_of
+from ..events.recurrence import expand
+from ..events.vocabulary import TRANSLATION_LANGUAGES
+from ..extensions import db
+from ..forms.events import ConfirmForm, EventForm, MoveDateForm, ReasonForm, RejectForm
+from ..models import Facility, Organisation, Quarter
+from ..models.events import Event
+from ..models.types import utcnow
+from ..policy import can
 
 bp = Blueprint("events", __name__, url_prefix="/events")
+
+# Domain field names that a form shows under another name.
+FORM_FIELD = {"starts_at": "start_time", "ends_at": "end_time", "rrule": "repeat",
+              "translations": None, "original_date": None}
+DATES_SHOWN_DAYS = 120
+
+
+@bp.before_request
+@login_required
+def _require_login():
+    return None
+
+
+def now() -> datetime:
+    return current_app.config.get("FIXED_NOW") or utcnow()
+
+
+def zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
+def show_error(form, error: DomainError) -> None:
+    """Put a domain error onto the field it names, else onto the form."""
+    name = FORM_FIELD.get(error.field, error.field)
+    if name and name in form:
+        form[name].errors = [*form[name].errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def _event(event_id: int, action: str) -> Event:
+    event = db.session.get(Event, event_id) or abort(404)
+    if not can(current_user, action, event):
+        abort(403)
+    return event
+
+
+def _choices(form: EventForm, event: Event | None = None) -> None:
+    user = current_user
+    if user.is_admin:
+        quarters = db.session.scalars(select(Quarter).where(Quarter.active)
+                                      .order_by(Quarter.name)).all()
+    elif user.is_manager:
+        quarters = list(user.managed_quarters)
+    else:
+        quarters = db.session.scalars(select(Quarter).where(Quarter.active)
+                                      .order_by(Quarter.name)).all()
+    if event is not None and event.quarter not in quarters:
+        quarters = [*quarters, event.quarter]
+    form.quarter.choices = [(q.id, q.name) for q in quarters]
+    organisations = list(user.organisations)
+    if user.is_manager:
+        organisations += db.session.scalars(select(Organisation).where(
+            Organisation.quarter_id.in_([q.id for q in quarters]),
+            Organisation.status == "active")).all()
+    if event is not None and event.organisation is not None:
+        organisations.append(event.organisation)
+    unique = {o.id: o for o in organisations}
+    form.organisation.choices = ([(0, _("City quarter management"))] if user.is_manager else []) + [
+        (o.id, o.name) for o in sorted(unique.values(), key=lambda o: o.name)]
+    facilities = db.session.scalars(select(Facility).where(
+        Facility.quarter_id.in_([q.id for q in quarters]), Facility.active)
+        .order_by(Facility.name)).all()
+    form.facility.choices = [(0, _("No meeting place (address below)"))] + [
+        (f.id, f"{f.name} ({f.quarter.name})") for f in facilities]
+
+
+def _at(day: date, moment, field: str) -> datetime:
+    if moment is None:
+        raise InvalidInput(_("Please enter a time."), field=field)
+    return datetime.combine(day, moment, zone())
+
+
+def fields_from(form: EventForm) -> dict:
+    """The domain's keyword fields from a filled event form (local wall-clock times)."""
+    fields = {name: getattr(form, name).data for name in (
+        "title", "description", "category", "target_groups", "languages", "is_free", "cost",
+        "registration_required", "registration_contact", "step_free", "place_name",
+        "address", "latitude", "longitude", "show_organiser", "is_public")}
+    fields["facility"] = (db.session.get(Facility, form.facility.data)
+                          if form.facility.data else None)
+    fields["organisation"] = (db.session.get(Organisation, form.organisation.data)
+                              if form.organisation.data else None)
+    start_day = form.start_date.data
+    if form.all_day.data:
+        fields["start_date"] = start_day
+        fields["end_date"] = form.end_date.data or start_day
+    else:
+        fields["starts_at"] = _at(start_day, form.start_time.data, "start_time")
+        fields["ends_at"] = _at(form.end_date.data or start_day, form.end_time.data, "end_time")
+    rule = form.repeat.data
+    if rule and form.repeat_until.data:
+        rule += f";UNTIL={form.repeat_until.data:%Y%m%d}"
+    fields["rrule"] = rule
+    fields["exdates"] = [d for d in form.exdates.data.replace(",", " ").split() if d]
+    fields["translations"] = {
+        code: {"title": form[f"title_{code}"].data, "description": form[f"description_{code}"].data}
+        for code in TRANSLATION_LANGUAGES}
+    return fields
+
+
+def _fill(form: EventForm, event: Event) -> None:
+    for name in ("title", "description", "category", "target_groups", "languages", "is_free",
+                 "cost", "registration_required", "registration_contact", "step_free",
+                 "place_name", "address", "latitude", "longitude", "show_organiser", "is_public"):
+        getattr(form, name).data = getattr(event, name)
+    form.quarter.data = event.quarter_id
+    form.organisation.data = event.organisation_id or 0
+    form.facility.data = event.facility_id or 0
+    form.all_day.data = event.all_day
+    if event.all_day:
+        form.start_date.data, form.end_date.data = event.start_date, event.end_date
+    else:
+        starts, ends = event.starts_at.astimezone(zone()), event.ends_at.astimezone(zone())
+        form.start_date.data, form.start_time.data = starts.date(), starts.time()
+        form.end_time.data = ends.time()
+        form.end_date.data = ends.date() if ends.date() != starts.date() else None
+    rule, _sep, until = event.rrule.partition(";UNTIL=")
+    form.repeat.data = rule if rule in dict(form.repeat.choices) else ""
+    if until:
+        form.repeat_until.data = (datetime.strptime(until[:8], "%Y%m%d")  # noqa: DTZ007
+                                  .date())
+    form.exdates.data = ", ".join(event.exdates)
+    for translation in event.translations:
+        form[f"title_{translation.language}"].data = translation.title
+        form[f"description_{translation.language}"].data = translation.description
+
+
+@bp.get("/")
+def index():
+    return render_template(
+        "events/index.html", events=events_of(db.session, current_user),
+        queue_size=len(moderation_queue(db.session, current_user)) if current_user.is_manager
+        else 0, may_create=can(current_user, "create", Event), can=can)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    if not can(current_user, "create", Event):
+        abort(403)
+    form = EventForm()
+    _choices(form)
+    if form.validate_on_submit():
+        try:
+            quarter = db.session.get(Quarter, form.quarter.data) or abort(400)
+            event = create_event(db.session, actor=current_user, quarter=quarter, now=now(),
+                                 **fields_from(form))
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+            return render_template("events/form.html", form=form, event=None), error.status
+        db.session.commit()
+        flash(_("The event is published.") if event.status == "published"
+              else _("Thank you. The managers of the quarter will look at your proposal."),
+              "success")
+        return redirect(url_for("events.index"))
+    return render_template("events/form.html", form=form, event=None), (
+        422 if form.errors else 200)
+
+
+@bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
+def edit(event_id: int):
+    event = _event(event_id, "edit")
+    form = EventForm()
+    _choices(form, event)
+    if not form.is_submitted():
+        _fill(form, event)
+    elif form.validate():
+        try:
+            quarter = db.session.get(Quarter, form.quarter.data) or abort(400)
+            update_event(db.session, event, actor=current_user, now=now(), quarter=quarter,
+                         **fields_from(form))
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+            return render_template("events/form.html", form=form, event=event), error.status
+        db.session.commit()
+        flash(_("The event is saved."), "success")
+        return redirect(url_for("events.index"))
+    return render_template("events/form.html", form=form, event=event, actions=ConfirmForm()), (
+        422 if form.errors else 200)
+
+
+def _confirmed() -> None:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+
+
+@bp.post("/<int:event_id>/submit")
+def submit(event_id: int):
+    _confirmed()
+    event = _event(event_id, "edit")
+    try:
+        submit_event(db.session, event, actor=current_user, now=now())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("events.index"))
+    db.session.commit()
+    flash(_("The event is sent."), "success")
+    return redirect(url_for("events.index"))
+
+
+@bp.post("/<int:event_id>/delete")
+def delete(event_id: int):
+    _confirmed()
+    event = _event(event_id, "delete")
+    delete_event(db.session, event, actor=current_user, now=now())
+    db.session.commit()
+    flash(_("The event is deleted."), "success")
+    return redirect(url_for("events.index"))
+
+
+@bp.route("/<int:event_id>/cancel", methods=["GET", "POST"])
+def cancel(event_id: int):
+    event = _event(event_id, "cancel")
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            cancel_event(db.session, event, actor=current_user, now=now(),
+                         reason=form.reason.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+            return render_template("events/cancel.html", form=form, event=event), error.status
+        db.session.commit()
+        flash(_("The event is cancelled. Subscribed calendars will show it as cancelled."),
+              "success")
+        return redirect(url_for("events.index"))
+    return render_template("events/cancel.html", form=form, event=event)
+
+
+@bp.get("/moderation")
+def moderation():
+    if not current_user.is_manager:
+        abort(403)
+    return _moderation_page()
+
+
+def _moderation_page(failed: tuple[int, RejectForm] | None = None, status: int = 200):
+    queue = moderation_queue(db.session, current_user)
+    forms = {event.id: RejectForm(formdata=None) for event in queue}
+    if failed:
+        forms[failed[0]] = failed[1]
+    return render_template("events/moderation.html", queue=queue, reject_forms=forms,
+                           approve_form=ConfirmForm()), status
+
+
+@bp.post("/<int:event_id>/approve")
+def approve(event_id: int):
+    _confirmed()
+    event = _event(event_id, "moderate")
+    try:
+        approve_event(db.session, event, actor=current_user, now=now())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("events.moderation"))
+    db.session.commit()
+    flash(_("The event is published."), "success")
+    return redirect(url_for("events.moderation"))
+
+
+@bp.post("/<int:event_id>/reject")
+def reject(event_id: int):
+    event = _event(event_id, "moderate")
+    form = RejectForm()
+    if not form.validate_on_submit():
+        return _moderation_page((event.id, form), 422)
+    try:
+        reject_event(db.session, event, actor=current_user, now=now(), reason=form.reason.data)
+    except DomainError as error:
+        db.session.rollback()
+        show_error(form, error)
+        return _moderation_page((event.id, form), error.status)
+    db.session.commit()
+    flash(_("The proposal is rejected; the proposer gets a mail."), "success")
+    return redirect(url_for("events.moderation"))
+
+
+@bp.get("/<int:event_id>/dates")
+def dates(event_id: int):
+    event = _event(event_id, "change_dates")
+    start = now() - timedelta(days=7)
+    return render_template(
+        "events/dates.html", event=event,
+        occurrences=expand(event, start, start + timedelta(days=DATES_SHOWN_DAYS)),
+        reason_form=ReasonForm(formdata=None), confirm_form=ConfirmForm())
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        abort(404)
+
+
+@bp.post("/<int:event_id>/dates/<day>/cancel")
+def cancel_date(event_id: int, day: str):
+    event = _event(event_id, "change_dates")
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        cancel_occurrence(db.session, event, _day(day), actor=current_user, now=now(),
+                          reason=form.reason.data)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("events.dates", event_id=event.id))
+    db.session.commit()
+    flash(_("The date is cancelled."), "success")
+    return redirect(url_for("events.dates", event_id=event.id))
+
+
+@bp.post("/<int:event_id>/dates/<day>/restore")
+def restore_date(event_id: int, day: str):
+    _confirmed()
+    event = _event(event_id, "change_dates")
+    try:
+        restore_occurrence(db.session, event, _day(day), actor=current_user, now=now())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("events.dates", event_id=event.id))
+    db.session.commit()
+    flash(_("The date takes place as planned again."), "success")
+    return redirect(url_for("events.dates", event_id=event.id))
+
+
+@bp.route("/<int:event_id>/dates/<day>/move", methods=["GET", "POST"])
+def move_date(event_id: int, day: str):
+    event = _event(event_id, "change_dates")
+    original = _day(day)
+    form = MoveDateForm()
+    if form.validate_on_submit():
+        try:
+            if event.all_day:
+                length = event.end_date - event.start_date
+                moved = {"start_date": form.start_date.data,
+                         "end_date": form.start_date.data + length}
+            else:
+                moved = {"starts_at": _at(form.start_date.data, form.start_time.data,
+                                          "starts_at"),
+                         "ends_at": _at(form.start_date.data, form.end_time.data, "ends_at")}
+            move_occurrence(db.session, event, original, actor=current_user, now=now(),
+                            note=form.note.data, **moved)
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+            return render_template("events/move.html", form=form, event=event,
+                                   original=original), error.status
+        db.session.commit()
+        flash(_("The date is moved."), "success")
+        return redirect(url_for("events.dates", event_id=event.id))
+    if not form.is_submitted():
+        form.start_date.data = original
+        if not event.all_day:
+            starts = event.starts_at.astimezone(zone())
+            form.start_time.data = starts.time()
+            form.end_time.data = event.ends_at.astimezone(zone()).time()
+    return render_template("events/move.html", form=form, event=event, original=original), (
+        422 if form.errors else 200)

@@ -16,8 +16,38 @@ from ...models.types import utcnow
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
-OPENAPI_PATHS: dict = {}
+OPENAPI_PATHS: dict = {
+    "/me": {
+        "get": {
+            "summary": "The caller: who the token belongs to and the organisations they act for",
+            "responses": {
+                "200": {"description": "The caller",
+                        "content": {"application/json": {
+                            "schema": {"$ref": "#/components/schemas/Me"}}}},
+                "401": {"description": "No token, or a revoked one",
+                        "content": {"application/json": {
+                            "schema": {"$ref": "#/components/schemas/Error"}}}},
+            },
+        }
+    },
+}
 OPENAPI_SCHEMAS: dict = {
+    "Me": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "name": {"type": "string"},
+            "email": {"type": "string", "format": "email"},
+            "organisations": {"type": "array", "items": {
+                "type": "object",
+                "properties": {"id": {"type": "integer"}, "slug": {"type": "string"},
+                               "name": {"type": "string"},
+                               "role": {"type": "string", "enum": ["member", "admin"]}},
+                "required": ["id", "slug", "name", "role"],
+            }},
+        },
+        "required": ["id", "name", "email", "organisations"],
+    },
     "Error": {
         "type": "object",
         "properties": {
@@ -84,6 +114,21 @@ def _http_error(error: HTTPException):
     if error.code == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="meetingplaces"'
     return response
+
+
+@bp.get("/me")
+def me():
+    user = api_user()
+    return jsonify({
+        "id": user.id,
+        "name": user.name,
+        "email": user.email,
+        "organisations": [
+            {"id": m.organisation.id, "slug": m.organisation.slug, "name": m.organisation.name,
+             "role": m.role}
+            for m in user.memberships if m.organisation.is_active
+        ],
+    })
 
 
 @bp.get("/openapi.json")

@@ -1,0 +1,117 @@
+"""Who holds a resource when: index range queries over occurrences, and free alternatives.
+
+Every query here is bounded by resource and by time on ix_occurrences_resource_blocked; the
+look-back of LONGEST_BLOCK keeps it from scanning a resource's whole history, so a check costs
+the same with a hundred or a hundred thousand stored occurrences.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import selectinload
+
+from ..models.bookings import ACTIVE_OCCURRENCE_STATUSES, Occurrence, OccurrenceStatus
+from ..models.places import Facility, Resource
+from .errors import ConflictingTime, OutsideOpeningHours
+from .recurrence import to_local
+from .rules import LONGEST_BLOCK, PlannedOccurrence, check_opening_hours
+
+# OR-ed ranges per query: both databases turn them into several index range scans.
+RANGES_PER_QUERY = 60
+
+
+def overlapping(resource_id: int, blocked_from: datetime, blocked_until: datetime):
+    """The WHERE clause for rows of `resource_id` whose blocked span meets [from, until)."""
+    return and_(
+        Occurrence.resource_id == resource_id,
+        Occurrence.blocked_from < blocked_until,
+        Occurrence.blocked_from > blocked_from - LONGEST_BLOCK,
+        Occurrence.blocked_until > blocked_from,
+    )
+
+
+def find_conflicts(session, planned: Iterable[PlannedOccurrence]) -> list[ConflictingTime]:
+    """Confirmed occurrences that overlap any planned one, buffers of both sides included."""
+    planned = list(planned)
+    found: dict[int, Occurrence] = {}
+    for chunk_start in range(0, len(planned), RANGES_PER_QUERY):
+        chunk = planned[chunk_start:chunk_start + RANGES_PER_QUERY]
+        rows = session.scalars(
+            select(Occurrence)
+            .options(selectinload(Occurrence.resource))
+            .where(
+                Occurrence.status == OccurrenceStatus.CONFIRMED,
+                or_(*(overlapping(p.resource.id, p.blocked_from, p.blocked_until)
+                      for p in chunk)),
+            )
+        ).all()
+        for row in rows:
+            found[row.id] = row
+    return [
+        ConflictingTime(o.resource_id, o.resource.name, o.starts_at, o.ends_at,
+                        o.blocked_from, o.blocked_until)
+        for o in sorted(found.values(), key=lambda o: (o.blocked_from, o.resource_id))
+    ]
+
+
+def busy_intervals(session, resource_ids: Iterable[int], start: datetime, end: datetime,
+                   *, include_pending: bool = True) -> list[Occurrence]:
+    """The occurrences holding (confirmed) or asked for (pending) the resources between
+    start and end, ordered by resource and time: what availability and week views show."""
+    statuses = ACTIVE_OCCURRENCE_STATUSES if include_pending else (OccurrenceStatus.CONFIRMED,)
+    resource_ids = list(resource_ids)
+    if not resource_ids:
+        return []
+    return list(session.scalars(
+        select(Occurrence)
+        .where(
+            Occurrence.status.in_(statuses),
+            or_(*(overlapping(resource_id, start, end) for resource_id in resource_ids)),
+        )
+        .order_by(Occurrence.resource_id, Occurrence.blocked_from)
+    ))
+
+
+def free_alternatives(session, resource: Resource, starts_at: datetime, ends_at: datetime, *,
+                      zone, attendees: int = 0, step_free: bool = False, limit: int = 8
+                      ) -> list[Resource]:
+    """Other rooms that could take the booking instead: same facility first, then the same
+    quarter; enough capacity, at least the same equipment, step-free when asked, and free
+    at that time with their own buffers, and open then."""
+    candidates = session.scalars(
+        select(Resource)
+        .outerjoin(Facility, Facility.id == Resource.facility_id)
+        .options(selectinload(Resource.facility).selectinload(Facility.opening_hours))
+        .where(
+            Resource.id != resource.id,
+            Resource.active.is_(True),
+            Resource.kind == resource.kind,
+            or_(Resource.quarter_id == resource.quarter_id,
+                Resource.facility_id == resource.facility_id),
+            or_(Resource.capacity == 0, Resource.capacity >= attendees),
+            *([Resource.step_free.is_(True)] if step_free else []),
+        )
+    ).all()
+    wanted_equipment = set(resource.equipment or [])
+    candidates = [c for c in candidates if wanted_equipment <= set(c.equipment or [])]
+    local_start, local_end = to_local(starts_at, zone), to_local(ends_at, zone)
+    free = []
+    for candidate in candidates:
+        try:
+            check_opening_hours(PlannedOccurrence(
+                candidate, local_start.date(), local_start, local_end, starts_at, ends_at))
+        except OutsideOpeningHours:
+            continue
+        blocked_from = starts_at - timedelta(minutes=candidate.setup_minutes)
+        blocked_until = ends_at + timedelta(minutes=candidate.cleanup_minutes)
+        taken = session.scalar(
+            select(Occurrence.id).where(
+                Occurrence.status == OccurrenceStatus.CONFIRMED,
+                overlapping(candidate.id, blocked_from, blocked_until),
+            ).limit(1)
+        )
+        if taken is None:
+            free.append(candidate)
+    free.sort(key=lambda c: (c.facility_id != resource.facility_id, c.capacity, c.name))
+    return free[:limit]

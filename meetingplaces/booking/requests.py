@@ -1,0 +1,520 @@
+"""Requesting, approving, rejecting, cancelling and changing bookings: the one API that pages,
+the JSON API and the Spielmobil rounds call.
+
+Contract shared by every function here:
+- `actor` is the acting User (or None for a guest), `now` the current aware instant.
+- Permissions are asked of meetingplaces.policy; a refusal raises a typed DomainError
+  (booking.errors) naming its field, after rolling the session back, so nothing half-done stays.
+- On success the changes are flushed, not committed: the caller adds what belongs to the same
+  transaction (mail through the outbox) and commits. Until then, on SQLite, the write lock
+  taken by begin_write() is held, so commit promptly.
+- All or nothing: across the resources of a booking and across the dates of a series.
+- Times: `local_start`/`local_end` are naive wall-clock datetimes in the city's zone
+  (Settings.zone); a `fold=1` picks the second of the two autumn hours.
+"""
+
+import functools
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ..database import begin_write
+from ..errors import DomainError, Forbidden, InvalidInput, NotFound
+from ..models.audit import record
+from ..models.bookings import (
+    ACTIVE_OCCURRENCE_STATUSES,
+    Booking,
+    BookingStatus,
+    Occurrence,
+    OccurrenceStatus,
+)
+from ..models.people import Organisation, User
+from ..models.places import Resource
+from ..policy import can
+from .conflicts import find_conflicts
+from .errors import BookingConflict
+from .recurrence import LocalSlot, as_date, expand, normalise_rule, to_local
+from .rules import (
+    PlannedOccurrence,
+    Settings,
+    check_capacity,
+    check_closures,
+    check_details,
+    check_quota,
+    check_times,
+    plan,
+)
+
+REASON_MAX = 500
+SCOPES = ("this", "following", "all")
+
+
+def _refusals_roll_back(function):
+    """A refused step leaves nothing behind and releases the SQLite write lock."""
+
+    @functools.wraps(function)
+    def wrapper(session, *args, **kwargs):
+        try:
+            return function(session, *args, **kwargs)
+        except DomainError:
+            session.rollback()
+            raise
+
+    return wrapper
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def booking_by_id(session, booking_id: int) -> Booking:
+    """The booking with its resources and occurrences loaded, or NotFound."""
+    booking = session.scalar(
+        select(Booking)
+        .where(Booking.id == booking_id)
+        .options(selectinload(Booking.resources), selectinload(Booking.occurrences))
+    )
+    if booking is None:
+        raise NotFound(_("There is no such booking."))
+    return booking
+
+
+def resources_by_ids(session, resource_ids: Iterable) -> list[Resource]:
+    """The resources named by id, in the given order; unknown ids raise a field error."""
+    try:
+        ids = [int(value) for value in resource_ids]
+    except (TypeError, ValueError) as error:
+        raise InvalidInput(_("Choose rooms or resources from the list."),
+                           field="resource_ids") from error
+    found = {r.id: r for r in session.scalars(select(Resource).where(Resource.id.in_(ids)))}
+    if len(set(ids)) != len(ids) or set(ids) - set(found):
+        raise InvalidInput(_("Choose rooms or resources from the list."), field="resource_ids")
+    return [found[i] for i in ids]
+
+
+def approval_queue(session, manager: User) -> list[Booking]:
+    """Bookings with dates waiting for this manager's decision, oldest request first."""
+    quarter_ids = None if manager.is_admin else [q.id for q in manager.managed_quarters]
+    query = (
+        select(Booking)
+        .where(Booking.status == BookingStatus.PENDING)
+        .options(selectinload(Booking.resources), selectinload(Booking.occurrences))
+        .order_by(Booking.created_at)
+    )
+    if quarter_ids is not None:
+        query = query.where(
+            Booking.resources.any(Resource.quarter_id.in_(quarter_ids))
+        )
+    return [b for b in session.scalars(query) if can(manager, "approve", b)]
+
+
+# --- requesting -------------------------------------------------------------------------------
+
+
+@_refusals_roll_back
+def request_booking(
+    session,
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    resources: list[Resource],
+    local_start: datetime,
+    local_end: datetime,
+    title: str,
+    attendees: int,
+    purpose: str = "",
+    public: bool = False,
+    location: str = "",
+    rrule: str = "",
+    exdates: Iterable = (),
+    moved: dict[date, tuple[datetime, datetime]] | None = None,
+    now: datetime,
+    settings: Settings | None = None,
+) -> Booking:
+    """Request `resources` together for a date or a series; every rule is checked, and the
+    resources are held at once when none needs approval (or the actor manages them all),
+    otherwise the dates wait as pending. `booking.notices` says how ambiguous times were read.
+
+    Raises Forbidden (not a member of an active `organisation`), InvalidInput subclasses for
+    broken rules, BookingConflict when a confirmed booking holds any resource on any date.
+    """
+    settings = settings or Settings.from_config()
+    if not can(actor, "request_booking", organisation):
+        raise Forbidden(_("You cannot book for this organisation."), field="organisation_id")
+    check_details(title=title, purpose=purpose, attendees=attendees, location=location,
+                  resources=resources)
+    check_capacity(resources, attendees)
+    rule = normalise_rule(rrule)
+    skipped = sorted({as_date(value, "exdates") for value in exdates})
+    slots = expand(local_start, local_end, rule, exdates=skipped, moved=moved)
+    if not slots:
+        raise InvalidInput(_("The series leaves out every date."), field="exdates")
+    planned, notices = plan(resources, slots, settings.zone)
+    check_times(planned, now=now, settings=settings)
+
+    begin_write(session)
+    check_closures(session, planned)
+    check_quota(session, planned, organisation_id=organisation.id, zone=settings.zone)
+    _refuse_conflicts(session, planned, settings)
+
+    confirmed = _confirmed_at_once(actor, resources)
+    booking = Booking(
+        organisation=organisation,
+        requested_by=actor,
+        title=title.strip(),
+        purpose=purpose or "",
+        attendees=attendees,
+        public=bool(public),
+        location=(location or "").strip(),
+        rrule=rule,
+        exdates=[d.isoformat() for d in skipped],
+        local_start=local_start.replace(tzinfo=None, fold=0),
+        local_end=local_end.replace(tzinfo=None, fold=0),
+        status=BookingStatus.APPROVED if confirmed else BookingStatus.PENDING,
+        resources=list(resources),
+    )
+    booking.occurrences = _occurrences(planned, confirmed)
+    session.add(booking)
+    _flush_holding_invariant(session, planned, settings)
+    record(session, actor=actor, subject_type="booking", subject_id=booking.id,
+           action="confirmed" if confirmed else "requested", at=now,
+           details={"dates": _dates(planned), "resource_ids": [r.id for r in resources],
+                    "notices": notices})
+    booking.notices = tuple(notices)
+    return booking
+
+
+# --- deciding ---------------------------------------------------------------------------------
+
+
+@_refusals_roll_back
+def approve_booking(session, *, actor: User, booking: Booking, dates: Iterable | None = None,
+                    now: datetime, settings: Settings | None = None) -> Booking:
+    """Confirm the pending dates of a booking (all, or the local `dates` of a series), on all
+    its resources at once. BookingConflict when another confirmed booking holds one of them."""
+    settings = settings or Settings.from_config()
+    if not can(actor, "approve", booking):
+        raise Forbidden(_("Only a manager of this quarter can approve the booking."))
+    begin_write(session)
+    targets = _select(booking, dates, statuses=(OccurrenceStatus.PENDING,))
+    if not targets:
+        raise InvalidInput(_("Nothing waits for approval on these dates."), field="date")
+    _refuse_conflicts(session, targets, settings)
+    for occurrence in targets:
+        occurrence.status = OccurrenceStatus.CONFIRMED
+    _flush_holding_invariant(session, targets, settings)
+    _settle(booking)
+    record(session, actor=actor, subject_type="booking", subject_id=booking.id,
+           action="approved", at=now, details={"dates": _dates(targets)})
+    return booking
+
+
+@_refusals_roll_back
+def reject_booking(session, *, actor: User, booking: Booking, reason: str,
+                   dates: Iterable | None = None, now: datetime) -> Booking:
+    """Turn down the pending dates (all, or the local `dates`), with a reason for the
+    requester."""
+    if not can(actor, "reject", booking):
+        raise Forbidden(_("Only a manager of this quarter can reject the booking."))
+    reason = _reason(reason)
+    targets = _select(booking, dates, statuses=(OccurrenceStatus.PENDING,))
+    if not targets:
+        raise InvalidInput(_("Nothing waits for approval on these dates."), field="date")
+    for occurrence in targets:
+        occurrence.status = OccurrenceStatus.REJECTED
+    booking.status_reason = reason
+    _settle(booking)
+    session.flush()
+    record(session, actor=actor, subject_type="booking", subject_id=booking.id,
+           action="rejected", at=now, details={"dates": _dates(targets), "reason": reason})
+    return booking
+
+
+@_refusals_roll_back
+def cancel_booking(session, *, actor: User, booking: Booking, reason: str, scope: str = "all",
+                   date: date | str | None = None, now: datetime) -> Booking:
+    """Cancel one date ("this"), a date and all later ones ("following") or every date still
+    to come ("all"), with a reason. Frees the resource at once."""
+    if not can(actor, "cancel", booking):
+        raise Forbidden(_("You cannot cancel this booking."))
+    reason = _reason(reason)
+    targets = _in_scope(booking, scope, date, now)
+    if not targets:
+        raise InvalidInput(_("There is nothing to cancel on this date."), field="date")
+    for occurrence in targets:
+        occurrence.status = OccurrenceStatus.CANCELLED
+    booking.status_reason = reason
+    _settle(booking)
+    if scope == "all":
+        booking.status = BookingStatus.CANCELLED
+    session.flush()
+    record(session, actor=actor, subject_type="booking", subject_id=booking.id,
+           action="cancelled", at=now,
+           details={"scope": scope, "dates": _dates(targets), "reason": reason})
+    return booking
+
+
+# --- changing ---------------------------------------------------------------------------------
+
+
+@_refusals_roll_back
+def change_booking(
+    session,
+    *,
+    actor: User,
+    booking: Booking,
+    scope: str = "all",
+    date: date | str | None = None,
+    local_start: datetime | None = None,
+    local_end: datetime | None = None,
+    resources: list[Resource] | None = None,
+    now: datetime,
+    settings: Settings | None = None,
+) -> Booking:
+    """Move dates to another time and/or other resources; all rules are checked again.
+
+    "this" moves the one `date` to `local_start`–`local_end` (any day). "following" and
+    "all" give the dates from `date` (or every date still to come) the new time of day, except
+    dates moved on their own before: single-date changes survive an edit of the series.
+    Changed dates wait for approval again when a resource needs it.
+    """
+    settings = settings or Settings.from_config()
+    if not can(actor, "change", booking):
+        raise Forbidden(_("You cannot change this booking."))
+    if (local_start is None) != (local_end is None):
+        raise InvalidInput(_("Give both the new start and the new end."), field="end")
+    new_resources = list(resources) if resources is not None else list(booking.resources)
+    check_details(title=booking.title, purpose=booking.purpose, attendees=booking.attendees,
+                  location=booking.location, resources=new_resources)
+    check_capacity(new_resources, booking.attendees)
+    targets = _in_scope(booking, scope, date, now)
+    if not targets:
+        raise InvalidInput(_("There is nothing to change on this date."), field="date")
+
+    slots = []
+    series_start, series_end = booking.local_start, booking.local_end
+    for original_date, group in _by_date(targets).items():
+        current_start = to_local(group[0].starts_at, settings.zone)
+        current_end = to_local(group[0].ends_at, settings.zone)
+        if local_start is None:
+            slots.append(LocalSlot(original_date, current_start, current_end))
+        elif scope == "this":
+            slots.append(LocalSlot(original_date, local_start, local_end))
+        elif _follows_series(group[0], series_start, series_end, settings):
+            start = datetime.combine(current_start.date(), local_start.time())
+            slots.append(LocalSlot(original_date, start, start + (local_end - local_start)))
+        else:
+            slots.append(LocalSlot(original_date, current_start, current_end))
+    planned, notices = plan(new_resources, slots, settings.zone)
+    check_times(planned, now=now, settings=settings)
+
+    begin_write(session)
+    before = {"dates": _dates(targets), "resource_ids": sorted({o.resource_id for o in targets})}
+    for occurrence in targets:
+        booking.occurrences.remove(occurrence)
+    session.flush()
+    check_closures(session, planned)
+    check_quota(session, planned, organisation_id=booking.organisation_id, zone=settings.zone)
+    _refuse_conflicts(session, planned, settings)
+    confirmed = _confirmed_at_once(actor, new_resources)
+    booking.occurrences.extend(_occurrences(planned, confirmed))
+    if scope == "all" and local_start is not None:
+        booking.local_start = datetime.combine(series_start.date(), local_start.time())
+        booking.local_end = booking.local_start + (local_end - local_start)
+    _refresh_resources(booking, new_resources if scope == "all" else None)
+    _flush_holding_invariant(session, planned, settings)
+    _settle(booking)
+    record(session, actor=actor, subject_type="booking", subject_id=booking.id,
+           action="changed", at=now,
+           details={"scope": scope, "before": before,
+                    "after": {"dates": _dates(planned),
+                              "resource_ids": [r.id for r in new_resources]},
+                    "status": "confirmed" if confirmed else "pending", "notices": notices})
+    booking.notices = tuple(notices)
+    return booking
+
+
+@_refusals_roll_back
+def add_back_date(session, *, actor: User, booking: Booking, date: date | str,
+                  now: datetime, settings: Settings | None = None) -> Booking:
+    """Put a date of the series back that was left out or cancelled, at the series' time and
+    on its resources, with every rule checked as for a new request."""
+    settings = settings or Settings.from_config()
+    if not can(actor, "change", booking):
+        raise Forbidden(_("You cannot change this booking."))
+    wanted = as_date(date, "date")
+    series_dates = {slot.original_date
+                    for slot in expand(booking.local_start, booking.local_end, booking.rrule)}
+    if wanted not in series_dates:
+        raise InvalidInput(_("%(date)s is not a date of this series.", date=wanted.isoformat()),
+                           field="date")
+    same_date = [o for o in booking.occurrences if o.original_date == wanted]
+    if any(o.status in ACTIVE_OCCURRENCE_STATUSES for o in same_date):
+        raise InvalidInput(_("%(date)s is already part of the booking.",
+                             date=wanted.isoformat()), field="date")
+    start = datetime.combine(wanted, booking.local_start.time())
+    slot = LocalSlot(wanted, start, start + (booking.local_end - booking.local_start))
+    resources = list(booking.resources)
+    planned, notices = plan(resources, [slot], settings.zone)
+    check_times(planned, now=now, settings=settings)
+
+    begin_write(session)
+    for occurrence in same_date:
+        booking.occurrences.remove(occurrence)
+    session.flush()
+    check_closures(session, planned)
+    check_quota(session, planned, organisation_id=booking.organisation_id, zone=settings.zone)
+    _refuse_conflicts(session, planned, settings)
+    confirmed = _confirmed_at_once(actor, resources)
+    booking.occurrences.extend(_occurrences(planned, confirmed))
+    booking.exdates = [d for d in booking.exdates if d != wanted.isoformat()]
+    _flush_holding_invariant(session, planned, settings)
+    _settle(booking)
+    record(session, actor=actor, subject_type="booking", subject_id=booking.id,
+           action="date_added_back", at=now,
+           details={"dates": [wanted.isoformat()], "notices": notices})
+    booking.notices = tuple(notices)
+    return booking
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _confirmed_at_once(actor: User | None, resources: list[Resource]) -> bool:
+    """Resources without approval are held at once; so are those the actor manages."""
+    return all(
+        not r.approval_required or (actor is not None and actor.manages(r.quarter_id))
+        for r in resources
+    )
+
+
+def _occurrences(planned: list[PlannedOccurrence], confirmed: bool) -> list[Occurrence]:
+    status = OccurrenceStatus.CONFIRMED if confirmed else OccurrenceStatus.PENDING
+    return [
+        Occurrence(
+            resource=p.resource,
+            original_date=p.original_date,
+            starts_at=p.starts_at,
+            ends_at=p.ends_at,
+            blocked_from=p.blocked_from,
+            blocked_until=p.blocked_until,
+            status=status,
+        )
+        for p in planned
+    ]
+
+
+def _refuse_conflicts(session, wanted, settings: Settings) -> None:
+    conflicts = find_conflicts(session, wanted)
+    if conflicts:
+        raise _conflict(conflicts, settings)
+
+
+def _conflict(conflicts, settings: Settings) -> BookingConflict:
+    first = conflicts[0]
+    return BookingConflict(
+        _("%(name)s is already booked from %(start)s to %(end)s.",
+          name=first.resource_name,
+          start=to_local(first.starts_at, settings.zone).strftime("%Y-%m-%d %H:%M"),
+          end=to_local(first.ends_at, settings.zone).strftime("%H:%M")),
+        conflicts, settings.zone,
+    )
+
+
+def _flush_holding_invariant(session, wanted, settings: Settings) -> None:
+    """Flush; when PostgreSQL's exclusion constraint refuses (a request that raced ours won),
+    report it as the same BookingConflict the check above would have given."""
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as error:
+        if getattr(error.orig, "sqlstate", None) != "23P01":  # exclusion_violation
+            raise
+        conflicts = find_conflicts(session, wanted)
+        raise _conflict(conflicts, settings) from error
+
+
+def _select(booking: Booking, dates: Iterable | None, *, statuses) -> list[Occurrence]:
+    wanted = None if dates is None else {as_date(d, "date") for d in dates}
+    return [
+        o for o in booking.occurrences
+        if o.status in statuses and (wanted is None or o.original_date in wanted)
+    ]
+
+
+def _in_scope(booking: Booking, scope: str, day, now: datetime) -> list[Occurrence]:
+    """The active dates a cancel or change applies to; "all" means every date not yet over."""
+    if scope not in SCOPES:
+        raise InvalidInput(_("Choose this date, this and following, or all dates."),
+                           field="scope")
+    active = [o for o in booking.occurrences if o.status in ACTIVE_OCCURRENCE_STATUSES]
+    if scope == "all":
+        return [o for o in active if o.ends_at > now]
+    if day is None or day == "":
+        raise InvalidInput(_("Choose the date."), field="date")
+    day = as_date(day, "date")
+    if scope == "this":
+        return [o for o in active if o.original_date == day]
+    return [o for o in active if o.original_date >= day]
+
+
+def _by_date(occurrences: list[Occurrence]) -> dict[date, list[Occurrence]]:
+    groups: dict[date, list[Occurrence]] = {}
+    for occurrence in sorted(occurrences, key=lambda o: (o.original_date, o.resource_id)):
+        groups.setdefault(occurrence.original_date, []).append(occurrence)
+    return groups
+
+
+def _follows_series(occurrence: Occurrence, series_start: datetime, series_end: datetime,
+                    settings: Settings) -> bool:
+    """Whether a date still has the series' times, i.e. was not moved on its own."""
+    local_start = to_local(occurrence.starts_at, settings.zone)
+    local_end = to_local(occurrence.ends_at, settings.zone)
+    return (
+        local_start.date() == occurrence.original_date
+        and local_start.time() == series_start.time()
+        and local_end - local_start == series_end - series_start
+    )
+
+
+def _refresh_resources(booking: Booking, resources: list[Resource] | None) -> None:
+    """The booking's resources are those its active dates use (all new ones on "all")."""
+    if resources is not None:
+        booking.resources = list(resources)
+        return
+    used = {o.resource.id: o.resource for o in booking.occurrences
+            if o.status in ACTIVE_OCCURRENCE_STATUSES}
+    for resource in booking.resources:
+        used.setdefault(resource.id, resource)
+    booking.resources = sorted(used.values(), key=lambda r: r.name)
+
+
+def _settle(booking: Booking) -> None:
+    """The booking's status follows its dates: pending while any waits, approved while any
+    holds a resource, otherwise rejected or cancelled."""
+    statuses = {o.status for o in booking.occurrences}
+    if OccurrenceStatus.PENDING in statuses:
+        booking.status = BookingStatus.PENDING
+    elif OccurrenceStatus.CONFIRMED in statuses:
+        booking.status = BookingStatus.APPROVED
+    elif OccurrenceStatus.CANCELLED in statuses:
+        booking.status = BookingStatus.CANCELLED
+    else:
+        booking.status = BookingStatus.REJECTED
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(_("Give a reason."), field="reason")
+    if len(reason) > REASON_MAX:
+        raise InvalidInput(_("The reason may have at most %(count)d characters.",
+                             count=REASON_MAX), field="reason")
+    return reason
+
+
+def _dates(items) -> list[str]:
+    return sorted({item.original_date.isoformat() for item in items})

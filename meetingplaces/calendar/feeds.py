@@ -1,0 +1,190 @@
+"""Feeds assembled from stored VEVENT blocks, versioned in the database.
+
+Every change of an event re-serialises only that event's blocks and raises the version of each
+feed scope it is or was in (city, its quarter, its facility), in the change's transaction. A feed
+body is assembled once per version and kept in `feed_bodies`; ETag and Last-Modified derive from
+the version, so a conditional request costs one primary-key lookup. A small per-process memo only
+saves reading the body again and is always checked against the database version first.
+"""
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from hashlib import sha256
+
+from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..events.vocabulary import TEXT_LANGUAGES
+from ..models import Quarter
+from ..models.events import Event, EventCalendarBlock, EventStatus, FeedBody, FeedVersion
+from . import ics
+
+CANCELLED_STAYS_DAYS = 30
+MEMO_SIZE = 32
+
+
+def scopes_of(event: Event) -> set[str]:
+    scopes = {"city", f"quarter:{event.quarter_id}"}
+    if event.facility_id is not None:
+        scopes.add(f"facility:{event.facility_id}")
+    return scopes
+
+
+def in_feeds(event: Event) -> bool:
+    """Only public events that are published, or cancelled (so clients drop them), are served."""
+    return event.is_public and event.status in (EventStatus.PUBLISHED, EventStatus.CANCELLED)
+
+
+def _insert(session, model):
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+
+
+def bump(session, scopes, now: datetime) -> None:
+    """Raise the version of each scope; rows appear on first use (race-free upsert)."""
+    for scope in sorted(scopes):
+        session.execute(
+            _insert(session, FeedVersion)
+            .values(scope=scope, version=0, changed_at=now)
+            .on_conflict_do_nothing(index_elements=["scope"])
+        )
+        session.execute(
+            update(FeedVersion)
+            .where(FeedVersion.scope == scope)
+            .values(version=FeedVersion.version + 1, changed_at=now)
+        )
+
+
+def refresh_event(session, event: Event, now: datetime, previous_scopes=frozenset()) -> None:
+    """Re-serialise the event's blocks (one per visitor language) and invalidate its feeds.
+
+    `previous_scopes` are the scopes the event was in before a move to another quarter or facility.
+    """
+    session.flush()
+    session.execute(delete(EventCalendarBlock).where(EventCalendarBlock.event_id == event.id))
+    if in_feeds(event):
+        session.add_all(
+            EventCalendarBlock(event_id=event.id, language=language, sequence=event.sequence,
+                               block=ics.serialise(event, language))
+            for language in TEXT_LANGUAGES
+        )
+    bump(session, set(previous_scopes) | scopes_of(event), now)
+
+
+@dataclass(frozen=True)
+class Feed:
+    """What a feed URL asks for: a scope, optional filters, the language of its texts."""
+
+    scope: str  # "city", "quarter:<id>", "facility:<id>"
+    name: str
+    category: str = ""
+    audience: str = ""
+    language: str = "de"
+
+    @property
+    def key(self) -> str:
+        return f"{self.scope}|{self.category}|{self.audience}|{self.language}"
+
+
+@dataclass(frozen=True)
+class Version:
+    stamp: str
+    last_modified: datetime
+
+    def etag(self, feed: Feed, base_url: str) -> str:
+        """An opaque entity tag (unquoted) for this feed at this version under this address."""
+        return sha256(f"{feed.key}|{self.stamp}|{base_url}".encode()).hexdigest()[:32]
+
+
+def _day_start(now: datetime) -> datetime:
+    return datetime.combine(now.astimezone(UTC).date(), time(), UTC)
+
+
+def current_version(session, feed: Feed, now: datetime) -> Version:
+    """The scope's counter plus today's date: the window moves daily, so the body does too."""
+    row = session.execute(
+        select(FeedVersion.version, FeedVersion.changed_at).where(FeedVersion.scope == feed.scope)
+    ).first()
+    day = _day_start(now)
+    version, changed_at = row if row else (0, day)
+    return Version(f"{version}.{day.date().isoformat()}", max(changed_at, day))
+
+
+def build(session, feed: Feed, now: datetime, *, past_days: int, future_days: int,
+          city_timezone: str) -> str:
+    """Assemble the feed from stored blocks: events of the window, cancelled ones for 30 days."""
+    day = _day_start(now)
+    kind, _, ident = feed.scope.partition(":")
+    query = (
+        select(EventCalendarBlock.block, Event.timezone, Event.target_groups)
+        .join(Event, Event.id == EventCalendarBlock.event_id)
+        .join(Quarter, Quarter.id == Event.quarter_id)
+        .where(
+            EventCalendarBlock.language == feed.language,
+            Quarter.active,
+            Event.is_public,
+            or_(
+                Event.status == EventStatus.PUBLISHED,
+                and_(Event.status == EventStatus.CANCELLED,
+                     Event.cancelled_at >= day - timedelta(days=CANCELLED_STAYS_DAYS)),
+            ),
+            Event.first_starts_at <= day + timedelta(days=future_days + 1),
+            or_(Event.last_ends_at.is_(None),
+                Event.last_ends_at >= day - timedelta(days=past_days)),
+        )
+        .order_by(Event.first_starts_at, Event.id)
+    )
+    if kind == "quarter":
+        query = query.where(Event.quarter_id == int(ident))
+    elif kind == "facility":
+        query = query.where(Event.facility_id == int(ident))
+    if feed.category:
+        query = query.where(Event.category == feed.category)
+    blocks, tzids = [], {city_timezone}
+    for block, tzid, groups in session.execute(query):
+        if feed.audience and not ({feed.audience, "everyone"} & set(groups or [])):
+            continue
+        blocks.append(block)
+        tzids.add(tzid)
+    return ics.assemble(feed.name, city_timezone, blocks, tzids)
+
+
+@dataclass(frozen=True)
+class ServedFeed:
+    body: bytes
+    etag: str
+    last_modified: datetime
+
+
+def new_memo() -> OrderedDict:
+    return OrderedDict()
+
+
+def serve(session, feed: Feed, version: Version, *, now: datetime, base_url: str, memo,
+          past_days: int, future_days: int, city_timezone: str) -> ServedFeed:
+    """The body for this version: from the memo, else from `feed_bodies`, else built and stored."""
+    memo_key = (feed.key, version.stamp, base_url)
+    body = memo.get(memo_key)
+    if body is None:
+        stored = session.execute(
+            select(FeedBody.version, FeedBody.body).where(FeedBody.key == feed.key)
+        ).first()
+        if stored is not None and stored.version == version.stamp:
+            text = stored.body
+        else:
+            text = build(session, feed, now, past_days=past_days, future_days=future_days,
+                         city_timezone=city_timezone)
+            statement = _insert(session, FeedBody).values(
+                key=feed.key, version=version.stamp, body=text, built_at=now)
+            session.execute(statement.on_conflict_do_update(
+                index_elements=["key"],
+                set_={"version": statement.excluded.version, "body": statement.excluded.body,
+                      "built_at": statement.excluded.built_at},
+            ))
+            session.commit()
+        body = ics.with_base_url(text, base_url).encode()
+        memo[memo_key] = body
+        while len(memo) > MEMO_SIZE:
+            memo.popitem(last=False)
+    return ServedFeed(body, version.etag(feed, base_url), version.last_modified)

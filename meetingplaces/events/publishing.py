@@ -1,0 +1,393 @@
+"""Creating, editing, cancelling and deleting events, and changing single dates of a series.
+
+These functions take the acting user and the clock, check the policy, validate, write the
+audit log, refresh the event's iCalendar blocks and raise its feeds' versions. They never
+commit: the caller commits, so that several changes (a Spielmobil round's stops) share one
+transaction.
+"""
+
+import uuid
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from ..calendar import feeds
+from ..errors import Forbidden, InvalidInput, NotFound
+from ..models import Facility, Organisation, Quarter
+from ..models.audit import record
+from ..models.events import Event, EventStatus, EventTranslation, OccurrenceChange
+from ..policy import can
+from ..vocabulary import SPOKEN_LANGUAGES
+from . import notices, recurrence
+from .vocabulary import CATEGORIES, TARGET_GROUPS, TRANSLATION_LANGUAGES
+
+# What a guest's calendar shows: a change here raises SEQUENCE (RFC 5545 3.8.7.4).
+GUEST_VISIBLE = (
+    "title", "description", "starts_at", "ends_at", "start_date", "end_date", "timezone",
+    "rrule", "exdates", "facility_id", "place_name", "address", "latitude", "longitude",
+    "status", "category", "is_free", "cost", "registration_required", "registration_contact",
+    "step_free", "languages", "target_groups", "organisation_id", "show_organiser",
+)
+EDITABLE = {
+    "facility", "place_name", "address", "latitude", "longitude", "organisation",
+    "show_organiser", "title", "description", "category", "target_groups", "languages",
+    "is_free", "cost", "registration_required", "registration_contact", "step_free",
+    "starts_at", "ends_at", "start_date", "end_date", "timezone", "rrule", "exdates",
+    "is_public", "translations",
+}
+LIMITS = {"title": 200, "place_name": 160, "address": 300, "cost": 200,
+          "registration_contact": 300, "description": 20000}
+MAX_DAYS = 31
+
+
+def guest_visible(event: Event) -> tuple:
+    texts = tuple((t.language, t.title, t.description) for t in event.translations)
+    dates = tuple((c.original_date, c.cancelled, c.starts_at, c.ends_at, c.start_date,
+                   c.end_date, c.note) for c in event.changes)
+    return tuple(getattr(event, name) for name in GUEST_VISIBLE) + (texts, dates)
+
+
+def _check_text(name: str, value) -> str:
+    value = (value or "").strip() if isinstance(value, str) or value is None else value
+    if not isinstance(value, str):
+        raise InvalidInput(_("Please enter text."), field=name)
+    if len(value) > LIMITS[name]:
+        raise InvalidInput(_("At most %(count)d characters.", count=LIMITS[name]), field=name)
+    return value
+
+
+def _check_codes(name: str, values, allowed: dict) -> list[str]:
+    values = list(values or [])
+    unknown = [v for v in values if v not in allowed]
+    if unknown:
+        raise InvalidInput(_("Unknown choice: %(value)s", value=", ".join(map(str, unknown))),
+                           field=name)
+    return sorted(set(values), key=values.index)
+
+
+def _check_aware(name: str, value) -> datetime:
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise InvalidInput(_("Please enter a date and time."), field=name)
+    return value
+
+
+def _apply(session, event: Event, fields: dict, quarter: Quarter) -> None:
+    """Validate `fields` and write them onto the event; raises InvalidInput naming the field."""
+    unknown = set(fields) - EDITABLE
+    if unknown:
+        raise InvalidInput(_("Unknown field: %(name)s", name=", ".join(sorted(unknown))))
+    for name in ("title", "place_name", "address", "cost", "registration_contact", "description"):
+        if name in fields:
+            setattr(event, name, _check_text(name, fields[name]))
+    if not event.title:
+        raise InvalidInput(_("Please give the event a title."), field="title")
+    if "category" in fields:
+        if fields["category"] not in CATEGORIES:
+            raise InvalidInput(_("Please choose a category."), field="category")
+        event.category = fields["category"]
+    if "target_groups" in fields:
+        event.target_groups = _check_codes("target_groups", fields["target_groups"], TARGET_GROUPS)
+    if "languages" in fields:
+        event.languages = _check_codes("languages", fields["languages"], SPOKEN_LANGUAGES)
+    for flag in ("is_free", "registration_required", "step_free", "show_organiser", "is_public"):
+        if flag in fields:
+            setattr(event, flag, bool(fields[flag]))
+    if not event.is_free and not event.cost:
+        raise InvalidInput(_("Please say what it costs, or mark it free."), field="cost")
+    if event.registration_required and not event.registration_contact:
+        raise InvalidInput(_("Please say how to register."), field="registration_contact")
+    for name, low, high in (("latitude", -90, 90), ("longitude", -180, 180)):
+        if name in fields:
+            value = fields[name]
+            if value is not None and (not isinstance(value, int | float)
+                                      or not low <= value <= high):
+                raise InvalidInput(_("Please enter a number between %(low)d and %(high)d.",
+                                     low=low, high=high), field=name)
+            setattr(event, name, value)
+    if "facility" in fields:
+        facility = fields["facility"]
+        if facility is not None and (not isinstance(facility, Facility)
+                                     or facility.quarter_id != quarter.id):
+            raise InvalidInput(_("Please choose a place in this quarter."), field="facility")
+        event.facility = facility
+    if "organisation" in fields:
+        organisation = fields["organisation"]
+        if organisation is not None and not isinstance(organisation, Organisation):
+            raise InvalidInput(_("Unknown organisation."), field="organisation")
+        event.organisation = organisation
+    _apply_times(event, fields)
+    if "translations" in fields:
+        _apply_translations(event, fields["translations"])
+
+
+def _apply_times(event: Event, fields: dict) -> None:
+    if "timezone" in fields:
+        try:
+            ZoneInfo(fields["timezone"])
+        except (ZoneInfoNotFoundError, ValueError, TypeError) as error:
+            raise InvalidInput(_("Unknown time zone."), field="timezone") from error
+        event.timezone = fields["timezone"]
+    timed = {"starts_at", "ends_at"} & set(fields)
+    all_day = {"start_date", "end_date"} & set(fields)
+    if timed and all_day:
+        raise InvalidInput(_("An event has either times or whole days."), field="starts_at")
+    if timed:
+        starts_at = _check_aware("starts_at", fields.get("starts_at", event.starts_at))
+        ends_at = _check_aware("ends_at", fields.get("ends_at", event.ends_at))
+        if ends_at <= starts_at:
+            raise InvalidInput(_("The end must be after the start."), field="ends_at")
+        if ends_at - starts_at > timedelta(days=MAX_DAYS):
+            raise InvalidInput(_("An event lasts at most %(days)d days.", days=MAX_DAYS),
+                               field="ends_at")
+        event.starts_at, event.ends_at, event.start_date, event.end_date = (
+            starts_at, ends_at, None, None)
+    elif all_day:
+        start_date = fields.get("start_date", event.start_date)
+        end_date = fields.get("end_date", event.end_date) or start_date
+        if not isinstance(start_date, date) or isinstance(start_date, datetime):
+            raise InvalidInput(_("Please enter a date."), field="start_date")
+        if not isinstance(end_date, date) or isinstance(end_date, datetime):
+            raise InvalidInput(_("Please enter a date."), field="end_date")
+        if end_date < start_date:
+            raise InvalidInput(_("The last day cannot be before the first."), field="end_date")
+        if (end_date - start_date).days >= MAX_DAYS:
+            raise InvalidInput(_("An event lasts at most %(days)d days.", days=MAX_DAYS),
+                               field="end_date")
+        event.starts_at, event.ends_at, event.start_date, event.end_date = (
+            None, None, start_date, end_date)
+    if event.starts_at is None and event.start_date is None:
+        raise InvalidInput(_("Please enter when the event takes place."), field="starts_at")
+    if "rrule" in fields or timed or all_day:
+        event.rrule = recurrence.normalise_rule(
+            fields.get("rrule", event.rrule), all_day=event.all_day, zone=ZoneInfo(event.timezone))
+    if "exdates" in fields:
+        try:
+            days = sorted({date.fromisoformat(str(d)).isoformat() for d in fields["exdates"] or []})
+        except ValueError as error:
+            raise InvalidInput(_("Please enter dates as YYYY-MM-DD."), field="exdates") from error
+        event.exdates = days
+    event.first_starts_at, event.last_ends_at = recurrence.series_span(event)
+
+
+def _apply_translations(event: Event, translations: dict) -> None:
+    """{language: {"title": ..., "description": ...}}; an empty title removes the translation."""
+    if not isinstance(translations, dict):
+        raise InvalidInput(_("Translations are given per language."), field="translations")
+    for language, texts in translations.items():
+        if language not in TRANSLATION_LANGUAGES or not isinstance(texts, dict):
+            raise InvalidInput(_("Unknown language: %(value)s", value=language),
+                               field="translations")
+        title = _check_text("title", texts.get("title"))
+        description = _check_text("description", texts.get("description"))
+        existing = event.translation(language)
+        if not title and not description:
+            if existing is not None:
+                event.translations.remove(existing)
+            continue
+        if not title:
+            raise InvalidInput(_("A translation needs a title."), field="translations")
+        if existing is None:
+            event.translations.append(
+                EventTranslation(language=language, title=title, description=description))
+        else:
+            existing.title, existing.description = title, description
+
+
+def require(actor, action: str, thing) -> None:
+    if not can(actor, action, thing):
+        raise Forbidden(_("You may not do this."))
+
+
+def record_change(session, event: Event, *, actor, now: datetime, action: str, before: tuple,
+             previous_scopes=frozenset(), details: dict | None = None) -> None:
+    """Every change ends here: SEQUENCE when a guest would notice, log, blocks, feed versions."""
+    if guest_visible(event) != before:
+        event.sequence += 1
+    event.last_modified = now
+    session.flush()
+    record(session, actor=actor, subject_type="event", subject_id=event.id, action=action,
+           details=details or {}, at=now)
+    feeds.refresh_event(session, event, now, previous_scopes)
+
+
+def create_event(session, *, actor, quarter: Quarter, now: datetime, submit: bool = True,
+                 **fields) -> Event:
+    """A new event in `quarter`.
+
+    A manager of the quarter publishes it at once (or keeps a draft with submit=False); a member
+    acting for `organisation=` proposes it for moderation. Keyword fields: title, description,
+    category, target_groups, languages, is_free, cost, registration_required,
+    registration_contact, step_free, facility, place_name, address, latitude, longitude,
+    organisation, show_organiser, starts_at/ends_at (aware) or start_date/end_date, timezone,
+    rrule, exdates, is_public, translations ({lang: {"title", "description"}}).
+    """
+    organisation = fields.get("organisation")
+    if can(actor, "publish_events", quarter):
+        status = EventStatus.PUBLISHED if submit else EventStatus.DRAFT
+    elif organisation is not None and can(actor, "propose_events", organisation):
+        status = EventStatus.PROPOSED if submit else EventStatus.DRAFT
+    else:
+        raise Forbidden(_("You may not add events to this quarter."))
+    fields.setdefault("timezone", current_app.config["TIMEZONE"])
+    event = Event(uid=f"{uuid.uuid4()}@meetingplaces", quarter=quarter, quarter_id=quarter.id,
+                  status=status, created_at=now, last_modified=now, sequence=0,
+                  target_groups=[], languages=[], exdates=[], rrule="", title="",
+                  description="", category="other", is_free=True, cost="",
+                  registration_required=False, registration_contact="", step_free=False,
+                  place_name="", address="", show_organiser=True, is_public=True,
+                  proposed_by=None if status == EventStatus.PUBLISHED else actor)
+    _apply(session, event, fields, quarter)
+    session.add(event)
+    session.flush()
+    record(session, actor=actor, subject_type="event", subject_id=event.id, action="create",
+           details={"status": event.status}, at=now)
+    feeds.refresh_event(session, event, now)
+    if status == EventStatus.PROPOSED:
+        notices.tell_managers_of_proposal(session, event)
+    return event
+
+
+def update_event(session, event: Event, *, actor, now: datetime, **fields) -> Event:
+    """Edit an event; SEQUENCE rises only when a guest would see the difference.
+
+    A member editing their rejected proposal sends it back to the moderation queue.
+    """
+    require(actor, "edit", event)
+    before = guest_visible(event)
+    previous = feeds.scopes_of(event)
+    quarter = fields.pop("quarter", event.quarter)
+    if quarter is not event.quarter:
+        if not isinstance(quarter, Quarter) or not (
+                can(actor, "publish_events", quarter) or event.status != EventStatus.PUBLISHED
+                and event.organisation is not None
+                and can(actor, "propose_events", event.organisation)):
+            raise Forbidden(_("You may not add events to this quarter."), field="quarter")
+        event.quarter = quarter
+        fields.setdefault("facility", event.facility if event.facility
+                          and event.facility.quarter_id == quarter.id else None)
+    _apply(session, event, fields, quarter)
+    if event.status == EventStatus.REJECTED and not can(actor, "moderate", event):
+        event.status = EventStatus.PROPOSED
+        event.rejection_reason = ""
+    record_change(session, event, actor=actor, now=now, action="edit", before=before,
+             previous_scopes=previous, details={"fields": sorted(fields)})
+    return event
+
+
+def submit_event(session, event: Event, *, actor, now: datetime) -> Event:
+    """A draft goes out: published by a manager, proposed by an organisation's member."""
+    require(actor, "edit", event)
+    if event.status not in (EventStatus.DRAFT, EventStatus.REJECTED):
+        raise InvalidInput(_("Only drafts can be sent."))
+    before = guest_visible(event)
+    if can(actor, "moderate", event):
+        event.status = EventStatus.PUBLISHED
+    else:
+        event.status = EventStatus.PROPOSED
+        event.proposed_by = actor
+    record_change(session, event, actor=actor, now=now, action="submit", before=before)
+    if event.status == EventStatus.PROPOSED:
+        notices.tell_managers_of_proposal(session, event)
+    return event
+
+
+def cancel_event(session, event: Event, *, actor, now: datetime, reason: str = "") -> Event:
+    """Call the whole event off. It stays in feeds as STATUS:CANCELLED for 30 days, so that
+    subscribed calendars remove it, and then leaves them."""
+    require(actor, "cancel", event)
+    if event.status == EventStatus.CANCELLED:
+        raise InvalidInput(_("This event is already cancelled."))
+    before = guest_visible(event)
+    event.status = EventStatus.CANCELLED
+    event.cancelled_at = now
+    event.cancellation_reason = _check_text("description", reason)
+    record_change(session, event, actor=actor, now=now, action="cancel", before=before,
+             details={"reason": event.cancellation_reason})
+    return event
+
+
+def delete_event(session, event: Event, *, actor, now: datetime) -> None:
+    """Remove an event for good (a mistake, a withdrawn proposal); its feeds move on."""
+    require(actor, "delete", event)
+    record(session, actor=actor, subject_type="event", subject_id=event.id, action="delete",
+           details={"title": event.title, "uid": event.uid}, at=now)
+    scopes = feeds.scopes_of(event)
+    session.delete(event)
+    session.flush()
+    feeds.bump(session, scopes, now)
+
+
+def _change_for(session, event: Event, original: date) -> OccurrenceChange:
+    if not event.rrule:
+        raise InvalidInput(_("Only dates of a repeating event can be changed one by one."))
+    if not isinstance(original, date) or not recurrence.produces(event, original):
+        raise NotFound(_("The event has no date on this day."), field="original_date")
+    change = next((c for c in event.changes if c.original_date == original), None)
+    if change is None:
+        change = OccurrenceChange(original_date=original)
+        event.changes.append(change)
+    return change
+
+
+def cancel_occurrence(session, event: Event, original: date, *, actor, now: datetime,
+                      reason: str = "") -> OccurrenceChange:
+    """Cancel one date of a series (rain, illness); feeds leave it out with an EXDATE."""
+    require(actor, "change_dates", event)
+    before = guest_visible(event)
+    change = _change_for(session, event, original)
+    change.cancelled = True
+    change.starts_at = change.ends_at = change.start_date = change.end_date = None
+    change.note = _check_text("description", reason)
+    record_change(session, event, actor=actor, now=now, action="cancel_date", before=before,
+             details={"date": original.isoformat(), "reason": change.note})
+    return change
+
+
+def move_occurrence(session, event: Event, original: date, *, actor, now: datetime,
+                    starts_at: datetime | None = None, ends_at: datetime | None = None,
+                    start_date: date | None = None, end_date: date | None = None,
+                    note: str = "") -> OccurrenceChange:
+    """Move one date of a series (or give it a note); feeds show it once, at its new time,
+    as an override VEVENT with RECURRENCE-ID."""
+    require(actor, "change_dates", event)
+    before = guest_visible(event)
+    change = _change_for(session, event, original)
+    if event.all_day:
+        if not isinstance(start_date, date):
+            raise InvalidInput(_("Please enter a date."), field="start_date")
+        end_date = end_date or start_date
+        if end_date < start_date:
+            raise InvalidInput(_("The last day cannot be before the first."), field="end_date")
+        change.start_date, change.end_date, change.starts_at, change.ends_at = (
+            start_date, end_date, None, None)
+    else:
+        starts_at = _check_aware("starts_at", starts_at)
+        ends_at = _check_aware("ends_at", ends_at)
+        if ends_at <= starts_at:
+            raise InvalidInput(_("The end must be after the start."), field="ends_at")
+        if ends_at - starts_at > timedelta(days=MAX_DAYS):
+            raise InvalidInput(_("An event lasts at most %(days)d days.", days=MAX_DAYS),
+                               field="ends_at")
+        change.starts_at, change.ends_at, change.start_date, change.end_date = (
+            starts_at, ends_at, None, None)
+    change.cancelled = False
+    change.note = _check_text("description", note)
+    event.first_starts_at, event.last_ends_at = recurrence.series_span(event)
+    record_change(session, event, actor=actor, now=now, action="move_date", before=before,
+             details={"date": original.isoformat()})
+    return change
+
+
+def restore_occurrence(session, event: Event, original: date, *, actor, now: datetime) -> None:
+    """Undo a cancellation or move of one date: it takes place as the rule says."""
+    require(actor, "change_dates", event)
+    change = next((c for c in event.changes if c.original_date == original), None)
+    if change is None:
+        raise NotFound(_("This date was not changed."), field="original_date")
+    before = guest_visible(event)
+    event.changes.remove(change)
+    event.first_starts_at, event.last_ends_at = recurrence.series_span(event)
+    record_change(session, event, actor=actor, now=now, action="restore_date", before=before,
+             details={"date": original.isoformat()})

@@ -1,0 +1,82 @@
+"""Organisations as their quarter's managers set them up: profile, languages, contacts, status.
+
+What of an organisation the public may see is decided here too: the private contact never, the
+public contact only when the organisation chose to show it (DSGVO).
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from .models import Organisation, OrganisationStatus, Quarter
+from .slugs import claim_slug, flush_claiming_slug
+from .vocabulary import SPOKEN_LANGUAGES
+
+
+def save_organisation(session, organisation: Organisation, *, quarter: Quarter, name: str,
+                      slug: str | None, kind: str, description: str, languages: list[str],
+                      public_contact: str, show_contact_publicly: bool,
+                      private_contact_email: str, private_contact_phone: str,
+                      status: str) -> Organisation:
+    organisation.slug = claim_slug(session, Organisation, slug, name, organisation.id)
+    session.add(organisation)
+    organisation.quarter = quarter
+    organisation.name = name.strip()
+    organisation.kind = kind
+    organisation.description = description.strip()
+    organisation.languages = [code for code in SPOKEN_LANGUAGES if code in set(languages)]
+    organisation.public_contact = public_contact.strip()
+    organisation.show_contact_publicly = show_contact_publicly
+    organisation.private_contact_email = private_contact_email.strip()
+    organisation.private_contact_phone = private_contact_phone.strip()
+    organisation.status = OrganisationStatus(status)
+    flush_claiming_slug(session, organisation)
+    return organisation
+
+
+def organisations_in(session, quarters: list[Quarter], *, only_active: bool = False):
+    query = select(Organisation).where(
+        Organisation.quarter_id.in_([quarter.id for quarter in quarters])
+    )
+    if only_active:
+        query = query.where(Organisation.status == OrganisationStatus.ACTIVE)
+    return list(session.scalars(query.order_by(Organisation.name)))
+
+
+@dataclass(frozen=True)
+class PublicProfile:
+    """The part of an organisation that public pages may show, and nothing more."""
+
+    slug: str
+    name: str
+    kind: str
+    description: str
+    languages: list[str]
+    quarter: Quarter
+    contact: str | None
+
+
+def public_profile(organisation: Organisation) -> PublicProfile:
+    return PublicProfile(
+        slug=organisation.slug,
+        name=organisation.name,
+        kind=organisation.kind,
+        description=organisation.description,
+        languages=list(organisation.languages),
+        quarter=organisation.quarter,
+        contact=organisation.public_contact if organisation.show_contact_publicly else None,
+    )
+
+
+def public_organisation(session, slug: str) -> PublicProfile | None:
+    """An active organisation in an active quarter, as the public may see it."""
+    organisation = session.scalar(
+        select(Organisation)
+        .join(Organisation.quarter)
+        .where(
+            Organisation.slug == slug,
+            Organisation.status == OrganisationStatus.ACTIVE,
+            Quarter.active,
+        )
+    )
+    return public_profile(organisation) if organisation else None

@@ -1,0 +1,265 @@
+"""Setting up the places of a city: quarters, facilities with opening hours, resources, closures.
+
+No request in sight: the web layer passes the session, the acting user where it matters, the
+values of a validated form, the city's zone and the current time. Rules that a form cannot know
+(unique slugs, opening hours as text, local times that do not exist) raise InvalidInput naming
+the field, so the form can be shown again with everything typed still in it.
+"""
+
+import re
+from datetime import UTC, datetime, time
+from itertools import pairwise
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from .errors import InvalidInput
+from .models import Closure, Facility, OpeningHours, Quarter, Resource, ResourceKind, User
+from .slugs import claim_slug, flush_claiming_slug
+from .vocabulary import EQUIPMENT
+
+WEEKDAYS = range(7)  # 0 = Monday, as in OpeningHours.weekday and date.weekday()
+_SPAN = re.compile(r"^(\d{1,2}):(\d{2})\s*[-–—]\s*(\d{1,2}):(\d{2})$")
+
+
+# --- quarters ----------------------------------------------------------------------------------
+
+
+def quarters_managed_by(session, user: User) -> list[Quarter]:
+    """Admins look after every quarter, managers after theirs (active or not)."""
+    if user.is_admin:
+        return list(session.scalars(select(Quarter).order_by(Quarter.city, Quarter.name)))
+    return sorted(user.managed_quarters, key=lambda quarter: (quarter.city, quarter.name))
+
+
+def save_quarter(session, quarter: Quarter, *, name: str, slug: str | None, city: str,
+                 description: str, holiday_region: str | None) -> Quarter:
+    quarter.slug = claim_slug(session, Quarter, slug, name, quarter.id)
+    session.add(quarter)
+    quarter.name = name.strip()
+    quarter.city = city.strip()
+    quarter.description = description.strip()
+    quarter.holiday_region = holiday_region or None
+    flush_claiming_slug(session, quarter)
+    return quarter
+
+
+def set_active(session, thing: Quarter | Facility | Resource, active: bool) -> None:
+    """Deactivated places vanish from public pages and cannot be booked; nothing is deleted."""
+    thing.active = active
+    session.flush()
+
+
+# --- opening hours -----------------------------------------------------------------------------
+
+
+def parse_day_hours(text: str) -> list[tuple[time, time]]:
+    """'09:00-13:00, 14:00-21:00' -> [(09:00, 13:00), (14:00, 21:00)]; empty text = closed."""
+    spans = []
+    for part in re.split(r"[,;]", text or ""):
+        part = part.strip()
+        if not part:
+            continue
+        match = _SPAN.match(part)
+        if not match:
+            raise InvalidInput(
+                _("“%(part)s” is not a time span. Write the hours of a day like "
+                  "09:00-13:00, 14:00-21:00, or leave the field empty when closed.", part=part)
+            )
+        opens = _time_of_day(match[1], match[2])
+        closes = _time_of_day(match[3], match[4])
+        if closes <= opens:
+            raise InvalidInput(
+                _("%(span)s: the closing time must be after the opening time.", span=part)
+            )
+        spans.append((opens, closes))
+    spans.sort()
+    for (_opens, earlier_closes), (later_opens, _closes) in pairwise(spans):
+        if later_opens < earlier_closes:
+            raise InvalidInput(_("The time spans of a day must not overlap."))
+    return spans
+
+
+def _time_of_day(hours: str, minutes: str) -> time:
+    if int(hours) > 23 or int(minutes) > 59:
+        raise InvalidInput(
+            _("%(time)s is not a time of day (00:00 to 23:59).", time=f"{hours}:{minutes}")
+        )
+    return time(int(hours), int(minutes))
+
+
+def day_hours_text(facility: Facility, weekday: int) -> str:
+    """The text a manager edits for one weekday, the inverse of parse_day_hours."""
+    return ", ".join(
+        f"{span.opens_at:%H:%M}-{span.closes_at:%H:%M}" for span in facility.hours_on(weekday)
+    )
+
+
+def parse_week_hours(texts: dict[int, str]) -> dict[int, list[tuple[time, time]]]:
+    """Parse every weekday; an error names the field of its day ("hours_0" for Monday)."""
+    week = {}
+    for weekday in WEEKDAYS:
+        try:
+            week[weekday] = parse_day_hours(texts.get(weekday, ""))
+        except InvalidInput as error:
+            raise InvalidInput(error.message, field=f"hours_{weekday}") from error
+    return week
+
+
+# --- facilities --------------------------------------------------------------------------------
+
+
+def save_facility(session, facility: Facility, *, quarter: Quarter, hours: dict[int, str],
+                  name: str, slug: str | None, address: str, latitude: float | None,
+                  longitude: float | None, description: str, accessibility: str,
+                  contact_email: str, contact_phone: str, website: str) -> Facility:
+    """Create or update a facility with its week of opening hours given as text per weekday."""
+    week = parse_week_hours(hours)
+    if (latitude is None) != (longitude is None):
+        raise InvalidInput(
+            _("Please give both latitude and longitude, or neither."),
+            field="longitude" if longitude is None else "latitude",
+        )
+    facility.slug = claim_slug(session, Facility, slug, name, facility.id)
+    session.add(facility)
+    facility.quarter = quarter
+    facility.name = name.strip()
+    facility.address = address.strip()
+    facility.latitude = latitude
+    facility.longitude = longitude
+    facility.description = description.strip()
+    facility.accessibility = accessibility.strip()
+    facility.contact_email = contact_email.strip()
+    facility.contact_phone = contact_phone.strip()
+    facility.website = website.strip()
+    facility.opening_hours = [
+        OpeningHours(weekday=weekday, opens_at=opens, closes_at=closes)
+        for weekday, spans in week.items()
+        for opens, closes in spans
+    ]
+    # A room is administered by the managers of its facility's quarter.
+    for resource in facility.resources:
+        resource.quarter = quarter
+    flush_claiming_slug(session, facility)
+    return facility
+
+
+# --- resources ---------------------------------------------------------------------------------
+
+
+def save_resource(session, resource: Resource, *, facility: Facility | None = None,
+                  quarter: Quarter | None = None, name: str, slug: str | None,
+                  description: str, capacity: int, equipment: list[str], step_free: bool,
+                  approval_required: bool, setup_minutes: int, cleanup_minutes: int,
+                  min_duration_minutes: int, max_duration_minutes: int, max_advance_days: int,
+                  min_notice_hours: int, monthly_hours_per_organisation: int | None) -> Resource:
+    """Create or update a room (of `facility`) or a mobile resource (at home in `quarter`)."""
+    if max_duration_minutes < min_duration_minutes:
+        raise InvalidInput(
+            _("The longest booking cannot be shorter than the shortest."),
+            field="max_duration_minutes",
+        )
+    resource.slug = claim_slug(session, Resource, slug, name, resource.id)
+    session.add(resource)
+    if resource.kind == ResourceKind.MOBILE:
+        resource.facility = None
+        resource.quarter = quarter
+    else:
+        resource.kind = ResourceKind.ROOM
+        resource.facility = facility
+        resource.quarter = facility.quarter
+    resource.name = name.strip()
+    resource.description = description.strip()
+    resource.capacity = capacity
+    resource.equipment = [tag for tag in EQUIPMENT if tag in set(equipment)]
+    resource.step_free = step_free
+    resource.approval_required = approval_required
+    resource.setup_minutes = setup_minutes
+    resource.cleanup_minutes = cleanup_minutes
+    resource.min_duration_minutes = min_duration_minutes
+    resource.max_duration_minutes = max_duration_minutes
+    resource.max_advance_days = max_advance_days
+    resource.min_notice_hours = min_notice_hours
+    resource.monthly_hours_per_organisation = monthly_hours_per_organisation
+    flush_claiming_slug(session, resource)
+    return resource
+
+
+def facilities_in(session, quarters: list[Quarter]) -> list[Facility]:
+    return list(
+        session.scalars(
+            select(Facility)
+            .where(Facility.quarter_id.in_([quarter.id for quarter in quarters]))
+            .order_by(Facility.name)
+        )
+    )
+
+
+# --- closures ----------------------------------------------------------------------------------
+
+
+def city_instant(local: datetime, zone: ZoneInfo, field: str) -> datetime:
+    """A wall-clock time in the city as an aware UTC instant.
+
+    A time skipped when the clocks go forward (02:30 on the last Sunday of March in Berlin) is
+    refused. A time that happens twice when they go back is taken at its first occurrence.
+    """
+    aware = local.replace(tzinfo=zone, fold=0)
+    if aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise InvalidInput(
+            _("%(time)s does not exist here: the clocks are put forward that night. "
+              "Please choose another time.", time=f"{local:%Y-%m-%d %H:%M}"),
+            field=field,
+        )
+    return aware.astimezone(UTC)
+
+
+def save_closure(session, closure: Closure, *, zone: ZoneInfo, local_start: datetime,
+                 local_end: datetime, reason: str, facility: Facility | None = None,
+                 resource: Resource | None = None) -> Closure:
+    """Create or update a closure of a facility (all its rooms) or of one resource.
+
+    Times come as the city's wall clock and are stored as UTC instants.
+    """
+    starts_at = city_instant(local_start, zone, "local_start")
+    ends_at = city_instant(local_end, zone, "local_end")
+    if ends_at <= starts_at:
+        raise InvalidInput(_("The end must be after the start."), field="local_end")
+    if closure.id is None:
+        closure.facility = facility
+        closure.resource = resource
+    closure.starts_at = starts_at
+    closure.ends_at = ends_at
+    closure.reason = reason.strip()
+    session.add(closure)
+    session.flush()
+    return closure
+
+
+def delete_closure(session, closure: Closure) -> None:
+    session.delete(closure)
+    session.flush()
+
+
+def closures_of(session, *, facility: Facility | None = None, resource: Resource | None = None,
+                now: datetime | None = None, include_rooms: bool = False) -> list[Closure]:
+    """Closures of a facility (optionally with those of its rooms) or of a resource, by start;
+    with `now`, only those not yet over."""
+    if facility is not None:
+        condition = Closure.facility_id == facility.id
+        if include_rooms:
+            rooms = select(Resource.id).where(Resource.facility_id == facility.id, Resource.active)
+            condition = or_(condition, Closure.resource_id.in_(rooms))
+    else:
+        condition = Closure.resource_id == resource.id
+    query = select(Closure).where(condition).options(selectinload(Closure.resource))
+    if now is not None:
+        query = query.where(Closure.ends_at > now)
+    return list(session.scalars(query.order_by(Closure.starts_at)))
+
+
+def local_wall_clock(instant: datetime, zone: ZoneInfo) -> datetime:
+    """The naive city wall-clock time of an instant, as a datetime-local field shows it."""
+    return instant.astimezone(zone).replace(tzinfo=None)

@@ -1,0 +1,31 @@
+"""Who may run what: the admin flag, managed quarters, the Spielmobil team, active accounts.
+
+Only admins call these (the policy says so); they keep an admin from locking themselves out.
+"""
+
+from flask_babel import gettext as _
+
+from .errors import InvalidInput
+from .models import Quarter, User
+
+
+def update_roles(session, user: User, *, acting: User, is_admin: bool,
+                 is_spielmobil_staff: bool, managed_quarters: list[Quarter]) -> User:
+    if user.id == acting.id and user.is_admin and not is_admin:
+        raise InvalidInput(
+            _("You cannot take away your own admin rights; ask another admin."), field="is_admin"
+        )
+    user.is_admin = is_admin
+    user.is_spielmobil_staff = is_spielmobil_staff
+    user.managed_quarters = sorted(managed_quarters, key=lambda quarter: quarter.name)
+    session.flush()
+    return user
+
+
+def set_user_active(session, user: User, *, acting: User, active: bool) -> User:
+    """A deactivated account can no longer log in; its history stays."""
+    if user.id == acting.id and not active:
+        raise InvalidInput(_("You cannot deactivate your own account."))
+    user.active = active
+    session.flush()
+    return user

@@ -1,0 +1,80 @@
+"""Quarters: the admin creates them and switches them off; their managers edit them."""
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ...extensions import db
+from ...forms.manage import QuarterForm
+from ...models import Facility, Quarter, Resource, ResourceKind
+from ...organisations import organisations_in
+from ...places import save_quarter, set_active
+from . import bp, get_or_404, require, submit_form
+
+
+@bp.route("/quarters/new", methods=["GET", "POST"])
+def new_quarter():
+    require("create", Quarter)
+    form = QuarterForm(city=current_app.config["CITY_NAME"])
+    return submit_form(
+        form,
+        lambda: save_quarter(db.session, Quarter(), **form.values()),
+        template="manage/form.html",
+        done=lambda quarter: url_for(".quarter", quarter_id=quarter.id),
+        message=_("The quarter has been created."),
+        title=_("New quarter"),
+        back=url_for(".index"),
+    )
+
+
+@bp.get("/quarters/<int:quarter_id>")
+def quarter(quarter_id: int):
+    quarter = get_or_404(Quarter, quarter_id)
+    require("manage", quarter)
+    facilities = db.session.scalars(
+        select(Facility)
+        .where(Facility.quarter_id == quarter.id)
+        .options(selectinload(Facility.resources))
+        .order_by(Facility.name)
+    ).all()
+    mobile_resources = db.session.scalars(
+        select(Resource)
+        .where(Resource.quarter_id == quarter.id, Resource.kind == ResourceKind.MOBILE)
+        .order_by(Resource.name)
+    ).all()
+    return render_template(
+        "manage/quarter.html",
+        quarter=quarter,
+        facilities=facilities,
+        mobile_resources=mobile_resources,
+        organisations=organisations_in(db.session, [quarter]),
+    )
+
+
+@bp.route("/quarters/<int:quarter_id>/edit", methods=["GET", "POST"])
+def edit_quarter(quarter_id: int):
+    quarter = get_or_404(Quarter, quarter_id)
+    require("edit", quarter)
+    form = QuarterForm(obj=quarter)
+    return submit_form(
+        form,
+        lambda: save_quarter(db.session, quarter, **form.values()),
+        template="manage/form.html",
+        done=lambda quarter: url_for(".quarter", quarter_id=quarter.id),
+        message=_("Your changes have been saved."),
+        title=_("Edit quarter %(name)s", name=quarter.name),
+        back=url_for(".quarter", quarter_id=quarter.id),
+    )
+
+
+@bp.post("/quarters/<int:quarter_id>/active")
+def quarter_active(quarter_id: int):
+    quarter = get_or_404(Quarter, quarter_id)
+    require("deactivate", quarter)
+    active = request.form.get("active") == "1"
+    set_active(db.session, quarter, active)
+    db.session.commit()
+    flash(_("The quarter is active again.") if active else
+          _("The quarter has been deactivated; it no longer appears on public pages."), "success")
+    return redirect(url_for(".quarter", quarter_id=quarter.id))
