@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ..events.vocabulary import TEXT_LANGUAGES
 from ..models import Facility, Quarter
 from ..models.events import Event, EventCalendarBlock, EventStatus, FeedBody, FeedVersion
+from ..models.rounds import Round, RoundDate, Stop
 from . import ics
 
 CANCELLED_STAYS_DAYS = 30
@@ -207,6 +208,8 @@ def build(session, feed: Feed, now: datetime, *, past_days: int, future_days: in
         query = query.where(Event.quarter_id == int(ident))
     elif kind == "facility":
         query = query.where(Event.facility_id == int(ident))
+    elif kind == "resource":
+        query = query.where(Event.id.in_(round_event_ids(int(ident))))
     if feed.category:
         query = query.where(Event.category == feed.category)
     blocks, tzids = [], {city_timezone}
@@ -216,6 +219,16 @@ def build(session, feed: Feed, now: datetime, *, past_days: int, future_days: in
         blocks.append(block)
         tzids.add(tzid)
     return ics.assemble(feed.name, city_timezone, blocks, tzids)
+
+
+def round_event_ids(resource_id: int):
+    """The events of a van's round stops and extra dates: its public calendar."""
+    of_stops = (select(Stop.event_id).join(Round, Round.id == Stop.round_id)
+                .where(Round.resource_id == resource_id, Stop.event_id.is_not(None)))
+    of_dates = (select(RoundDate.event_id).join(Stop, Stop.id == RoundDate.stop_id)
+                .join(Round, Round.id == Stop.round_id)
+                .where(Round.resource_id == resource_id, RoundDate.event_id.is_not(None)))
+    return of_stops.union(of_dates)
 
 
 @dataclass(frozen=True)

@@ -44,8 +44,8 @@ MAX_DAYS = 31
 
 def guest_visible(event: Event) -> tuple:
     texts = tuple((t.language, t.title, t.description) for t in event.translations)
-    dates = tuple((c.original_date, c.cancelled, c.starts_at, c.ends_at, c.start_date,
-                   c.end_date, c.note) for c in event.changes)
+    dates = tuple((c.original_date, c.cancelled, c.keep_in_feed, c.starts_at, c.ends_at,
+                   c.start_date, c.end_date, c.note) for c in event.changes)
     return tuple(getattr(event, name) for name in GUEST_VISIBLE) + (texts, dates)
 
 
@@ -335,12 +335,14 @@ def _change_for(session, event: Event, original: date) -> OccurrenceChange:
 
 
 def cancel_occurrence(session, event: Event, original: date, *, actor, now: datetime,
-                      reason: str = "") -> OccurrenceChange:
-    """Cancel one date of a series (rain, illness); feeds leave it out with an EXDATE."""
+                      reason: str = "", keep_in_feed: bool = False) -> OccurrenceChange:
+    """Cancel one date of a series (rain, illness); feeds leave it out with an EXDATE, or with
+    `keep_in_feed` show it as cancelled with the reason (an override with STATUS:CANCELLED)."""
     require(actor, "change_dates", event)
     before = guest_visible(event)
     change = _change_for(session, event, original)
     change.cancelled = True
+    change.keep_in_feed = bool(keep_in_feed)
     change.starts_at = change.ends_at = change.start_date = change.end_date = None
     change.note = _check_text("description", reason)
     record_change(session, event, actor=actor, now=now, action="cancel_date", before=before,
@@ -376,6 +378,7 @@ def move_occurrence(session, event: Event, original: date, *, actor, now: dateti
         change.starts_at, change.ends_at, change.start_date, change.end_date = (
             starts_at, ends_at, None, None)
     change.cancelled = False
+    change.keep_in_feed = False
     change.note = _check_text("description", note)
     event.first_starts_at, event.last_ends_at = recurrence.series_span(event)
     record_change(session, event, actor=actor, now=now, action="move_date", before=before,
