@@ -43,6 +43,8 @@ def begin_write(session) -> None:
     if session.in_transaction():
         if session.get_bind().dialect.name != "sqlite":
             return
+        if session.connection().get_execution_options().get(SQLITE_IMMEDIATE):
+            return  # already the writer: several steps (a round's save) share one transaction
         # End the deferred transaction so that BEGIN IMMEDIATE can start; what was read so
         # far stays loaded (no expiry): whatever must be exact is read again under the lock.
         expire_on_commit, session.expire_on_commit = session.expire_on_commit, False

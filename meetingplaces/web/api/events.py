@@ -134,7 +134,7 @@ def _event(event_id: int, action: str | None = None) -> Event:
 
 
 @bp.get("/events")
-def list_occurrences():
+def events_list():
     """Public occurrences in a window, repeating events expanded."""
     zone = _zone()
     args = request.args
@@ -165,7 +165,7 @@ def list_occurrences():
 
 
 @bp.post("/events")
-def create():
+def event_create():
     user = api_user()
     body = json_body()
     fields = fields_from(body)
@@ -179,12 +179,12 @@ def create():
 
 
 @bp.get("/events/<int:event_id>")
-def show(event_id: int):
+def event_show(event_id: int):
     return event_json(_event(event_id))
 
 
 @bp.patch("/events/<int:event_id>")
-def edit(event_id: int):
+def event_edit(event_id: int):
     user = api_user()
     event = _event(event_id, "edit")
     update_event(db.session, event, actor=user, now=utcnow(), **fields_from(json_body()))
@@ -193,7 +193,7 @@ def edit(event_id: int):
 
 
 @bp.delete("/events/<int:event_id>")
-def remove(event_id: int):
+def event_delete(event_id: int):
     user = api_user()
     delete_event(db.session, _event(event_id, "delete"), actor=user, now=utcnow())
     db.session.commit()
@@ -201,7 +201,7 @@ def remove(event_id: int):
 
 
 @bp.post("/events/<int:event_id>/cancel")
-def cancel(event_id: int):
+def event_cancel(event_id: int):
     user = api_user()
     body = request.get_json(silent=True) or {}
     event = _event(event_id, "cancel")
@@ -211,7 +211,7 @@ def cancel(event_id: int):
 
 
 @bp.post("/events/<int:event_id>/occurrences/<day>/cancel")
-def cancel_date(event_id: int, day: str):
+def event_cancel_date(event_id: int, day: str):
     user = api_user()
     body = request.get_json(silent=True) or {}
     event = _event(event_id, "change_dates")
@@ -222,7 +222,7 @@ def cancel_date(event_id: int, day: str):
 
 
 @bp.post("/events/<int:event_id>/occurrences/<day>/move")
-def move_date(event_id: int, day: str):
+def event_move_date(event_id: int, day: str):
     user = api_user()
     body = json_body()
     event = _event(event_id, "change_dates")
