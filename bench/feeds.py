@@ -84,7 +84,7 @@ def timed(action, repeat: int) -> float:
     return statistics.median(samples)
 
 
-def throughput(actions: dict, rounds: int = 6, seconds: float = 0.5) -> dict:
+def throughput(actions: dict, rounds: int = 10, seconds: float = 0.5) -> dict:
     """Best calls per second of each action, measured in alternating short bursts so that
     load from other processes on the machine hits all of them alike."""
     best = dict.fromkeys(actions, 0.0)
