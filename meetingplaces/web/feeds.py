@@ -56,7 +56,7 @@ def serve(feed: feeds.Feed, version: feeds.Version, now: datetime) -> Response:
     config = current_app.config
     served = feeds.serve(
         db.session, feed, version, now=now, base_url=base_url,
-        memo=current_app.extensions.setdefault(MEMO, feeds.new_memo()),
+        memo=current_app.extensions.setdefault(MEMO, feeds.FeedMemo()),
         past_days=config["FEED_PAST_DAYS"], future_days=config["FEED_FUTURE_DAYS"],
         city_timezone=config["TIMEZONE"],
     )
