@@ -41,8 +41,9 @@ def begin_write(session) -> None:
     if isinstance(session, scoped_session):  # db.session proxies no in_transaction()
         session = session()
     if session.in_transaction():
-        if session.get_bind().dialect.name == "sqlite":
-            session.commit()
-        else:
+        if session.get_bind().dialect.name != "sqlite":
             return
+        if session.connection().get_execution_options().get(SQLITE_IMMEDIATE):
+            return  # already the writer: several steps (a round's save) share one transaction
+        session.commit()
     session.connection(execution_options={SQLITE_IMMEDIATE: True})

@@ -183,3 +183,19 @@ rule("view", Event)(
 
 
 # --- rounds ------------------------------------------------------------------------------------
+from .models.rounds import Round, RoundDate  # noqa: E402
+
+
+def _manages_round(user: User, round_: Round) -> bool:
+    return user.manages(round_.resource.quarter_id)
+
+
+# Managers of the van's home quarter plan its rounds and change them; the Spielmobil team sees
+# the rounds, and a member their own dates.
+rule("plan_rounds", Resource)(
+    lambda user, resource: resource.is_mobile and user.manages(resource.quarter_id))
+rule("manage", Round)(_manages_round)
+rule("view", Round)(lambda user, round_: _manages_round(user, round_) or user.is_spielmobil_staff)
+rule("view", RoundDate)(
+    lambda user, round_date: _manages_round(user, round_date.stop.round)
+    or any(person.id == user.id for person in round_date.staff))

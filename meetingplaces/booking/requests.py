@@ -198,6 +198,53 @@ def request_booking(
     return booking
 
 
+@_refusals_roll_back
+def hold_resource(
+    session,
+    *,
+    actor: User,
+    resource: Resource,
+    slots: list[LocalSlot],
+    title: str,
+    locations: list[str],
+    now: datetime,
+    settings: Settings | None = None,
+) -> list[Booking]:
+    """The quarter's own use of a resource it manages on single dates (the Spielmobil's round
+    stops): one confirmed booking per slot, no organisation, every rule and the invariant
+    checked as for a request. All or nothing. `locations[i]` says where slot i stands."""
+    settings = settings or Settings.from_config()
+    if not can(actor, "edit", resource):
+        raise Forbidden(_("Only a manager of this quarter can hold %(name)s.", name=resource.name),
+                        field="resource_id")
+    for location in locations:
+        check_details(title=title, purpose="", attendees=1, location=location,
+                      resources=[resource])
+    planned, _notices = plan([resource], list(slots), settings.zone)
+    check_times(planned, now=now, settings=settings)
+    begin_write(session)
+    check_closures(session, planned)
+    _refuse_conflicts(session, planned, settings)
+    bookings = []
+    for item, location in zip(planned, locations, strict=True):
+        booking = Booking(
+            organisation=None, requested_by=actor, title=title.strip(), attendees=1,
+            public=True, location=location.strip(), rrule="", exdates=[],
+            local_start=item.local_start.replace(tzinfo=None, fold=0),
+            local_end=item.local_end.replace(tzinfo=None, fold=0),
+            status=BookingStatus.APPROVED, resources=[resource],
+        )
+        booking.occurrences = _occurrences([item], confirmed=True)
+        session.add(booking)
+        bookings.append(booking)
+    _flush_holding_invariant(session, planned, settings)
+    for booking in bookings:
+        record(session, actor=actor, subject_type="booking", subject_id=booking.id,
+               action="confirmed", at=now,
+               details={"dates": _dates(booking.occurrences), "resource_ids": [resource.id]})
+    return bookings
+
+
 # --- deciding ---------------------------------------------------------------------------------
 
 
@@ -450,13 +497,12 @@ def _flush_holding_invariant(session, wanted, settings: Settings) -> None:
     """Flush; when PostgreSQL's exclusion constraint refuses (a request that raced ours won),
     report it as the same BookingConflict the check above would have given."""
     try:
-        with session.begin_nested():
-            session.flush()
+        session.flush()
     except IntegrityError as error:
         if getattr(error.orig, "sqlstate", None) != "23P01":  # exclusion_violation
             raise
-        conflicts = find_conflicts(session, wanted)
-        raise _conflict(conflicts, settings) from error
+        session.rollback()  # the transaction is spoilt; read the winner in a fresh one
+        raise _conflict(find_conflicts(session, wanted), settings) from error
 
 
 def _select(booking: Booking, dates: Iterable | None, *, statuses) -> list[Occurrence]:
