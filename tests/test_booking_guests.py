@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from meetingplaces.mail import send_due
 from meetingplaces.models.bookings import Booking, Guest
 
-from .booking_factories import NOW, city  # noqa: F401  (city is a fixture)
+from .booking_factories import NOW, city_fixture  # noqa: F401  (a fixture)
 from .booking_web_helpers import calendars_in, form_data, link_in
 
 

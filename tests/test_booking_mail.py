@@ -8,7 +8,7 @@ from meetingplaces.booking import approve_booking, cancel_booking, reject_bookin
 from meetingplaces.booking.recurrence import weekly_rule
 from meetingplaces.mail import send_due
 
-from .booking_factories import NOW, book, city  # noqa: F401  (city is a fixture)
+from .booking_factories import NOW, book, city_fixture  # noqa: F401  (a fixture)
 from .booking_web_helpers import calendars_in
 
 

@@ -12,7 +12,7 @@ from meetingplaces.booking.waiting import pass_on_expired_offers
 from meetingplaces.mail import send_due
 from meetingplaces.models.bookings import Booking, WaitingRequest
 
-from .booking_factories import NOW, book, city  # noqa: F401  (city is a fixture)
+from .booking_factories import NOW, book, city_fixture  # noqa: F401  (a fixture)
 from .booking_web_helpers import form_data, link_in
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from meetingplaces.models.bookings import Booking, Occurrence
 
-from .booking_factories import NOW, book, city, local  # noqa: F401  (city is a fixture)
+from .booking_factories import NOW, book, city_fixture, local  # noqa: F401  (a fixture)
 from .booking_web_helpers import form_data
 
 
@@ -115,8 +115,8 @@ def test_a_conflict_keeps_what_was_typed_and_offers_free_rooms(browser, session,
     assert "already booked from 2027-03-16 18:00 to 20:00" in html
     assert 'value="Mein Kurs"' in html and "Sprachkurs für Anfänger" in html
     assert "Geheim" not in html and "vertraulich" not in html
-    alternative = re.search(r'href="(/bookings/new\?[^"]*resource_ids=%d[^"]*)"' % other_room.id,
-                            html)
+    alternative = re.search(
+        rf'href="(/bookings/new\?[^"]*resource_ids={other_room.id}[^"]*)"', html)
     assert alternative, html
     prefilled = browser.get(alternative.group(1).replace("&amp;", "&")).get_data(as_text=True)
     assert 'value="Mein Kurs"' in prefilled
