@@ -39,12 +39,12 @@ run: seed
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install-test
-	$(BIN)/ruff check meetingplaces tests bench scripts
+	$(BIN)/ruff check meetingplaces tests scripts $(wildcard bench)
 	$(BIN)/python -m tests.browser_setup
 	$(BIN)/pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: install-test
-	$(BIN)/ruff check meetingplaces tests bench scripts
+	$(BIN)/ruff check meetingplaces tests scripts $(wildcard bench)
 
 bench: install-test
 	$(BIN)/python bench/booking.py

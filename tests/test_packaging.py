@@ -34,3 +34,9 @@ def test_wheel_ships_every_translation_catalogue(wheel_names):
     catalogues = sorted(p.relative_to(ROOT) for p in (ROOT / "translations").glob("*/*/*.po"))
     for catalogue in catalogues:
         assert f"meetingplaces/{catalogue}" in wheel_names
+
+
+def test_wheel_ships_compiled_catalogues(wheel_names):
+    for catalogue in (ROOT / "translations").glob("*/LC_MESSAGES/messages.po"):
+        compiled = catalogue.relative_to(ROOT).with_suffix(".mo")
+        assert f"meetingplaces/{compiled}" in wheel_names

@@ -91,7 +91,8 @@ def new(path: str):
         abort(403)
     form = form_class()
     target_field = form.quarter if kind == InvitationKind.MANAGER else form.organisation
-    target_field.choices = [(t.id, t.name) for t in targets]
+    target_field.choices = [(t.id, f"{t.name} ({t.city if model is Quarter else t.quarter.name})")
+                            for t in targets]
     if form.validate_on_submit():
         try:
             invitation, _token = invitations.invite(
