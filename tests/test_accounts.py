@@ -5,7 +5,6 @@ from sqlalchemy import select
 
 from meetingplaces.models import ApiToken, User
 
-from .accounts_factories import between_clients
 from .conftest import Browser
 from .factories import PASSWORD
 
@@ -84,13 +83,11 @@ def test_a_new_password_logs_out_other_devices_but_not_this_one(app, browser, ma
     user = make.user()
     other_device = Browser(app.test_client())
     other_device.login(user.email)
-    between_clients()
     browser.login(user.email)
     assert browser.post("/account/password", {"current_password": PASSWORD,
                                               "password": NEW_PASSWORD,
                                               "confirm": NEW_PASSWORD}).status_code == 302
     assert browser.get("/account/").status_code == 200
-    between_clients()
     assert other_device.get("/account/").status_code == 302
 
 
