@@ -403,7 +403,7 @@ def _decision_forms(booking: Booking, **given) -> dict:
         "add_back": DateChoiceForm(prefix="add_back"),
     }
     forms.update(given)
-    choices = _date_choices(booking)
+    choices = [("", _("Choose a date (not needed for all dates)")), *_date_choices(booking)]
     forms["cancel"].date.choices = choices
     forms["change"].date.choices = choices
     forms["change"].resource_ids.choices = [(r.id, _resource_label(r))
