@@ -167,9 +167,10 @@ def request_booking(
     check_closures(session, planned)
     check_quota(session, planned, organisation_id=organisation.id if organisation else None,
                 zone=settings.zone)
-    _refuse_conflicts(session, planned, settings)
-
     confirmed = _confirmed_at_once(actor, resources)
+    # A request that waits may collide with a Spielmobil stop: the manager can move the stop.
+    _refuse_conflicts(session, planned, settings, round_dates_yield=not confirmed)
+
     booking = Booking(
         organisation=organisation,
         requested_by=None if guest else actor,
@@ -476,8 +477,9 @@ def _occurrences(planned: list[PlannedOccurrence], confirmed: bool) -> list[Occu
     ]
 
 
-def _refuse_conflicts(session, wanted, settings: Settings) -> None:
-    conflicts = find_conflicts(session, wanted)
+def _refuse_conflicts(session, wanted, settings: Settings, *,
+                      round_dates_yield: bool = False) -> None:
+    conflicts = find_conflicts(session, wanted, round_dates_yield=round_dates_yield)
     if conflicts:
         raise _conflict(conflicts, settings)
 

@@ -61,7 +61,8 @@ def bump(session, scopes, now: datetime) -> None:
 def refresh_event(session, event: Event, now: datetime, previous_scopes=frozenset()) -> None:
     """Re-serialise the event's blocks (one per visitor language) and invalidate its feeds.
 
-    `previous_scopes` are the scopes the event was in before a move to another quarter or facility.
+    `previous_scopes` are the scopes the event was in before a move to another quarter or
+    facility, and any other feed it also belongs to (a van's "resource:<id>" feed).
     """
     session.flush()
     session.execute(delete(EventCalendarBlock).where(EventCalendarBlock.event_id == event.id))
