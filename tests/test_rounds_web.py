@@ -9,6 +9,7 @@ import pytest
 import recurring_ical_events
 from sqlalchemy import func, select
 
+from meetingplaces.events import update_event
 from meetingplaces.models.rounds import Round, RoundDate
 
 from . import rounds_factories
@@ -180,6 +181,13 @@ def test_the_vans_public_feed_holds_every_stop(client, session, spielmobil):
     again = client.get("/resources/spielmobil/calendar.ics",
                        headers={"If-None-Match": response.headers["ETag"]})
     assert again.status_code == 304
+    # An edit of a stop's event in the events pages reaches the van's feed too.
+    update_event(session, round_.stops[0].event, actor=spielmobil.manager, now=NOW,
+                 description="Mit Kletterwand")
+    session.commit()
+    changed = client.get("/resources/spielmobil/calendar.ics",
+                         headers={"If-None-Match": response.headers["ETag"]})
+    assert changed.status_code == 200 and "Kletterwand" in changed.get_data(as_text=True)
 
 
 def test_a_manager_approves_a_request_by_moving_the_stop_in_one_step(browser, session,
