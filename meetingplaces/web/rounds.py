@@ -388,6 +388,7 @@ def _date_page(round_date: RoundDate, status: int = 200, **given):
     return render_template("rounds/date.html", round_date=round_date, stop=round_date.stop,
                            round=round_date.stop.round, osm_link=osm_link,
                            may_manage=can(current_user, "manage", round_date.stop.round),
+                           can_view_round=can(current_user, "view", round_date.stop.round),
                            **_date_forms(round_date, **given)), status
 
 
