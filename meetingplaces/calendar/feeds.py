@@ -83,7 +83,20 @@ def refresh_event(session, event: Event, now: datetime, previous_scopes=frozense
                                block=ics.serialise(event, language))
             for language in TEXT_LANGUAGES
         )
-    bump(session, set(previous_scopes) | scopes_of(event), now)
+    bump(session, set(previous_scopes) | scopes_of(event) | _van_scopes(session, event), now)
+
+
+def _van_scopes(session, event: Event) -> set[str]:
+    """A Spielmobil stop's event is in its van's feed too (scope "resource:<id>")."""
+    if event.category != "spielmobil" or event.id is None:
+        return set()
+    of_stops = (select(Round.resource_id).join(Stop, Stop.round_id == Round.id)
+                .where(Stop.event_id == event.id))
+    of_dates = (select(Round.resource_id).join(Stop, Stop.round_id == Round.id)
+                .join(RoundDate, RoundDate.stop_id == Stop.id)
+                .where(RoundDate.event_id == event.id))
+    return {f"resource:{resource_id}"
+            for resource_id in session.scalars(of_stops.union(of_dates))}
 
 
 @dataclass(frozen=True)
