@@ -41,8 +41,15 @@ def begin_write(session) -> None:
     if isinstance(session, scoped_session):  # db.session proxies no in_transaction()
         session = session()
     if session.in_transaction():
-        if session.get_bind().dialect.name == "sqlite":
-            session.commit()
-        else:
+        if session.get_bind().dialect.name != "sqlite":
             return
+        if session.connection().get_execution_options().get(SQLITE_IMMEDIATE):
+            return  # already the writer: several steps (a round's save) share one transaction
+        # End the deferred transaction so that BEGIN IMMEDIATE can start; what was read so
+        # far stays loaded (no expiry): whatever must be exact is read again under the lock.
+        expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = expire_on_commit
     session.connection(execution_options={SQLITE_IMMEDIATE: True})

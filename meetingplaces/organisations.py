@@ -34,12 +34,13 @@ def save_organisation(session, organisation: Organisation, *, quarter: Quarter, 
     return organisation
 
 
-def organisations_in(session, quarters: list[Quarter], *, only_active: bool = False):
+def organisations_in(session, quarters: list[Quarter], *,
+                     status: OrganisationStatus | None = None) -> list[Organisation]:
     query = select(Organisation).where(
         Organisation.quarter_id.in_([quarter.id for quarter in quarters])
     )
-    if only_active:
-        query = query.where(Organisation.status == OrganisationStatus.ACTIVE)
+    if status is not None:
+        query = query.where(Organisation.status == status)
     return list(session.scalars(query.order_by(Organisation.name)))
 
 

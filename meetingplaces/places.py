@@ -29,9 +29,20 @@ _SPAN = re.compile(r"^(\d{1,2}):(\d{2})\s*[-–—]\s*(\d{1,2}):(\d{2})$")
 
 def quarters_managed_by(session, user: User) -> list[Quarter]:
     """Admins look after every quarter, managers after theirs (active or not)."""
-    if user.is_admin:
-        return list(session.scalars(select(Quarter).order_by(Quarter.city, Quarter.name)))
-    return sorted(user.managed_quarters, key=lambda quarter: (quarter.city, quarter.name))
+    query = select(Quarter).options(selectinload(Quarter.facilities))
+    if not user.is_admin:
+        query = query.where(Quarter.id.in_([quarter.id for quarter in user.managed_quarters]))
+    return list(session.scalars(query.order_by(Quarter.city, Quarter.name)))
+
+
+def public_quarters(session) -> list[Quarter]:
+    return list(
+        session.scalars(select(Quarter).where(Quarter.active).order_by(Quarter.city, Quarter.name))
+    )
+
+
+def public_quarter(session, slug: str) -> Quarter | None:
+    return session.scalar(select(Quarter).where(Quarter.slug == slug, Quarter.active))
 
 
 def save_quarter(session, quarter: Quarter, *, name: str, slug: str | None, city: str,
@@ -187,11 +198,45 @@ def save_resource(session, resource: Resource, *, facility: Facility | None = No
     return resource
 
 
+def facilities_of(session, quarter: Quarter, *, only_active: bool) -> list[Facility]:
+    """A quarter's facilities with their opening hours and resources, loaded in one go."""
+    query = (
+        select(Facility)
+        .where(Facility.quarter_id == quarter.id)
+        .options(selectinload(Facility.opening_hours), selectinload(Facility.resources))
+        .order_by(Facility.name)
+    )
+    if only_active:
+        query = query.where(Facility.active)
+    return list(session.scalars(query))
+
+
+def public_facility(session, slug: str) -> Facility | None:
+    """An active facility in an active quarter."""
+    return session.scalar(
+        select(Facility)
+        .join(Facility.quarter)
+        .where(Facility.slug == slug, Facility.active, Quarter.active)
+        .options(selectinload(Facility.opening_hours), selectinload(Facility.resources))
+    )
+
+
+def mobile_resources_of(session, quarter: Quarter, *, only_active: bool) -> list[Resource]:
+    """Mobile resources at home in a quarter, such as the Spielmobil."""
+    query = select(Resource).where(
+        Resource.quarter_id == quarter.id, Resource.kind == ResourceKind.MOBILE
+    )
+    if only_active:
+        query = query.where(Resource.active)
+    return list(session.scalars(query.order_by(Resource.name)))
+
+
 def facilities_in(session, quarters: list[Quarter]) -> list[Facility]:
     return list(
         session.scalars(
             select(Facility)
             .where(Facility.quarter_id.in_([quarter.id for quarter in quarters]))
+            .options(selectinload(Facility.quarter))
             .order_by(Facility.name)
         )
     )

@@ -126,6 +126,8 @@ def _manages_any_resource(user: User, booking: Booking) -> bool:
 
 
 def _may_cancel_booking(user: User, booking: Booking) -> bool:
+    if getattr(user, "is_guest", False):  # a guest, proven by its signed link: its own only
+        return booking.guest_id is not None and booking.guest_id == user.id
     return (
         _in_booking_organisation(user, booking)
         or (booking.requested_by_id is not None and booking.requested_by_id == user.id)
@@ -141,6 +143,9 @@ rule("reject", Booking)(_manages_all_resources)
 rule("cancel", Booking)(_may_cancel_booking)
 rule("change", Booking)(_may_cancel_booking)
 rule("view_private", Booking)(_may_cancel_booking)
+# Private booking feeds: an organisation's for its members, a resource's for its managers.
+rule("subscribe_bookings", Organisation)(lambda user, org: user.membership_in(org.id) is not None)
+rule("subscribe_bookings", Resource)(_manages_quarter_of)
 
 
 # --- events ------------------------------------------------------------------------------------
@@ -178,3 +183,19 @@ rule("view", Event)(
 
 
 # --- rounds ------------------------------------------------------------------------------------
+from .models.rounds import Round, RoundDate  # noqa: E402
+
+
+def _manages_round(user: User, round_: Round) -> bool:
+    return user.manages(round_.resource.quarter_id)
+
+
+# Managers of the van's home quarter plan its rounds and change them; the Spielmobil team sees
+# the rounds, and a member their own dates.
+rule("plan_rounds", Resource)(
+    lambda user, resource: resource.is_mobile and user.manages(resource.quarter_id))
+rule("manage", Round)(_manages_round)
+rule("view", Round)(lambda user, round_: _manages_round(user, round_) or user.is_spielmobil_staff)
+rule("view", RoundDate)(
+    lambda user, round_date: _manages_round(user, round_date.stop.round)
+    or any(person.id == user.id for person in round_date.staff))

@@ -9,6 +9,7 @@ import unicodedata
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from .errors import InvalidInput
 
@@ -52,17 +53,16 @@ def claim_slug(session, model, wanted: str | None, name: str, own_id: int | None
     if own_id is not None:
         query = query.where(model.id != own_id)
     if session.scalar(query) is not None:
-        raise InvalidInput(
-            _("The web address “%(slug)s” is already taken. Please choose another one.", slug=slug),
-            field="slug",
-        )
+        raise InvalidInput(_taken(slug), field="slug")
     return slug
+
+
+def _taken(slug: str) -> str:
+    return _("The web address “%(slug)s” is already taken. Please choose another one.", slug=slug)
 
 
 def flush_claiming_slug(session, thing) -> None:
     """Write `thing` now; if a concurrent request took its slug meanwhile, say so on the field."""
-    from sqlalchemy.exc import IntegrityError
-
     try:
         with session.begin_nested():
             session.add(thing)
@@ -70,8 +70,4 @@ def flush_claiming_slug(session, thing) -> None:
     except IntegrityError as error:
         if "slug" not in str(error.orig).lower():
             raise
-        raise InvalidInput(
-            _("The web address “%(slug)s” is already taken. Please choose another one.",
-              slug=thing.slug),
-            field="slug",
-        ) from error
+        raise InvalidInput(_taken(thing.slug), field="slug") from error

@@ -31,3 +31,4 @@ def invite(session, inviter, email, kind, target, now=None, max_age_days=14):
     )
     session.commit()
     return invitation, token
+

@@ -28,8 +28,8 @@ class City:
     manager: object
 
 
-@pytest.fixture
-def city(make):
+@pytest.fixture(name="city")
+def city_fixture(make):
     quarter = make.quarter()
     facility = make.facility(quarter)
     return City(

@@ -1,12 +1,23 @@
 """One's own account: profile, password, personal API tokens (page, CLI, JSON API)."""
 
+import re
+
+import pytest
 from sqlalchemy import select
 
 from meetingplaces.models import ApiToken, User
 
+from .conftest import Browser
 from .factories import PASSWORD
 
 NEW_PASSWORD = "another long passphrase"
+
+
+@pytest.fixture
+def browser(browser):
+    """The messages below are checked in English, whatever the default language."""
+    browser.get("/?lang=en")
+    return browser
 
 
 def bearer(token: str) -> dict:
@@ -30,7 +41,7 @@ def test_the_profile_offers_the_configured_languages_only(browser, make, session
     browser.login(user.email)
     page = browser.get("/account/").get_data(as_text=True)
     for code in app.config["LANGUAGES"]:
-        assert f'value="{code}"' in page
+        assert re.search(f'<option lang="{code}"[^>]* value="{code}"', page)
     response = browser.post("/account/", {"name": "Name", "preferred_language": "xx"})
     assert response.status_code == 422
     assert 'id="preferred_language-error"' in response.get_data(as_text=True)
@@ -68,6 +79,18 @@ def test_changing_the_password_needs_the_current_one(browser, make, session):
     assert right.status_code == 302
     browser.logout()
     browser.login(user.email, NEW_PASSWORD)
+
+
+def test_a_new_password_logs_out_other_devices_but_not_this_one(app, browser, make):
+    user = make.user()
+    other_device = Browser(app.test_client())
+    other_device.login(user.email)
+    browser.login(user.email)
+    assert browser.post("/account/password", {"current_password": PASSWORD,
+                                              "password": NEW_PASSWORD,
+                                              "confirm": NEW_PASSWORD}).status_code == 302
+    assert browser.get("/account/").status_code == 200
+    assert other_device.get("/account/").status_code == 302
 
 
 def test_account_pages_need_a_login(client):

@@ -20,7 +20,7 @@ from meetingplaces.booking.recurrence import monthly_nth_weekday_rule, weekly_ru
 from meetingplaces.models.audit import AuditEntry
 from meetingplaces.models.bookings import Booking, Occurrence
 
-from .booking_factories import NOW, book, city, local  # noqa: F401  (city is a fixture)
+from .booking_factories import NOW, book, city_fixture, local  # noqa: F401  (city is a fixture)
 
 BERLIN_OFFSET_WINTER, BERLIN_OFFSET_SUMMER = timedelta(hours=1), timedelta(hours=2)
 

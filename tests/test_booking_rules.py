@@ -7,7 +7,7 @@ import pytest
 from meetingplaces.booking import errors
 from meetingplaces.models import Closure
 
-from .booking_factories import NOW, book, city, local  # noqa: F401  (city is a fixture)
+from .booking_factories import NOW, book, city_fixture, local  # noqa: F401  (city is a fixture)
 
 
 def refused(session, city, error_type, **kw):

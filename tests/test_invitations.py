@@ -19,6 +19,13 @@ PASSWORD = "a long enough password"
 
 
 @pytest.fixture
+def browser(browser):
+    """The messages below are checked in English, whatever the default language."""
+    browser.get("/?lang=en")
+    return browser
+
+
+@pytest.fixture
 def mailing(app, mail_config):
     app.config.update(mail_config)
     return app
@@ -129,7 +136,7 @@ def test_inviting_someone_who_already_has_the_role_says_so(browser, make):
                             {"email": manager.email, "quarter": quarter.id})
     assert response.status_code == 409
     html = response.get_data(as_text=True)
-    assert "qm@example.org already has this role." in html or "qm@example.org" in html
+    assert "qm@example.org already has this role." in html
     assert 'value="qm@example.org"' in html
 
 
@@ -182,8 +189,7 @@ def test_an_invitation_link_expires(browser, make, session, app):
                       now=utcnow() - timedelta(days=days, seconds=1), max_age_days=days)
     response = browser.get(f"/auth/invitations/{stale}")
     assert response.status_code == 410
-    assert "expired" in response.get_data(as_text=True) or \
-        "abgelaufen" in response.get_data(as_text=True)
+    assert "expired" in response.get_data(as_text=True)
     assert accept_as_new(browser, f"/auth/invitations/{stale}").status_code == 410
 
 
@@ -329,8 +335,7 @@ def test_a_manager_of_the_quarter_approves_and_the_registrant_is_told(
 
     again = browser.post(f"/invitations/registrations/{organisation.id}/approve",
                          follow_redirects=True)
-    assert "already been decided" in again.get_data(as_text=True) or \
-        "bereits" in again.get_data(as_text=True)
+    assert "already been decided" in again.get_data(as_text=True)
 
 
 def test_a_rejection_needs_a_reason_which_the_registrant_reads(
@@ -388,3 +393,36 @@ def test_a_quarter_without_managers_sends_registrations_to_the_admins(session, m
     assert session.scalars(select(OutboxMessage.recipient)).all() == [admin.email]
     assert session.scalar(select(Organisation.status).where(Organisation.name == "Chor")) \
         == "pending"
+
+
+def test_two_clicks_at_once_accept_an_invitation_only_once(app, session, make):
+    import threading
+
+    from meetingplaces.extensions import db
+
+    quarter = make.quarter()
+    _, token = invite(session, make.admin(), "twice@example.org", "manager", quarter)
+    start = threading.Barrier(2)
+    outcomes = []
+
+    def click(name):
+        with app.app_context():
+            start.wait()
+            try:
+                invitations.accept(db.session, token, now=utcnow(), name=name, password=PASSWORD)
+                db.session.commit()
+                outcomes.append("accepted")
+            except InvalidLink:
+                db.session.rollback()
+                outcomes.append("refused")
+            finally:
+                db.session.remove()
+
+    clicks = [threading.Thread(target=click, args=(name,)) for name in ("A", "B")]
+    for thread in clicks:
+        thread.start()
+    for thread in clicks:
+        thread.join(30)
+    assert sorted(outcomes) == ["accepted", "refused"]
+    session.expire_all()
+    assert len(session.scalars(select(User).where(User.email == "twice@example.org")).all()) == 1

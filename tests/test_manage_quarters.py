@@ -1,7 +1,10 @@
 """The city coordinator creates quarters and switches them off; managers edit their own."""
 
+import pytest
+
+from meetingplaces.errors import InvalidInput
 from meetingplaces.models import Quarter
-from meetingplaces.slugs import slugify
+from meetingplaces.slugs import flush_claiming_slug, slugify
 
 from .manage_factories import quarter_form
 
@@ -130,6 +133,7 @@ def test_dashboard_of_admin_offers_new_quarter_and_users(browser, make):
     html = browser.get("/manage/").get_data(as_text=True)
     assert "Leineberg" in html
     assert "/manage/quarters/new" in html and "/manage/users" in html
+    assert 'href="/invitations/"' in html
 
 
 def test_initiative_member_and_anonymous_visitor_cannot_enter(browser, make, client):
@@ -147,3 +151,25 @@ def test_quarter_overview_lists_facilities_mobile_resources_and_organisations(br
     browser.login(make.manager(quarter).email)
     html = browser.get(f"/manage/quarters/{quarter.id}").get_data(as_text=True)
     assert "Nachbarschaftsheim" in html and "Spielmobil" in html and "Sprachcafé" in html
+
+
+def test_a_slug_taken_between_check_and_write_still_gets_a_message(session, make):
+    make.quarter(slug="nordstadt")
+    late = Quarter(slug="nordstadt", name="Nordstadt", city="Wuppertal")
+    with pytest.raises(InvalidInput) as refused:
+        flush_claiming_slug(session, late)
+    assert refused.value.field == "slug" and "nordstadt" in refused.value.message
+    # The session is still usable: only the failed write was rolled back.
+    assert session.query(Quarter).filter_by(slug="nordstadt").count() == 1
+
+
+def test_dashboard_lists_organisations_waiting_for_approval(browser, make):
+    mine, theirs = make.quarter(), make.quarter()
+    make.organisation(mine, name="Neue Fahrradwerkstatt", status="pending")
+    make.organisation(theirs, name="Fremde Initiative", status="pending")
+    make.organisation(mine, name="Längst aktiv")
+    browser.login(make.manager(mine).email)
+    html = browser.get("/manage/").get_data(as_text=True)
+    assert "Neue Fahrradwerkstatt" in html
+    assert "Fremde Initiative" not in html and "Längst aktiv" not in html
+    assert 'href="/invitations/registrations"' in html

@@ -8,11 +8,12 @@ the same with a hundred or a hundred thousand stored occurrences.
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..models.bookings import ACTIVE_OCCURRENCE_STATUSES, Occurrence, OccurrenceStatus
 from ..models.places import Facility, Resource
+from ..models.rounds import RoundDate
 from .errors import ConflictingTime, OutsideOpeningHours
 from .recurrence import to_local
 from .rules import LONGEST_BLOCK, PlannedOccurrence, check_opening_hours
@@ -31,34 +32,45 @@ def overlapping(resource_id: int, blocked_from: datetime, blocked_until: datetim
     )
 
 
-def find_conflicts(session, planned: Iterable[PlannedOccurrence]) -> list[ConflictingTime]:
-    """Confirmed occurrences that overlap any planned one, buffers of both sides included."""
+def find_conflicts(session, planned: Iterable[PlannedOccurrence], *,
+                   round_dates_yield: bool = False) -> list[ConflictingTime]:
+    """Confirmed occurrences that overlap any planned one, buffers of both sides included.
+
+    With `round_dates_yield`, dates of a Spielmobil round do not count: a request that waits
+    for approval may ask for the van then, and the manager may move the stop to make room.
+    """
     planned = list(planned)
+    names = {p.resource.id: p.resource.name for p in planned}
     found: dict[int, Occurrence] = {}
+    yielding = ([~exists().where(RoundDate.booking_id == Occurrence.booking_id)]
+                if round_dates_yield else [])
     for chunk_start in range(0, len(planned), RANGES_PER_QUERY):
         chunk = planned[chunk_start:chunk_start + RANGES_PER_QUERY]
         rows = session.scalars(
             select(Occurrence)
-            .options(selectinload(Occurrence.resource))
             .where(
                 Occurrence.status == OccurrenceStatus.CONFIRMED,
                 or_(*(overlapping(p.resource.id, p.blocked_from, p.blocked_until)
                       for p in chunk)),
+                *yielding,
             )
         ).all()
         for row in rows:
             found[row.id] = row
     return [
-        ConflictingTime(o.resource_id, o.resource.name, o.starts_at, o.ends_at,
+        ConflictingTime(o.resource_id, names[o.resource_id], o.starts_at, o.ends_at,
                         o.blocked_from, o.blocked_until)
         for o in sorted(found.values(), key=lambda o: (o.blocked_from, o.resource_id))
     ]
 
 
 def busy_intervals(session, resource_ids: Iterable[int], start: datetime, end: datetime,
-                   *, include_pending: bool = True) -> list[Occurrence]:
+                   *, include_pending: bool = True, load_bookings: bool = False
+                   ) -> list[Occurrence]:
     """The occurrences holding (confirmed) or asked for (pending) the resources between
-    start and end, ordered by resource and time: what availability and week views show."""
+    start and end, ordered by resource and time: what availability and week views show.
+    `load_bookings` loads each occurrence's booking in one more query (for pages that show
+    titles; ask policy.can(user, "view_private", booking) before showing private ones)."""
     statuses = ACTIVE_OCCURRENCE_STATUSES if include_pending else (OccurrenceStatus.CONFIRMED,)
     resource_ids = list(resource_ids)
     if not resource_ids:
@@ -67,9 +79,14 @@ def busy_intervals(session, resource_ids: Iterable[int], start: datetime, end: d
         select(Occurrence)
         .where(
             Occurrence.status.in_(statuses),
-            or_(*(overlapping(resource_id, start, end) for resource_id in resource_ids)),
+            # One index range per resource: IN on the first column, the span on the second.
+            Occurrence.resource_id.in_(resource_ids),
+            Occurrence.blocked_from < end,
+            Occurrence.blocked_from > start - LONGEST_BLOCK,
+            Occurrence.blocked_until > start,
         )
         .order_by(Occurrence.resource_id, Occurrence.blocked_from)
+        .options(*([selectinload(Occurrence.booking)] if load_bookings else []))
     ))
 
 

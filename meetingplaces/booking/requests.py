@@ -2,7 +2,8 @@
 the JSON API and the Spielmobil rounds call.
 
 Contract shared by every function here:
-- `actor` is the acting User (or None for a guest), `now` the current aware instant.
+- `actor` is the acting User, or a Guest (a group without an account, proven by a signed
+  link), `now` the current aware instant.
 - Permissions are asked of meetingplaces.policy; a refusal raises a typed DomainError
   (booking.errors) naming its field, after rolling the session back, so nothing half-done stays.
 - On success the changes are flushed, not committed: the caller adds what belongs to the same
@@ -18,7 +19,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -29,12 +30,14 @@ from ..models.bookings import (
     ACTIVE_OCCURRENCE_STATUSES,
     Booking,
     BookingStatus,
+    Guest,
     Occurrence,
     OccurrenceStatus,
 )
 from ..models.people import Organisation, User
 from ..models.places import Resource
 from ..policy import can
+from . import notifications, waiting
 from .conflicts import find_conflicts
 from .errors import BookingConflict
 from .recurrence import LocalSlot, as_date, expand, normalise_rule, to_local
@@ -100,7 +103,9 @@ def approval_queue(session, manager: User) -> list[Booking]:
     quarter_ids = None if manager.is_admin else [q.id for q in manager.managed_quarters]
     query = (
         select(Booking)
-        .where(Booking.status == BookingStatus.PENDING)
+        .where(Booking.status == BookingStatus.PENDING,
+               # a guest's request counts once the guest has confirmed it by the mailed link
+               or_(Booking.guest_id.is_(None), Booking.guest_confirmed_at.is_not(None)))
         .options(selectinload(Booking.resources), selectinload(Booking.occurrences))
         .order_by(Booking.created_at)
     )
@@ -118,8 +123,8 @@ def approval_queue(session, manager: User) -> list[Booking]:
 def request_booking(
     session,
     *,
-    actor: User | None,
-    organisation: Organisation,
+    actor: User | Guest,
+    organisation: Organisation | None,
     resources: list[Resource],
     local_start: datetime,
     local_end: datetime,
@@ -138,11 +143,14 @@ def request_booking(
     resources are held at once when none needs approval (or the actor manages them all),
     otherwise the dates wait as pending. `booking.notices` says how ambiguous times were read.
 
+    A Guest books without an organisation; its dates always wait for a manager.
+
     Raises Forbidden (not a member of an active `organisation`), InvalidInput subclasses for
     broken rules, BookingConflict when a confirmed booking holds any resource on any date.
     """
     settings = settings or Settings.from_config()
-    if not can(actor, "request_booking", organisation):
+    guest = actor if isinstance(actor, Guest) else None
+    if guest is None and not can(actor, "request_booking", organisation):
         raise Forbidden(_("You cannot book for this organisation."), field="organisation_id")
     check_details(title=title, purpose=purpose, attendees=attendees, location=location,
                   resources=resources)
@@ -157,13 +165,16 @@ def request_booking(
 
     begin_write(session)
     check_closures(session, planned)
-    check_quota(session, planned, organisation_id=organisation.id, zone=settings.zone)
-    _refuse_conflicts(session, planned, settings)
-
+    check_quota(session, planned, organisation_id=organisation.id if organisation else None,
+                zone=settings.zone)
     confirmed = _confirmed_at_once(actor, resources)
+    # A request that waits may collide with a Spielmobil stop: the manager can move the stop.
+    _refuse_conflicts(session, planned, settings, round_dates_yield=not confirmed)
+
     booking = Booking(
         organisation=organisation,
-        requested_by=actor,
+        requested_by=None if guest else actor,
+        guest=guest,
         title=title.strip(),
         purpose=purpose or "",
         attendees=attendees,
@@ -184,7 +195,55 @@ def request_booking(
            details={"dates": _dates(planned), "resource_ids": [r.id for r in resources],
                     "notices": notices})
     booking.notices = tuple(notices)
+    notifications.booking_requested(session, booking)
     return booking
+
+
+@_refusals_roll_back
+def hold_resource(
+    session,
+    *,
+    actor: User,
+    resource: Resource,
+    slots: list[LocalSlot],
+    title: str,
+    locations: list[str],
+    now: datetime,
+    settings: Settings | None = None,
+) -> list[Booking]:
+    """The quarter's own use of a resource it manages on single dates (the Spielmobil's round
+    stops): one confirmed booking per slot, no organisation, every rule and the invariant
+    checked as for a request. All or nothing. `locations[i]` says where slot i stands."""
+    settings = settings or Settings.from_config()
+    if not can(actor, "edit", resource):
+        raise Forbidden(_("Only a manager of this quarter can hold %(name)s.", name=resource.name),
+                        field="resource_id")
+    for location in locations:
+        check_details(title=title, purpose="", attendees=1, location=location,
+                      resources=[resource])
+    planned, _notices = plan([resource], list(slots), settings.zone)
+    check_times(planned, now=now, settings=settings)
+    begin_write(session)
+    check_closures(session, planned)
+    _refuse_conflicts(session, planned, settings)
+    bookings = []
+    for item, location in zip(planned, locations, strict=True):
+        booking = Booking(
+            organisation=None, requested_by=actor, title=title.strip(), attendees=1,
+            public=True, location=location.strip(), rrule="", exdates=[],
+            local_start=item.local_start.replace(tzinfo=None, fold=0),
+            local_end=item.local_end.replace(tzinfo=None, fold=0),
+            status=BookingStatus.APPROVED, resources=[resource],
+        )
+        booking.occurrences = _occurrences([item], confirmed=True)
+        session.add(booking)
+        bookings.append(booking)
+    _flush_holding_invariant(session, planned, settings)
+    for booking in bookings:
+        record(session, actor=actor, subject_type="booking", subject_id=booking.id,
+               action="confirmed", at=now,
+               details={"dates": _dates(booking.occurrences), "resource_ids": [resource.id]})
+    return bookings
 
 
 # --- deciding ---------------------------------------------------------------------------------
@@ -209,6 +268,7 @@ def approve_booking(session, *, actor: User, booking: Booking, dates: Iterable |
     _settle(booking)
     record(session, actor=actor, subject_type="booking", subject_id=booking.id,
            action="approved", at=now, details={"dates": _dates(targets)})
+    notifications.booking_decided(session, booking, "approved", dates=_dates(targets))
     return booking
 
 
@@ -230,6 +290,7 @@ def reject_booking(session, *, actor: User, booking: Booking, reason: str,
     session.flush()
     record(session, actor=actor, subject_type="booking", subject_id=booking.id,
            action="rejected", at=now, details={"dates": _dates(targets), "reason": reason})
+    notifications.booking_decided(session, booking, "rejected", dates=_dates(targets))
     return booking
 
 
@@ -244,6 +305,7 @@ def cancel_booking(session, *, actor: User, booking: Booking, reason: str, scope
     targets = _in_scope(booking, scope, date, now)
     if not targets:
         raise InvalidInput(_("There is nothing to cancel on this date."), field="date")
+    freed = [o for o in targets if o.status == OccurrenceStatus.CONFIRMED]
     for occurrence in targets:
         occurrence.status = OccurrenceStatus.CANCELLED
     booking.status_reason = reason
@@ -254,6 +316,9 @@ def cancel_booking(session, *, actor: User, booking: Booking, reason: str, scope
     record(session, actor=actor, subject_type="booking", subject_id=booking.id,
            action="cancelled", at=now,
            details={"scope": scope, "dates": _dates(targets), "reason": reason})
+    notifications.booking_decided(session, booking, "cancelled", dates=_dates(targets),
+                                  actor=actor)
+    waiting.offer_freed_slots(session, freed, now=now)
     return booking
 
 
@@ -313,6 +378,7 @@ def change_booking(
 
     begin_write(session)
     before = {"dates": _dates(targets), "resource_ids": sorted({o.resource_id for o in targets})}
+    freed = [o for o in targets if o.status == OccurrenceStatus.CONFIRMED]
     for occurrence in targets:
         booking.occurrences.remove(occurrence)
     session.flush()
@@ -334,6 +400,8 @@ def change_booking(
                               "resource_ids": [r.id for r in new_resources]},
                     "status": "confirmed" if confirmed else "pending", "notices": notices})
     booking.notices = tuple(notices)
+    notifications.booking_changed(session, booking, confirmed=confirmed, actor=actor)
+    waiting.offer_freed_slots(session, freed, now=now)
     return booking
 
 
@@ -383,8 +451,11 @@ def add_back_date(session, *, actor: User, booking: Booking, date: date | str,
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _confirmed_at_once(actor: User | None, resources: list[Resource]) -> bool:
-    """Resources without approval are held at once; so are those the actor manages."""
+def _confirmed_at_once(actor: User | Guest | None, resources: list[Resource]) -> bool:
+    """Resources without approval are held at once; so are those the actor manages. A guest's
+    request always waits for a manager: nobody vouches for a group without an account."""
+    if isinstance(actor, Guest):
+        return False
     return all(
         not r.approval_required or (actor is not None and actor.manages(r.quarter_id))
         for r in resources
@@ -407,8 +478,9 @@ def _occurrences(planned: list[PlannedOccurrence], confirmed: bool) -> list[Occu
     ]
 
 
-def _refuse_conflicts(session, wanted, settings: Settings) -> None:
-    conflicts = find_conflicts(session, wanted)
+def _refuse_conflicts(session, wanted, settings: Settings, *,
+                      round_dates_yield: bool = False) -> None:
+    conflicts = find_conflicts(session, wanted, round_dates_yield=round_dates_yield)
     if conflicts:
         raise _conflict(conflicts, settings)
 
@@ -428,13 +500,12 @@ def _flush_holding_invariant(session, wanted, settings: Settings) -> None:
     """Flush; when PostgreSQL's exclusion constraint refuses (a request that raced ours won),
     report it as the same BookingConflict the check above would have given."""
     try:
-        with session.begin_nested():
-            session.flush()
+        session.flush()
     except IntegrityError as error:
         if getattr(error.orig, "sqlstate", None) != "23P01":  # exclusion_violation
             raise
-        conflicts = find_conflicts(session, wanted)
-        raise _conflict(conflicts, settings) from error
+        session.rollback()  # the transaction is spoilt; read the winner in a fresh one
+        raise _conflict(find_conflicts(session, wanted), settings) from error
 
 
 def _select(booking: Booking, dates: Iterable | None, *, statuses) -> list[Occurrence]:

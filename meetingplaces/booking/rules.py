@@ -4,6 +4,7 @@ Input is a list of planned occurrences (a date of a series on one resource, alre
 to instants). Every check raises a typed error from booking.errors naming its form field.
 """
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -166,7 +167,6 @@ def check_capacity(resources: list[Resource], attendees: int) -> None:
 
 def check_times(planned: list[PlannedOccurrence], *, now: datetime, settings: Settings) -> None:
     """Duration, notice, how far ahead, opening hours and public holidays, date by date."""
-    holiday_calendars: dict[str, holidays.HolidayBase] = {}
     for item in planned:
         resource = item.resource
         minutes = (item.ends_at - item.starts_at).total_seconds() / 60
@@ -201,15 +201,20 @@ def check_times(planned: list[PlannedOccurrence], *, now: datetime, settings: Se
             )
         check_opening_hours(item)
         region = resource.quarter.holiday_region or settings.holiday_region
-        if region not in holiday_calendars:
-            holiday_calendars[region] = holidays.country_holidays("DE", subdiv=region)
-        holiday_name = holiday_calendars[region].get(item.local_start.date())
+        holiday_name = public_holidays(region, item.local_start.year).get(item.local_start.date())
         if holiday_name:
             raise OnPublicHoliday(
                 _("%(date)s is a public holiday (%(holiday)s).",
                   date=_day(item.local_start), holiday=holiday_name),
                 field="start",
             )
+
+
+@functools.lru_cache(maxsize=64)
+def public_holidays(region: str, year: int) -> dict[date, str]:
+    """The public holidays of a German state in a year. Fixed by law, so safe to keep per
+    process; building them costs milliseconds that a request should not pay each time."""
+    return dict(holidays.country_holidays("DE", subdiv=region, years=year))
 
 
 def check_opening_hours(item: PlannedOccurrence) -> None:

@@ -10,14 +10,26 @@ saves reading the body again and is always checked against the database version 
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from functools import cache
 from hashlib import sha256
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import (
+    String,
+    and_,
+    bindparam,
+    cast,
+    delete,
+    literal_column,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..events.vocabulary import TEXT_LANGUAGES
-from ..models import Quarter
+from ..models import Facility, Quarter
 from ..models.events import Event, EventCalendarBlock, EventStatus, FeedBody, FeedVersion
+from ..models.rounds import Round, RoundDate, Stop
 from . import ics
 
 CANCELLED_STAYS_DAYS = 30
@@ -59,7 +71,8 @@ def bump(session, scopes, now: datetime) -> None:
 def refresh_event(session, event: Event, now: datetime, previous_scopes=frozenset()) -> None:
     """Re-serialise the event's blocks (one per visitor language) and invalidate its feeds.
 
-    `previous_scopes` are the scopes the event was in before a move to another quarter or facility.
+    `previous_scopes` are the scopes the event was in before a move to another quarter or
+    facility, and any other feed it also belongs to (a van's "resource:<id>" feed).
     """
     session.flush()
     session.execute(delete(EventCalendarBlock).where(EventCalendarBlock.event_id == event.id))
@@ -69,7 +82,20 @@ def refresh_event(session, event: Event, now: datetime, previous_scopes=frozense
                                block=ics.serialise(event, language))
             for language in TEXT_LANGUAGES
         )
-    bump(session, set(previous_scopes) | scopes_of(event), now)
+    bump(session, set(previous_scopes) | scopes_of(event) | _van_scopes(session, event), now)
+
+
+def _van_scopes(session, event: Event) -> set[str]:
+    """A Spielmobil stop's event is in its van's feed too (scope "resource:<id>")."""
+    if event.category != "spielmobil" or event.id is None:
+        return set()
+    of_stops = (select(Round.resource_id).join(Stop, Stop.round_id == Round.id)
+                .where(Stop.event_id == event.id))
+    of_dates = (select(Round.resource_id).join(Stop, Stop.round_id == Round.id)
+                .join(RoundDate, RoundDate.stop_id == Stop.id)
+                .where(RoundDate.event_id == event.id))
+    return {f"resource:{resource_id}"
+            for resource_id in session.scalars(of_stops.union(of_dates))}
 
 
 @dataclass(frozen=True)
@@ -101,14 +127,82 @@ def _day_start(now: datetime) -> datetime:
     return datetime.combine(now.astimezone(UTC).date(), time(), UTC)
 
 
-def current_version(session, feed: Feed, now: datetime) -> Version:
+def _version(counter: int | None, changed_at: datetime | None, now: datetime) -> Version:
     """The scope's counter plus today's date: the window moves daily, so the body does too."""
-    row = session.execute(
-        select(FeedVersion.version, FeedVersion.changed_at).where(FeedVersion.scope == feed.scope)
-    ).first()
     day = _day_start(now)
-    version, changed_at = row if row else (0, day)
-    return Version(f"{version}.{day.date().isoformat()}", max(changed_at, day))
+    return Version(f"{counter or 0}.{day.date().isoformat()}", max(changed_at or day, day))
+
+
+@cache
+def _version_query():
+    """Built once: an immutable statement, so sharing it between requests is safe."""
+    return select(FeedVersion.version, FeedVersion.changed_at).where(
+        FeedVersion.scope == bindparam("scope"))
+
+
+@cache
+def _scope_query(kind: str):
+    """(id, name, version, changed_at) of a quarter or facility by slug, in one statement."""
+    model = Quarter if kind == "quarter" else Facility
+    scope = literal_column(f"'{kind}:'", String).concat(cast(model.id, String))
+    return (
+        select(model.id, model.name, FeedVersion.version, FeedVersion.changed_at)
+        .outerjoin(FeedVersion, FeedVersion.scope == scope)
+        .where(model.active, model.slug == bindparam("slug"))
+    )
+
+
+@cache
+def _compiled(kind: str, dialect) -> tuple[str, list[str] | None]:
+    """The statement's SQL for this database and, for positional drivers, its parameter order."""
+    compiled = (_version_query() if kind == "city" else _scope_query(kind)).compile(
+        dialect=dialect)
+    return str(compiled), compiled.positiontup
+
+
+def _peek(engine, kind: str, params: dict):
+    """One row of a version query on a bare pooled DBAPI connection.
+
+    Feed URLs are polled by every subscriber's calendar app and mostly end in 304, so this
+    check skips the ORM session and SQLAlchemy's transaction bookkeeping: an order of magnitude
+    cheaper than a Core query on this path, and still a read of the database's truth.
+    """
+    sql, order = _compiled(kind, engine.dialect)
+    values = params if order is None else tuple(params[name] for name in order)
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+        cursor.close()
+    finally:
+        connection.close()
+    return row
+
+
+def _instant(value) -> datetime | None:
+    """A driver's timestamp as aware UTC (SQLite hands back text, PostgreSQL a datetime)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def current_version(engine, scope: str, now: datetime) -> Version:
+    """The version of one scope (the city feed)."""
+    row = _peek(engine, "city", {"scope": scope})
+    return _version(row[0] if row else None, _instant(row[1]) if row else None, now)
+
+
+def find_scope(engine, kind: str, slug: str, now: datetime) -> tuple[str, str, Version] | None:
+    """(scope, name, version) of a quarter's ("quarter") or facility's ("facility") feed, or
+    None. A conditional request that ends in 304 costs exactly this one statement."""
+    row = _peek(engine, kind, {"slug": slug})
+    if row is None:
+        return None
+    ident, name, counter, changed_at = row
+    return f"{kind}:{ident}", name, _version(counter, _instant(changed_at), now)
 
 
 def build(session, feed: Feed, now: datetime, *, past_days: int, future_days: int,
@@ -139,6 +233,8 @@ def build(session, feed: Feed, now: datetime, *, past_days: int, future_days: in
         query = query.where(Event.quarter_id == int(ident))
     elif kind == "facility":
         query = query.where(Event.facility_id == int(ident))
+    elif kind == "resource":
+        query = query.where(Event.id.in_(round_event_ids(int(ident))))
     if feed.category:
         query = query.where(Event.category == feed.category)
     blocks, tzids = [], {city_timezone}
@@ -148,6 +244,16 @@ def build(session, feed: Feed, now: datetime, *, past_days: int, future_days: in
         blocks.append(block)
         tzids.add(tzid)
     return ics.assemble(feed.name, city_timezone, blocks, tzids)
+
+
+def round_event_ids(resource_id: int):
+    """The events of a van's round stops and extra dates: its public calendar."""
+    of_stops = (select(Stop.event_id).join(Round, Round.id == Stop.round_id)
+                .where(Round.resource_id == resource_id, Stop.event_id.is_not(None)))
+    of_dates = (select(RoundDate.event_id).join(Stop, Stop.id == RoundDate.stop_id)
+                .join(Round, Round.id == Stop.round_id)
+                .where(Round.resource_id == resource_id, RoundDate.event_id.is_not(None)))
+    return of_stops.union(of_dates)
 
 
 @dataclass(frozen=True)

@@ -134,14 +134,18 @@ def vevents(event: Event, language: str) -> list[VEvent]:
     if event.rrule:
         master.add("rrule", vRecur.from_ical(event.rrule))
         left_out = sorted({date.fromisoformat(d) for d in event.exdates or []}
-                          | {c.original_date for c in event.changes if c.cancelled})
+                          | {c.original_date for c in event.changes
+                             if c.cancelled and not c.keep_in_feed})
         if left_out:
             master.add("exdate", [_recurrence_id(event, d, zone) for d in left_out])
         for change in event.changes:
-            if change.cancelled:
+            if change.cancelled and not change.keep_in_feed:
                 continue
             override = _common(event, language, change.note)
             override.add("recurrence-id", _recurrence_id(event, change.original_date, zone))
+            if change.cancelled:
+                override.pop("STATUS")
+                override.add("status", "CANCELLED")
             if event.all_day:
                 starts = change.start_date or change.original_date
                 ends = (change.end_date or starts + timedelta(days=length.days - 1))

@@ -52,7 +52,7 @@ def reject_event(session, event: Event, *, actor, now: datetime, reason: str) ->
     event.status = EventStatus.REJECTED
     event.rejection_reason = reason
     record_change(session, event, actor=actor, now=now, action="reject", before=before,
-             details={"reason": reason})
+                  details={"reason": reason})
     notices.tell_proposer(session, event, approved=False)
     return event
 

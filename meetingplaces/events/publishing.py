@@ -44,8 +44,8 @@ MAX_DAYS = 31
 
 def guest_visible(event: Event) -> tuple:
     texts = tuple((t.language, t.title, t.description) for t in event.translations)
-    dates = tuple((c.original_date, c.cancelled, c.starts_at, c.ends_at, c.start_date,
-                   c.end_date, c.note) for c in event.changes)
+    dates = tuple((c.original_date, c.cancelled, c.keep_in_feed, c.starts_at, c.ends_at,
+                   c.start_date, c.end_date, c.note) for c in event.changes)
     return tuple(getattr(event, name) for name in GUEST_VISIBLE) + (texts, dates)
 
 
@@ -201,7 +201,7 @@ def require(actor, action: str, thing) -> None:
 
 
 def record_change(session, event: Event, *, actor, now: datetime, action: str, before: tuple,
-             previous_scopes=frozenset(), details: dict | None = None) -> None:
+                  previous_scopes=frozenset(), details: dict | None = None) -> None:
     """Every change ends here: SEQUENCE when a guest would notice, log, blocks, feed versions."""
     if guest_visible(event) != before:
         event.sequence += 1
@@ -268,11 +268,14 @@ def update_event(session, event: Event, *, actor, now: datetime, **fields) -> Ev
         fields.setdefault("facility", event.facility if event.facility
                           and event.facility.quarter_id == quarter.id else None)
     _apply(session, event, fields, quarter)
-    if event.status == EventStatus.REJECTED and not can(actor, "moderate", event):
+    resubmitted = event.status == EventStatus.REJECTED and not can(actor, "moderate", event)
+    if resubmitted:
         event.status = EventStatus.PROPOSED
         event.rejection_reason = ""
     record_change(session, event, actor=actor, now=now, action="edit", before=before,
-             previous_scopes=previous, details={"fields": sorted(fields)})
+                  previous_scopes=previous, details={"fields": sorted(fields)})
+    if resubmitted:
+        notices.tell_managers_of_proposal(session, event)
     return event
 
 
@@ -297,14 +300,14 @@ def cancel_event(session, event: Event, *, actor, now: datetime, reason: str = "
     """Call the whole event off. It stays in feeds as STATUS:CANCELLED for 30 days, so that
     subscribed calendars remove it, and then leaves them."""
     require(actor, "cancel", event)
-    if event.status == EventStatus.CANCELLED:
-        raise InvalidInput(_("This event is already cancelled."))
+    if event.status != EventStatus.PUBLISHED:
+        raise InvalidInput(_("Only published events can be cancelled; delete a draft instead."))
     before = guest_visible(event)
     event.status = EventStatus.CANCELLED
     event.cancelled_at = now
     event.cancellation_reason = _check_text("description", reason)
     record_change(session, event, actor=actor, now=now, action="cancel", before=before,
-             details={"reason": event.cancellation_reason})
+                  details={"reason": event.cancellation_reason})
     return event
 
 
@@ -332,16 +335,18 @@ def _change_for(session, event: Event, original: date) -> OccurrenceChange:
 
 
 def cancel_occurrence(session, event: Event, original: date, *, actor, now: datetime,
-                      reason: str = "") -> OccurrenceChange:
-    """Cancel one date of a series (rain, illness); feeds leave it out with an EXDATE."""
+                      reason: str = "", keep_in_feed: bool = False) -> OccurrenceChange:
+    """Cancel one date of a series (rain, illness); feeds leave it out with an EXDATE, or with
+    `keep_in_feed` show it as cancelled with the reason (an override with STATUS:CANCELLED)."""
     require(actor, "change_dates", event)
     before = guest_visible(event)
     change = _change_for(session, event, original)
     change.cancelled = True
+    change.keep_in_feed = bool(keep_in_feed)
     change.starts_at = change.ends_at = change.start_date = change.end_date = None
     change.note = _check_text("description", reason)
     record_change(session, event, actor=actor, now=now, action="cancel_date", before=before,
-             details={"date": original.isoformat(), "reason": change.note})
+                  details={"date": original.isoformat(), "reason": change.note})
     return change
 
 
@@ -373,10 +378,11 @@ def move_occurrence(session, event: Event, original: date, *, actor, now: dateti
         change.starts_at, change.ends_at, change.start_date, change.end_date = (
             starts_at, ends_at, None, None)
     change.cancelled = False
+    change.keep_in_feed = False
     change.note = _check_text("description", note)
     event.first_starts_at, event.last_ends_at = recurrence.series_span(event)
     record_change(session, event, actor=actor, now=now, action="move_date", before=before,
-             details={"date": original.isoformat()})
+                  details={"date": original.isoformat()})
     return change
 
 
@@ -390,4 +396,4 @@ def restore_occurrence(session, event: Event, original: date, *, actor, now: dat
     event.changes.remove(change)
     event.first_starts_at, event.last_ends_at = recurrence.series_span(event)
     record_change(session, event, actor=actor, now=now, action="restore_date", before=before,
-             details={"date": original.isoformat()})
+                  details={"date": original.isoformat()})

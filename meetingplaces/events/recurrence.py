@@ -154,7 +154,7 @@ def change_occurrence(event, change) -> Occurrence:
         starts = datetime.combine(change.start_date, time(), zone)
         ends = datetime.combine(change.end_date + timedelta(days=1), time(), zone)
     elif change.starts_at is not None:
-        starts, ends = change.starts_at, change.ends_at
+        starts, ends = change.starts_at.astimezone(zone), change.ends_at.astimezone(zone)
     else:
         starts, ends = _aware(original_start, zone), _aware(original_start + length, zone)
     return Occurrence(event=event, original_date=change.original_date, starts_at=starts,

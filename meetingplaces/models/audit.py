@@ -39,10 +39,12 @@ def record(
     at: datetime | None = None,
     actor_label: str = "",
 ) -> AuditEntry:
-    """Append one entry to the edit log in the caller's transaction."""
+    """Append one entry to the edit log in the caller's transaction. An actor without an
+    account (a booking guest) is written down by its `audit_label`."""
+    is_guest = getattr(actor, "is_guest", False)
     entry = AuditEntry(
-        actor_id=getattr(actor, "id", None),
-        actor_label=actor_label,
+        actor_id=None if is_guest else getattr(actor, "id", None),
+        actor_label=actor_label or (actor.audit_label if is_guest else ""),
         subject_type=subject_type,
         subject_id=subject_id,
         action=action,

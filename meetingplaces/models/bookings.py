@@ -72,9 +72,16 @@ class Booking(db.Model):
     local_end: Mapped[datetime] = mapped_column(DateTime(timezone=False))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # A group without an account (organisation and requester are then None).
+    guest_id: Mapped[int | None] = mapped_column(
+        ForeignKey("booking_guests.id", ondelete="SET NULL"), index=True
+    )
+    # When the guest followed the signed link; until then managers do not see the request.
+    guest_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation | None] = relationship()
     requested_by: Mapped[User | None] = relationship()
+    guest: Mapped["Guest | None"] = relationship()
     resources: Mapped[list[Resource]] = relationship(
         secondary="booking_resources", order_by=Resource.name
     )
@@ -162,3 +169,128 @@ class Occurrence(db.Model):
 
     def __repr__(self) -> str:
         return f"<Occurrence {self.id} r{self.resource_id} {self.starts_at:%Y-%m-%d %H:%M}>"
+
+
+# --- guests, waiting list, private feeds -------------------------------------------------------
+
+
+class Guest(db.Model):
+    """A group that books without an account, known by its e-mail address. A returning address
+    is the same guest (name and organisation are refreshed), never "already in use".
+
+    A guest acts in the booking engine like a user without rights of its own: the policy lets
+    it follow, change and cancel its own requests once a signed link has proven the address."""
+
+    __tablename__ = "booking_guests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    organisation_name: Mapped[str] = mapped_column(String(160), default="")
+    preferred_language: Mapped[str] = mapped_column(String(8), default="de")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (CheckConstraint("email = lower(email)", name="email_lower"),)
+
+    # What the engine and the policy ask of an actor.
+    is_guest = True
+    is_authenticated = True
+    active = True
+    is_admin = False
+    is_manager = False
+    managed_quarters: tuple = ()
+    organisations: tuple = ()
+
+    def manages(self, quarter_id: int) -> bool:
+        return False
+
+    def membership_in(self, organisation_id: int) -> None:
+        return None
+
+    @property
+    def audit_label(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+    def __repr__(self) -> str:
+        return f"<Guest {self.email}>"
+
+
+class WaitingStatus(StrEnum):
+    WAITING = "waiting"
+    OFFERED = "offered"  # the slot came free and was offered by mail; see offer_expires_at
+    ACCEPTED = "accepted"  # turned into a booking (booking_id)
+    EXPIRED = "expired"  # the offer was not taken in time; it passed to the next
+    WITHDRAWN = "withdrawn"
+
+
+class WaitingRequest(db.Model):
+    """A request for a taken slot, kept with everything typed so that it can become a booking
+    when the slot frees. One date only; first come, first offered."""
+
+    __tablename__ = "waiting_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE")
+    )
+    requested_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE")
+    )
+    guest_id: Mapped[int | None] = mapped_column(
+        ForeignKey("booking_guests.id", ondelete="CASCADE")
+    )
+    resource_ids: Mapped[list[int]] = mapped_column(db.JSON, default=list)
+    local_start: Mapped[datetime] = mapped_column(DateTime(timezone=False))
+    local_end: Mapped[datetime] = mapped_column(DateTime(timezone=False))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    title: Mapped[str] = mapped_column(String(200))
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    attendees: Mapped[int] = mapped_column(default=1)
+    public: Mapped[bool] = mapped_column(default=False)
+    location: Mapped[str] = mapped_column(String(300), default="")
+    status: Mapped[str] = mapped_column(String(16), default=WaitingStatus.WAITING)
+    offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisation: Mapped[Organisation | None] = relationship()
+    requested_by: Mapped[User | None] = relationship()
+    guest: Mapped[Guest | None] = relationship()
+    booking: Mapped[Booking | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('waiting', 'offered', 'accepted', 'expired', 'withdrawn')", name="status"
+        ),
+        CheckConstraint("ends_at > starts_at", name="ends_after_starts"),
+        Index("ix_waiting_requests_status_starts", "status", "starts_at"),
+    )
+
+
+class BookingFeed(db.Model):
+    """A private iCalendar feed of an organisation's or a resource's bookings. Only the digest
+    of its secret token is stored; renewing the token revokes the old address."""
+
+    __tablename__ = "booking_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), unique=True
+    )
+    resource_id: Mapped[int | None] = mapped_column(
+        ForeignKey("resources.id", ondelete="CASCADE"), unique=True
+    )
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisation: Mapped[Organisation | None] = relationship()
+    resource: Mapped[Resource | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(
+            "(organisation_id IS NULL) <> (resource_id IS NULL)", name="organisation_or_resource"
+        ),
+    )

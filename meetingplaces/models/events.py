@@ -170,6 +170,9 @@ class OccurrenceChange(db.Model):
     start_date: Mapped[date | None] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")  # reason for a cancellation, or a hint
+    # A cancelled date that feeds keep as an override with STATUS:CANCELLED and its reason
+    # ("no Spielmobil today: rain"), instead of leaving it out with an EXDATE.
+    keep_in_feed: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     event: Mapped[Event] = relationship(back_populates="changes")

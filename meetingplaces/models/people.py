@@ -60,6 +60,11 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
 
+    def get_id(self) -> str:
+        """The id Flask-Login keeps in sessions and remember-me cookies. It carries a fingerprint
+        of the password hash, so a new password ends every other session."""
+        return f"{self.id}.{token_digest(self.password_hash or '')[:16]}"
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")
 

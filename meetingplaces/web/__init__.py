@@ -44,8 +44,11 @@ def register_blueprints(app: Flask) -> None:
     _register_error_pages(app)
 
 
-def _load_user(user_id: str):
-    return db.session.get(User, int(user_id))
+def _load_user(session_id: str):
+    user_id = session_id.partition(".")[0]
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    # A session from before the last password change no longer matches (User.get_id).
+    return user if user is not None and user.get_id() == session_id else None
 
 
 def _security_headers(response):

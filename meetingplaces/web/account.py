@@ -7,10 +7,11 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user
 
 from ..accounts import invitations, passwords, profiles, tokens
 from ..config import LANGUAGES
@@ -39,8 +40,10 @@ def _user():
     return current_user._get_current_object()
 
 
-def _language_choices() -> list[tuple[str, str]]:
-    return [(code, LANGUAGES.get(code, code)) for code in current_app.config["LANGUAGES"]]
+def _language_choices() -> list[tuple[str, str, dict]]:
+    # Each language named in itself, marked so that screen readers pronounce it right.
+    return [(code, LANGUAGES.get(code, code), {"lang": code})
+            for code in current_app.config["LANGUAGES"]]
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -81,7 +84,10 @@ def password():
             show_domain_error(form, error)
             return render_template("account/password.html", form=form), error.status
         db.session.commit()
-        flash(_("Your new password is set."), "success")
+        # The new password ended every session, this one too: continue it under the new id.
+        remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+        login_user(_user(), remember=remember_cookie in request.cookies)
+        flash(_("Your new password is set. Other devices are logged out."), "success")
         return redirect(url_for("account.profile"))
     return render_template("account/password.html", form=form), 422 if form.errors else 200
 

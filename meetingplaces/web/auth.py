@@ -177,7 +177,13 @@ def _quarter_choices() -> list:
     ]
 
 
+def _is_registration(response) -> bool:
+    return request.method == "POST" and response.status_code == 302
+
+
+# Each registration mails the quarter's managers: limit how many one address can send.
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_is_registration)
 def register():
     """An initiative registers itself; a manager of its quarter approves it."""
     logged_in = current_user.is_authenticated

@@ -1,51 +1,50 @@
 """iCalendar feeds of the city, a quarter and a facility: stable URLs, filters, HTTP caching."""
 
+from datetime import datetime
+
 from flask import Blueprint, Response, abort, current_app, request
 from flask_babel import force_locale
-from sqlalchemy import select
+from werkzeug.http import http_date
 
 from ..calendar import feeds
 from ..events.vocabulary import CATEGORIES, TARGET_GROUPS, TEXT_LANGUAGES, label
 from ..extensions import db
-from ..models import Facility, Quarter
 from ..models.types import utcnow
 
 bp = Blueprint("feeds", __name__)
 
-MAX_AGE_SECONDS = 300
+CACHE_CONTROL = "public, max-age=300"
 MEMO = "meetingplaces.feed_memo"
 
 
 def feed_for(scope: str, name: str) -> feeds.Feed:
     """The Feed a request asks for; unknown filter values are a 400, not a silently empty feed."""
-    category = request.args.get("category", "")
-    audience = request.args.get("audience", "")
-    language = request.args.get("lang", "de")
+    args = request.args
+    category, audience = args.get("category", ""), args.get("audience", "")
+    language = args.get("lang", "de")
     if category and category not in CATEGORIES or audience and audience not in TARGET_GROUPS:
         abort(400)
     if language not in TEXT_LANGUAGES:
         language = "de"
-    parts = [name]
-    with force_locale(language):
-        if category:
-            parts.append(label(CATEGORIES, category))
-        if audience:
-            parts.append(label(TARGET_GROUPS, audience))
-    return feeds.Feed(scope, " · ".join(parts), category, audience, language)
+    if category or audience:
+        with force_locale(language):
+            labels = [label(CATEGORIES, category) if category else "",
+                      label(TARGET_GROUPS, audience) if audience else ""]
+        name = " · ".join(part for part in (name, *labels) if part)
+    return feeds.Feed(scope, name, category, audience, language)
 
 
-def serve(feed: feeds.Feed) -> Response:
+def now() -> datetime:
+    return current_app.config.get("FIXED_NOW") or utcnow()
+
+
+def serve(feed: feeds.Feed, version: feeds.Version, now: datetime) -> Response:
     """200 with the stored body, or 304 when the client's copy is still the current version."""
-    now = current_app.config.get("FIXED_NOW") or utcnow()
-    version = feeds.current_version(db.session, feed, now)
     base_url = request.host_url
     etag = version.etag(feed, base_url)
-    response = Response(mimetype="text/calendar")
-    response.content_type = "text/calendar; charset=utf-8"
-    response.set_etag(etag)
-    response.last_modified = version.last_modified
-    response.cache_control.public = True
-    response.cache_control.max_age = MAX_AGE_SECONDS
+    response = Response(content_type="text/calendar; charset=utf-8", headers={
+        "ETag": f'"{etag}"', "Last-Modified": http_date(version.last_modified),
+        "Cache-Control": CACHE_CONTROL})
     if request.if_none_match:
         unchanged = request.if_none_match.contains(etag)
     else:
@@ -67,18 +66,25 @@ def serve(feed: feeds.Feed) -> Response:
 
 @bp.get("/calendar.ics")
 def city():
-    return serve(feed_for("city", current_app.config["CITY_NAME"]))
+    moment = now()
+    version = feeds.current_version(db.engine, "city", moment)
+    return serve(feed_for("city", current_app.config["CITY_NAME"]), version, moment)
+
+
+def _place_feed(kind: str, slug: str) -> Response:
+    moment = now()
+    found = feeds.find_scope(db.engine, kind, slug, moment)
+    if found is None:
+        abort(404)
+    scope, name, version = found
+    return serve(feed_for(scope, name), version, moment)
 
 
 @bp.get("/quarters/<slug>/calendar.ics")
 def quarter(slug: str):
-    quarter = db.session.scalar(
-        select(Quarter).where(Quarter.slug == slug, Quarter.active)) or abort(404)
-    return serve(feed_for(f"quarter:{quarter.id}", f"{quarter.name} ({quarter.city})"))
+    return _place_feed("quarter", slug)
 
 
 @bp.get("/facilities/<slug>/calendar.ics")
 def facility(slug: str):
-    facility = db.session.scalar(
-        select(Facility).where(Facility.slug == slug, Facility.active)) or abort(404)
-    return serve(feed_for(f"facility:{facility.id}", facility.name))
+    return _place_feed("facility", slug)

@@ -12,6 +12,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..accounts import invitations, registrations
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -68,6 +69,7 @@ def _targets(kind: str) -> list:
             select(Organisation)
             .where(Organisation.status.in_([OrganisationStatus.ACTIVE,
                                             OrganisationStatus.PENDING]))
+            .options(selectinload(Organisation.quarter))
             .order_by(Organisation.name))
     return [target for target in candidates if can(_user(), permission, target)]
 
@@ -91,7 +93,8 @@ def new(path: str):
         abort(403)
     form = form_class()
     target_field = form.quarter if kind == InvitationKind.MANAGER else form.organisation
-    target_field.choices = [(t.id, t.name) for t in targets]
+    target_field.choices = [(t.id, f"{t.name} ({t.city if model is Quarter else t.quarter.name})")
+                            for t in targets]
     if form.validate_on_submit():
         try:
             invitation, _token = invitations.invite(

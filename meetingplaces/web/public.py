@@ -2,71 +2,49 @@
 an organisation's public profile. Only active things in active quarters are shown."""
 
 from flask import Blueprint, abort, render_template
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Facility, Quarter, Resource, ResourceKind
+from ..models import OrganisationStatus
 from ..models.types import utcnow
 from ..organisations import organisations_in, public_organisation, public_profile
-from ..places import closures_of
+from ..places import (
+    closures_of,
+    facilities_of,
+    mobile_resources_of,
+    public_facility,
+    public_quarter,
+    public_quarters,
+)
 
 bp = Blueprint("public", __name__)
 
 
 @bp.get("/")
 def home():
-    quarters = db.session.scalars(
-        select(Quarter).where(Quarter.active).order_by(Quarter.city, Quarter.name)
-    ).all()
-    return render_template("public/home.html", quarters=quarters)
+    return render_template("public/home.html", quarters=public_quarters(db.session))
 
 
 @bp.get("/quarters/<slug>")
 def quarter(slug: str):
-    quarter = db.session.scalar(
-        select(Quarter).where(Quarter.slug == slug, Quarter.active)
-    ) or abort(404)
-    facilities = db.session.scalars(
-        select(Facility)
-        .where(Facility.quarter_id == quarter.id, Facility.active)
-        .options(selectinload(Facility.opening_hours))
-        .order_by(Facility.name)
-    ).all()
-    mobile = db.session.scalars(
-        select(Resource)
-        .where(
-            Resource.quarter_id == quarter.id,
-            Resource.kind == ResourceKind.MOBILE,
-            Resource.active,
-        )
-        .order_by(Resource.name)
-    ).all()
-    organisations = [
-        public_profile(organisation)
-        for organisation in organisations_in(db.session, [quarter], only_active=True)
-    ]
+    quarter = public_quarter(db.session, slug) or abort(404)
+    organisations = organisations_in(db.session, [quarter], status=OrganisationStatus.ACTIVE)
     return render_template(
         "public/quarter.html",
         quarter=quarter,
-        facilities=facilities,
-        mobile_resources=mobile,
-        organisations=organisations,
+        facilities=facilities_of(db.session, quarter, only_active=True),
+        mobile_resources=mobile_resources_of(db.session, quarter, only_active=True),
+        organisations=[public_profile(organisation) for organisation in organisations],
     )
 
 
 @bp.get("/facilities/<slug>")
 def facility(slug: str):
-    facility = db.session.scalar(
-        select(Facility)
-        .join(Facility.quarter)
-        .where(Facility.slug == slug, Facility.active, Quarter.active)
-        .options(selectinload(Facility.opening_hours), selectinload(Facility.resources))
-    ) or abort(404)
-    rooms = [room for room in facility.resources if room.active]
-    closures = closures_of(db.session, facility=facility, now=utcnow(), include_rooms=True)
+    facility = public_facility(db.session, slug) or abort(404)
     return render_template(
-        "public/facility.html", facility=facility, rooms=rooms, closures=closures
+        "public/facility.html",
+        facility=facility,
+        rooms=[room for room in facility.resources if room.active],
+        closures=closures_of(db.session, facility=facility, now=utcnow(), include_rooms=True),
     )
 
 

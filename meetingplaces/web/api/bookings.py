@@ -137,7 +137,7 @@ def booking_json(booking: Booking, user) -> dict:
 
 
 @bp.get("/resources")
-def resources():
+def booking_resources():
     api_user()
     rows = db.session.scalars(
         select(Resource)
@@ -149,7 +149,7 @@ def resources():
 
 
 @bp.get("/resources/<int:resource_id>/availability")
-def availability(resource_id: int):
+def resource_availability(resource_id: int):
     api_user()
     resource = db.session.get(Resource, resource_id)
     if resource is None or not resource.active:
@@ -220,7 +220,7 @@ def _moved(value) -> dict:
 
 
 @bp.post("/bookings")
-def create_booking():
+def booking_create():
     user = api_user()
     body = json_body()
     organisation = _organisation_for(user, body)
@@ -259,7 +259,7 @@ def create_booking():
 
 
 @bp.get("/bookings/<int:booking_id>")
-def show_booking(booking_id: int):
+def booking_show(booking_id: int):
     user = api_user()
     return booking_json(booking_by_id(db.session, booking_id), user)
 
@@ -278,7 +278,7 @@ def _optional_body() -> dict:
 
 
 @bp.post("/bookings/<int:booking_id>/approve")
-def approve(booking_id: int):
+def booking_approve(booking_id: int):
     user = api_user()
     body = _optional_body()
     booking = booking_by_id(db.session, booking_id)
@@ -289,7 +289,7 @@ def approve(booking_id: int):
 
 
 @bp.post("/bookings/<int:booking_id>/reject")
-def reject(booking_id: int):
+def booking_reject(booking_id: int):
     user = api_user()
     body = json_body()
     booking = booking_by_id(db.session, booking_id)
@@ -300,7 +300,7 @@ def reject(booking_id: int):
 
 
 @bp.post("/bookings/<int:booking_id>/cancel")
-def cancel(booking_id: int):
+def booking_cancel(booking_id: int):
     user = api_user()
     body = json_body()
     booking = booking_by_id(db.session, booking_id)

@@ -6,15 +6,15 @@ goes to meetingplaces.policy.can.
 """
 
 from collections.abc import Callable
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template
+from flask import Blueprint, abort, flash, redirect, render_template
 from flask_login import current_user, login_required
 
 from ...errors import DomainError
 from ...extensions import db
 from ...forms.manage import ORGANISATION_STATUSES
-from ...models import Quarter, User
+from ...models import OrganisationStatus, Quarter, User
+from ...organisations import organisations_in
 from ...places import quarters_managed_by
 from ...policy import can
 
@@ -39,9 +39,13 @@ def _policy_in_templates():
 
 @bp.get("/")
 def index():
+    managed = quarters_managed_by(db.session, current_user)
     return render_template(
         "manage/index.html",
-        quarters=quarters_managed_by(db.session, current_user),
+        quarters=managed,
+        pending_organisations=organisations_in(
+            db.session, managed, status=OrganisationStatus.PENDING
+        ),
         may_create_quarter=can(current_user, "create", Quarter),
         may_list_users=can(current_user, "list", User),
     )
@@ -57,10 +61,6 @@ def require(action: str, thing) -> None:
 
 def get_or_404(model, thing_id: int):
     return db.session.get(model, thing_id) or abort(404)
-
-
-def city_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["TIMEZONE"])
 
 
 def add_error(form, error: DomainError) -> None:

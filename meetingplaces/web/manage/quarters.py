@@ -2,14 +2,12 @@
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from ...extensions import db
 from ...forms.manage import QuarterForm
-from ...models import Facility, Quarter, Resource, ResourceKind
+from ...models import Quarter
 from ...organisations import organisations_in
-from ...places import save_quarter, set_active
+from ...places import facilities_of, mobile_resources_of, save_quarter, set_active
 from . import bp, get_or_404, require, submit_form
 
 
@@ -32,22 +30,11 @@ def new_quarter():
 def quarter(quarter_id: int):
     quarter = get_or_404(Quarter, quarter_id)
     require("manage", quarter)
-    facilities = db.session.scalars(
-        select(Facility)
-        .where(Facility.quarter_id == quarter.id)
-        .options(selectinload(Facility.resources))
-        .order_by(Facility.name)
-    ).all()
-    mobile_resources = db.session.scalars(
-        select(Resource)
-        .where(Resource.quarter_id == quarter.id, Resource.kind == ResourceKind.MOBILE)
-        .order_by(Resource.name)
-    ).all()
     return render_template(
         "manage/quarter.html",
         quarter=quarter,
-        facilities=facilities,
-        mobile_resources=mobile_resources,
+        facilities=facilities_of(db.session, quarter, only_active=False),
+        mobile_resources=mobile_resources_of(db.session, quarter, only_active=False),
         organisations=organisations_in(db.session, [quarter]),
     )
 

@@ -1,0 +1,86 @@
+"""Private iCalendar feeds of an organisation's or a resource's bookings, for calendar apps.
+The address carries a secret token; only its digest is stored. Renewing the token revokes the
+old address at once (it then answers 404)."""
+
+import secrets
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ..errors import Forbidden, NotFound
+from ..models.audit import AuditEntry, record
+from ..models.bookings import ACTIVE_OCCURRENCE_STATUSES, Booking, BookingFeed, Occurrence
+from ..models.people import Organisation, token_digest
+from ..models.places import Resource
+from ..policy import can
+from .ics import calendar_of
+
+PAST_DAYS, FUTURE_DAYS = 92, 366
+
+
+def feed_of(session, thing: Organisation | Resource) -> BookingFeed | None:
+    column = (BookingFeed.organisation_id if isinstance(thing, Organisation)
+              else BookingFeed.resource_id)
+    return session.scalar(select(BookingFeed).where(column == thing.id))
+
+
+def renew_feed(session, *, actor, thing: Organisation | Resource, now: datetime) -> str:
+    """A new secret address for the feed of `thing` (created on first use); the old one stops
+    working. Returns the token, to be shown once."""
+    if not can(actor, "subscribe_bookings", thing):
+        raise Forbidden(_("You cannot subscribe to these bookings."))
+    token = secrets.token_urlsafe(32)
+    feed = feed_of(session, thing)
+    if feed is None:
+        feed = BookingFeed(organisation=thing if isinstance(thing, Organisation) else None,
+                           resource=thing if isinstance(thing, Resource) else None)
+        session.add(feed)
+    feed.token_digest = token_digest(token)
+    feed.created_by_id = actor.id
+    feed.created_at = now
+    session.flush()
+    record(session, actor=actor, subject_type="booking_feed", subject_id=feed.id,
+           action="token_renewed", at=now)
+    return token
+
+
+def feed_for_token(session, token: str) -> BookingFeed:
+    feed = session.scalar(select(BookingFeed).where(
+        BookingFeed.token_digest == token_digest(token or "")))
+    if feed is None:
+        raise NotFound(_("There is no such feed."))
+    return feed
+
+
+def feed_calendar(session, feed: BookingFeed, *, now: datetime, zone: ZoneInfo) -> str:
+    """The feed's VCALENDAR: bookings with a date from a quarter ago to a year ahead."""
+    since, until = now - timedelta(days=PAST_DAYS), now + timedelta(days=FUTURE_DAYS)
+    query = (
+        select(Booking)
+        .options(selectinload(Booking.resources).selectinload(Resource.facility),
+                 selectinload(Booking.occurrences))
+        .order_by(Booking.id)
+    )
+    dated = select(Occurrence.booking_id).where(
+        Occurrence.status.in_(ACTIVE_OCCURRENCE_STATUSES),
+        Occurrence.starts_at < until, Occurrence.ends_at > since)
+    if feed.organisation_id is not None:
+        name = feed.organisation.name
+        query = query.where(Booking.organisation_id == feed.organisation_id,
+                            Booking.id.in_(dated))
+    else:
+        name = feed.resource.name
+        query = query.where(Booking.id.in_(dated.where(
+            Occurrence.resource_id == feed.resource_id)))
+    bookings = list(session.scalars(query))
+    sequences = dict(session.execute(
+        select(AuditEntry.subject_id, func.count(AuditEntry.id))
+        .where(AuditEntry.subject_type == "booking",
+               AuditEntry.subject_id.in_([b.id for b in bookings]))
+        .group_by(AuditEntry.subject_id)
+    ).all()) if bookings else {}
+    return calendar_of(bookings, zone=zone, name=name, sequences=sequences,
+                       descriptions={b.id: b.purpose for b in bookings})
