@@ -3,8 +3,10 @@
 The demo password is for demo data only and is printed in the README.
 """
 
-from datetime import time
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import select
 
 from . import demo_data
@@ -168,3 +170,8 @@ def load_demo(session) -> None:
             user.memberships.append(Membership(organisation=organisations[slug], role=role))
         session.add(user)
     session.flush()
+
+    from .events.demo import load_demo_events  # the quarters' programme, dated from today
+
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    load_demo_events(session, datetime.now(zone).date(), zone)

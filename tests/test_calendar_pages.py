@@ -141,3 +141,12 @@ def test_midnight_end_does_not_spill_into_the_next_day(client, session, manager,
           ends_at=local(2027, 1, 13, 0))
     page = client.get("/calendar?view=week&start=2027-01-11").get_data(as_text=True)
     assert page.count(">Spätfilm</a>") == 1
+
+
+def test_demo_city_has_a_programme_in_its_calendars(client, runner, app):
+    app.config.pop("FIXED_NOW")
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    page = client.get("/quarters/nordstadt/calendar?view=month").get_data(as_text=True)
+    assert "Sprachcafé mit Kinderbetreuung" in page
+    feed = client.get("/quarters/nordstadt/calendar.ics").get_data(as_text=True)
+    assert "RRULE:FREQ=WEEKLY" in feed and "Fahrradwerkstatt" not in feed

@@ -13,8 +13,11 @@ from meetingplaces.models.events import Event
 from meetingplaces.models.rounds import Round
 from meetingplaces.rounds import RoundClash, plan_round
 
+from . import rounds_factories
 from .booking_factories import local
-from .rounds_factories import NOW, SEASON, dates_of, save, spielmobil, stop, two_stops  # noqa: F401
+from .rounds_factories import NOW, SEASON, dates_of, save, stop, two_stops
+
+spielmobil = rounds_factories.spielmobil
 
 
 def plan(session, city, stops, **kw):
@@ -47,7 +50,8 @@ def test_each_stop_is_one_repeating_spielmobil_event_in_its_quarter(session, spi
 
 def test_overlapping_stops_are_refused_with_nothing_saved(session, spielmobil):
     stops = [stop(spielmobil.wichlinghausen),
-             stop(spielmobil.heckinghausen, start="16:30", end="18:00", place="Heckinghauser Platz")]
+             stop(spielmobil.heckinghausen, start="16:30", end="18:00",
+                  place="Heckinghauser Platz")]
     with pytest.raises(RoundClash) as refused:
         save(session, spielmobil, stops)
     assert [c.kind for c in refused.value.clashes] == ["overlap"]
@@ -57,7 +61,8 @@ def test_overlapping_stops_are_refused_with_nothing_saved(session, spielmobil):
 
 def test_a_too_short_driving_gap_is_refused(session, spielmobil):
     stops = [stop(spielmobil.wichlinghausen),
-             stop(spielmobil.heckinghausen, start="17:15", end="18:30", place="Heckinghauser Platz")]
+             stop(spielmobil.heckinghausen, start="17:15", end="18:30",
+                  place="Heckinghauser Platz")]
     with pytest.raises(RoundClash) as refused:
         save(session, spielmobil, stops, travel_minutes=30)
     assert [c.kind for c in refused.value.clashes] == ["travel"]
@@ -66,7 +71,8 @@ def test_a_too_short_driving_gap_is_refused(session, spielmobil):
 
 def test_a_pair_of_stops_can_have_its_own_driving_time(session, spielmobil):
     stops = [stop(spielmobil.wichlinghausen),
-             stop(spielmobil.heckinghausen, start="17:15", end="18:30", place="Heckinghauser Platz")]
+             stop(spielmobil.heckinghausen, start="17:15", end="18:30",
+                  place="Heckinghauser Platz")]
     quick = {("Wichlinghauser Markt", "Heckinghauser Platz"): 10}
     assert plan(session, spielmobil, stops, travel_times=quick).clashes == []
     slow = {("Wichlinghauser Markt", "Heckinghauser Platz"): 20}

@@ -8,11 +8,12 @@ the same with a hundred or a hundred thousand stored occurrences.
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..models.bookings import ACTIVE_OCCURRENCE_STATUSES, Occurrence, OccurrenceStatus
 from ..models.places import Facility, Resource
+from ..models.rounds import RoundDate
 from .errors import ConflictingTime, OutsideOpeningHours
 from .recurrence import to_local
 from .rules import LONGEST_BLOCK, PlannedOccurrence, check_opening_hours
@@ -31,11 +32,18 @@ def overlapping(resource_id: int, blocked_from: datetime, blocked_until: datetim
     )
 
 
-def find_conflicts(session, planned: Iterable[PlannedOccurrence]) -> list[ConflictingTime]:
-    """Confirmed occurrences that overlap any planned one, buffers of both sides included."""
+def find_conflicts(session, planned: Iterable[PlannedOccurrence], *,
+                   round_dates_yield: bool = False) -> list[ConflictingTime]:
+    """Confirmed occurrences that overlap any planned one, buffers of both sides included.
+
+    With `round_dates_yield`, dates of a Spielmobil round do not count: a request that waits
+    for approval may ask for the van then, and the manager may move the stop to make room.
+    """
     planned = list(planned)
     names = {p.resource.id: p.resource.name for p in planned}
     found: dict[int, Occurrence] = {}
+    yielding = ([~exists().where(RoundDate.booking_id == Occurrence.booking_id)]
+                if round_dates_yield else [])
     for chunk_start in range(0, len(planned), RANGES_PER_QUERY):
         chunk = planned[chunk_start:chunk_start + RANGES_PER_QUERY]
         rows = session.scalars(
@@ -44,6 +52,7 @@ def find_conflicts(session, planned: Iterable[PlannedOccurrence]) -> list[Confli
                 Occurrence.status == OccurrenceStatus.CONFIRMED,
                 or_(*(overlapping(p.resource.id, p.blocked_from, p.blocked_until)
                       for p in chunk)),
+                *yielding,
             )
         ).all()
         for row in rows:

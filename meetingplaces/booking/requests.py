@@ -167,9 +167,10 @@ def request_booking(
     check_closures(session, planned)
     check_quota(session, planned, organisation_id=organisation.id if organisation else None,
                 zone=settings.zone)
-    _refuse_conflicts(session, planned, settings)
-
     confirmed = _confirmed_at_once(actor, resources)
+    # A request that waits may collide with a Spielmobil stop: the manager can move the stop.
+    _refuse_conflicts(session, planned, settings, round_dates_yield=not confirmed)
+
     booking = Booking(
         organisation=organisation,
         requested_by=None if guest else actor,
@@ -315,7 +316,8 @@ def cancel_booking(session, *, actor: User, booking: Booking, reason: str, scope
     record(session, actor=actor, subject_type="booking", subject_id=booking.id,
            action="cancelled", at=now,
            details={"scope": scope, "dates": _dates(targets), "reason": reason})
-    notifications.booking_decided(session, booking, "cancelled", dates=_dates(targets))
+    notifications.booking_decided(session, booking, "cancelled", dates=_dates(targets),
+                                  actor=actor)
     waiting.offer_freed_slots(session, freed, now=now)
     return booking
 
@@ -398,7 +400,7 @@ def change_booking(
                               "resource_ids": [r.id for r in new_resources]},
                     "status": "confirmed" if confirmed else "pending", "notices": notices})
     booking.notices = tuple(notices)
-    notifications.booking_changed(session, booking, confirmed=confirmed)
+    notifications.booking_changed(session, booking, confirmed=confirmed, actor=actor)
     waiting.offer_freed_slots(session, freed, now=now)
     return booking
 
@@ -476,8 +478,9 @@ def _occurrences(planned: list[PlannedOccurrence], confirmed: bool) -> list[Occu
     ]
 
 
-def _refuse_conflicts(session, wanted, settings: Settings) -> None:
-    conflicts = find_conflicts(session, wanted)
+def _refuse_conflicts(session, wanted, settings: Settings, *,
+                      round_dates_yield: bool = False) -> None:
+    conflicts = find_conflicts(session, wanted, round_dates_yield=round_dates_yield)
     if conflicts:
         raise _conflict(conflicts, settings)
 

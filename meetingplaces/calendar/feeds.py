@@ -3,7 +3,7 @@
 Every change of an event re-serialises only that event's blocks and raises the version of each
 feed scope it is or was in (city, its quarter, its facility), in the change's transaction. A feed
 body is assembled once per version and kept in `feed_bodies`; ETag and Last-Modified derive from
-the version, so a conditional request costs one primary-key lookup. A small per-process memo only
+the version, so a conditional request costs one indexed lookup. A small per-process memo only
 saves reading the body again and is always checked against the database version first.
 """
 
@@ -12,8 +12,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from functools import cache
 from hashlib import sha256
+from threading import Lock
 
-from sqlalchemy import String, and_, bindparam, cast, delete, literal, or_, select, update
+from sqlalchemy import (
+    String,
+    and_,
+    bindparam,
+    cast,
+    delete,
+    literal_column,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..events.vocabulary import TEXT_LANGUAGES
@@ -61,7 +72,8 @@ def bump(session, scopes, now: datetime) -> None:
 def refresh_event(session, event: Event, now: datetime, previous_scopes=frozenset()) -> None:
     """Re-serialise the event's blocks (one per visitor language) and invalidate its feeds.
 
-    `previous_scopes` are the scopes the event was in before a move to another quarter or facility.
+    `previous_scopes` are the scopes the event was in before a move to another quarter or
+    facility, and any other feed it also belongs to (a van's "resource:<id>" feed).
     """
     session.flush()
     session.execute(delete(EventCalendarBlock).where(EventCalendarBlock.event_id == event.id))
@@ -71,7 +83,20 @@ def refresh_event(session, event: Event, now: datetime, previous_scopes=frozense
                                block=ics.serialise(event, language))
             for language in TEXT_LANGUAGES
         )
-    bump(session, set(previous_scopes) | scopes_of(event), now)
+    bump(session, set(previous_scopes) | scopes_of(event) | _van_scopes(session, event), now)
+
+
+def _van_scopes(session, event: Event) -> set[str]:
+    """A Spielmobil stop's event is in its van's feed too (scope "resource:<id>")."""
+    if event.category != "spielmobil" or event.id is None:
+        return set()
+    of_stops = (select(Round.resource_id).join(Stop, Stop.round_id == Round.id)
+                .where(Stop.event_id == event.id))
+    of_dates = (select(Round.resource_id).join(Stop, Stop.round_id == Round.id)
+                .join(RoundDate, RoundDate.stop_id == Stop.id)
+                .where(RoundDate.event_id == event.id))
+    return {f"resource:{resource_id}"
+            for resource_id in session.scalars(of_stops.union(of_dates))}
 
 
 @dataclass(frozen=True)
@@ -120,7 +145,7 @@ def _version_query():
 def _scope_query(kind: str):
     """(id, name, version, changed_at) of a quarter or facility by slug, in one statement."""
     model = Quarter if kind == "quarter" else Facility
-    scope = literal(f"{kind}:").concat(cast(model.id, String))
+    scope = literal_column(f"'{kind}:'", String).concat(cast(model.id, String))
     return (
         select(model.id, model.name, FeedVersion.version, FeedVersion.changed_at)
         .outerjoin(FeedVersion, FeedVersion.scope == scope)
@@ -129,8 +154,11 @@ def _scope_query(kind: str):
 
 
 @cache
-def _compiled(kind: str, dialect):
-    return (_version_query() if kind == "city" else _scope_query(kind)).compile(dialect=dialect)
+def _compiled(kind: str, dialect) -> tuple[str, list[str] | None]:
+    """The statement's SQL for this database and, for positional drivers, its parameter order."""
+    compiled = (_version_query() if kind == "city" else _scope_query(kind)).compile(
+        dialect=dialect)
+    return str(compiled), compiled.positiontup
 
 
 def _peek(engine, kind: str, params: dict):
@@ -140,14 +168,12 @@ def _peek(engine, kind: str, params: dict):
     check skips the ORM session and SQLAlchemy's transaction bookkeeping: an order of magnitude
     cheaper than a Core query on this path, and still a read of the database's truth.
     """
-    compiled = _compiled(kind, engine.dialect)
-    values = compiled.construct_params(params)
-    if compiled.positiontup is not None:
-        values = tuple(values[name] for name in compiled.positiontup)
+    sql, order = _compiled(kind, engine.dialect)
+    values = params if order is None else tuple(params[name] for name in order)
     connection = engine.raw_connection()
     try:
         cursor = connection.cursor()
-        cursor.execute(str(compiled), values)
+        cursor.execute(sql, values)
         row = cursor.fetchone()
         cursor.close()
     finally:
@@ -238,11 +264,30 @@ class ServedFeed:
     last_modified: datetime
 
 
-def new_memo() -> OrderedDict:
-    return OrderedDict()
+class FeedMemo:
+    """Recently served bodies of this process, keyed by (feed, version, base URL).
+
+    Only a shortcut: a key holds the database version, so a change made by any process makes
+    its entries unreachable. Thread-safe for threaded servers.
+    """
+
+    def __init__(self, size: int = MEMO_SIZE):
+        self.size = size
+        self.entries: OrderedDict = OrderedDict()
+        self.lock = Lock()
+
+    def get(self, key) -> bytes | None:
+        with self.lock:
+            return self.entries.get(key)
+
+    def put(self, key, body: bytes) -> None:
+        with self.lock:
+            self.entries[key] = body
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
 
 
-def serve(session, feed: Feed, version: Version, *, now: datetime, base_url: str, memo,
+def serve(session, feed: Feed, version: Version, *, now: datetime, base_url: str, memo: FeedMemo,
           past_days: int, future_days: int, city_timezone: str) -> ServedFeed:
     """The body for this version: from the memo, else from `feed_bodies`, else built and stored."""
     memo_key = (feed.key, version.stamp, base_url)
@@ -265,7 +310,5 @@ def serve(session, feed: Feed, version: Version, *, now: datetime, base_url: str
             ))
             session.commit()
         body = ics.with_base_url(text, base_url).encode()
-        memo[memo_key] = body
-        while len(memo) > MEMO_SIZE:
-            memo.popitem(last=False)
+        memo.put(memo_key, body)
     return ServedFeed(body, version.etag(feed, base_url), version.last_modified)

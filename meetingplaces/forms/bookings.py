@@ -84,13 +84,13 @@ class RejectForm(FlaskForm):
 
 class CancelForm(FlaskForm):
     scope = RadioField(_l("Cancel"), choices=list(SCOPES.items()), default="all")
-    date = SelectField(_l("From the date"), choices=[])
+    date = SelectField(_l("From the date"), choices=[], default="")
     reason = TextAreaField(_l("Reason"), validators=[InputRequired(), Length(max=500)])
 
 
 class ChangeForm(FlaskForm):
     scope = RadioField(_l("Change"), choices=list(SCOPES.items()), default="this")
-    date = SelectField(_l("Date"), choices=[])
+    date = SelectField(_l("Date"), choices=[], default="")
     new_date = DateField(_l("New date (only for this date)"), validators=[Optional()])
     start = TimeField(_l("From"), validators=[Optional()])
     end = TimeField(_l("Until"), validators=[Optional()])

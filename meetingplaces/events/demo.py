@@ -1,0 +1,83 @@
+"""Demo events for the demo city, dated from the day the demo is loaded so that the calendars
+always show a programme. Places come from the seed papers; people are made up."""
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from ..models import Facility, Organisation, Quarter, User
+from .publishing import create_event
+
+# quarter, facility slug, organisation slug, weekday (0 = Monday), local start, hours, fields
+WEEKLY = [
+    ("nordstadt", "alte-feuerwache", "sprachcafe-nordstadt", 1, time(17), 2, {
+        "title": "Sprachcafé mit Kinderbetreuung",
+        "description": "Deutsch üben bei Tee und Kuchen. **Kinderbetreuung** im Nebenraum.",
+        "category": "cafe", "target_groups": ["everyone", "families"],
+        "languages": ["de", "ar", "fa", "en"], "step_free": True,
+        "translations": {
+            "ar": {"title": "مقهى اللغة مع رعاية الأطفال",
+                   "description": ("تدرّب على الألمانية مع الشاي والكعك. "
+                                   "رعاية الأطفال في الغرفة المجاورة.")},
+            "en": {"title": "Language café with childcare",
+                   "description": "Practise German over tea and cake. Childcare next door."},
+        }}),
+    ("ostersbaum", "nachbarschaftsheim", None, 2, time(15), 2, {
+        "title": "Hausaufgabenhilfe",
+        "description": "Für Schülerinnen und Schüler der Klassen 1–7.",
+        "category": "homework_help", "target_groups": ["children"], "languages": ["de", "tr"]}),
+    ("hoehe", "ot-hoehe", None, 4, time(16), 3, {
+        "title": "Offene Tür: Sport und Spiel", "category": "sport",
+        "target_groups": ["youth"], "languages": ["de"]}),
+]
+# quarter, facility slug, days from today, local start, hours, fields
+ONCE = [
+    ("nordstadt", "alte-feuerwache", 9, time(19, 30), 2.5, {
+        "title": "Filmabend: Willkommen bei den Hartmanns", "category": "film_night",
+        "target_groups": ["everyone"], "languages": ["de"], "description": "Eintritt frei."}),
+    ("ostersbaum", "nachbarschaftsheim", 16, time(18), 2, {
+        "title": "Runder Tisch Ostersbaum", "category": "round_table",
+        "target_groups": ["everyone"], "languages": ["de"],
+        "description": "Initiativen, Träger und Bewohner:innen planen gemeinsam."}),
+    ("wichlinghausen-oberbarmen", "stadtteilbuero-wichlinghausen", 23, time(17), 3, {
+        "title": "Stadtteilkonferenz Wichlinghausen", "category": "district_conference",
+        "registration_required": True,
+        "registration_contact": "stadtteilbuero@wichlinghausen.example.org"}),
+]
+
+
+def load_demo_events(session, today: date, zone: ZoneInfo) -> None:
+    """Create the demo programme as the demo manager would, in the caller's transaction."""
+    manager = session.scalar(select(User).where(User.email == "manager@example.org"))
+    quarters = {q.slug: q for q in session.scalars(select(Quarter))}
+    facilities = {f.slug: f for f in session.scalars(select(Facility))}
+    organisations = {o.slug: o for o in session.scalars(select(Organisation))}
+    now = datetime.combine(today, time(8), zone)
+    for quarter, facility, organisation, weekday, start, hours, fields in WEEKLY:
+        first = today + timedelta(days=(weekday - today.weekday()) % 7)
+        starts_at = datetime.combine(first, start, zone)
+        create_event(session, actor=manager, quarter=quarters[quarter], now=now,
+                     facility=facilities[facility],
+                     organisation=organisations.get(organisation or ""),
+                     starts_at=starts_at, ends_at=starts_at + timedelta(hours=hours),
+                     rrule="FREQ=WEEKLY", **fields)
+    for quarter, facility, days, start, hours, fields in ONCE:
+        starts_at = datetime.combine(today + timedelta(days=days), start, zone)
+        create_event(session, actor=manager, quarter=quarters[quarter], now=now,
+                     facility=facilities[facility], starts_at=starts_at,
+                     ends_at=starts_at + timedelta(hours=hours), **fields)
+    festival_day = today + timedelta(days=(5 - today.weekday()) % 7 + 21)
+    create_event(session, actor=manager, quarter=quarters["nordstadt"], now=now,
+                 title="Stadtteilfest Nordstadt", category="festival",
+                 target_groups=["everyone"], place_name="Platz am Schusterplatz",
+                 address="Schusterstraße, 42105 Wuppertal", start_date=festival_day,
+                 end_date=festival_day + timedelta(days=1))
+    member = session.scalar(select(User).where(User.email == "initiative@example.org"))
+    proposal_start = datetime.combine(today + timedelta(days=12), time(10), zone)
+    create_event(session, actor=member, quarter=quarters["nordstadt"], now=now,
+                 organisation=organisations["sprachcafe-nordstadt"],
+                 title="Fahrradwerkstatt für Frauen", category="workshop",
+                 target_groups=["women"], languages=["de", "ar", "fa"],
+                 facility=facilities["alte-feuerwache"], starts_at=proposal_start,
+                 ends_at=proposal_start + timedelta(hours=3))

@@ -1,0 +1,130 @@
+"""The booking mails: request received to the quarter's managers, confirmed / approved /
+rejected / cancelled to the requester, each with the booking as a parseable .ics file
+(METHOD:PUBLISH, one stable UID, a SEQUENCE that grows), in the recipient's language."""
+
+import pytest
+
+from meetingplaces.booking import approve_booking, cancel_booking, reject_booking
+from meetingplaces.booking.recurrence import weekly_rule
+from meetingplaces.mail import send_due
+
+from .booking_factories import NOW, book, city_fixture  # noqa: F401  (a fixture)
+from .booking_web_helpers import calendars_in
+
+
+@pytest.fixture
+def app_config(mail_config):
+    return {"FIXED_NOW": NOW, **mail_config}
+
+
+@pytest.fixture
+def approval_room(session, city):
+    city.room.approval_required = True
+    city.member.preferred_language = "en"
+    city.manager.preferred_language = "en"
+    session.commit()
+    return city.room
+
+
+def delivered(app, session, sink, count):
+    send_due(session, app.config, now=NOW)
+    return sink.wait_for(count)
+
+
+def only_event(message):
+    calendars = calendars_in(message)
+    assert len(calendars) == 1
+    assert str(calendars[0]["METHOD"]) == "PUBLISH"
+    events = calendars[0].walk("VEVENT")
+    return calendars[0], events
+
+
+def test_a_request_goes_to_the_managers_with_the_booking_attached(
+        app, session, smtp_sink, city, approval_room):
+    booking = book(session, city, title="Nähcafé")
+    mails = delivered(app, session, smtp_sink, 1)
+    assert [m["To"] for m in mails] == [city.manager.email]
+    assert "Nähcafé" in mails[0]["Subject"]
+    assert f"/bookings/{booking.id}" in mails[0].get_body(("plain",)).get_content()
+    calendar, events = only_event(mails[0])
+    assert str(events[0]["UID"]) == f"booking-{booking.id}@meetingplaces"
+    assert str(events[0]["STATUS"]) == "TENTATIVE"
+    assert events[0].decoded("DTSTART").isoformat() == "2027-03-16T18:00:00+01:00"
+    assert calendar.walk("VTIMEZONE")
+
+
+def test_approval_rejection_and_cancellation_reach_the_requester(
+        app, session, smtp_sink, city, approval_room):
+    first = book(session, city, title="Erster")
+    approve_booking(session, actor=city.manager, booking=first, now=NOW)
+    session.commit()
+    cancel_booking(session, actor=city.manager, booking=first, reason="Kurs fällt aus", now=NOW)
+    session.commit()
+    mails = delivered(app, session, smtp_sink, 3)
+    to_member = [m for m in mails if m["To"] == city.member.email]
+    assert [m["Subject"] for m in to_member] == ["Booking approved: Erster",
+                                                 "Booking cancelled: Erster"]
+    assert "Kurs fällt aus" in to_member[1].get_body(("plain",)).get_content()
+    _, approved = only_event(to_member[0])
+    _, cancelled = only_event(to_member[1])
+    assert str(approved[0]["UID"]) == str(cancelled[0]["UID"])
+    assert str(approved[0]["STATUS"]) == "CONFIRMED"
+    assert str(cancelled[0]["STATUS"]) == "CANCELLED"
+    assert int(cancelled[0]["SEQUENCE"]) > int(approved[0]["SEQUENCE"])
+
+
+def test_when_the_requester_cancels_the_managers_are_told(
+        app, session, smtp_sink, city, approval_room):
+    booking = book(session, city, title="Spieleabend")
+    approve_booking(session, actor=city.manager, booking=booking, now=NOW)
+    cancel_booking(session, actor=city.member, booking=booking, reason="krank", now=NOW)
+    session.commit()
+    mails = delivered(app, session, smtp_sink, 3)
+    assert [(m["To"], m["Subject"]) for m in mails] == [
+        (city.manager.email, "Booking request: Spieleabend"),
+        (city.member.email, "Booking approved: Spieleabend"),
+        (city.manager.email, "Booking cancelled: Spieleabend"),
+    ]
+    assert "krank" in mails[2].get_body(("plain",)).get_content()
+
+
+def test_a_rejection_carries_the_reason(app, session, smtp_sink, city, approval_room):
+    booking = book(session, city)
+    reject_booking(session, actor=city.manager, booking=booking, reason="Renovierung", now=NOW)
+    session.commit()
+    mails = delivered(app, session, smtp_sink, 2)
+    rejection = [m for m in mails if m["To"] == city.member.email][0]
+    assert rejection["Subject"] == "Booking rejected: Deutschkurs"
+    assert "Renovierung" in rejection.get_body(("plain",)).get_content()
+    _, events = only_event(rejection)
+    assert str(events[0]["STATUS"]) == "CANCELLED"
+
+
+def test_a_booking_held_at_once_is_confirmed_to_the_requester_only(
+        app, session, smtp_sink, city):
+    city.member.preferred_language = "en"
+    session.commit()
+    booking = book(session, city)
+    mails = delivered(app, session, smtp_sink, 1)
+    assert [m["To"] for m in mails] == [city.member.email]  # nothing for the managers to do
+    assert mails[0]["Subject"] == "Booking confirmed: Deutschkurs"
+    _, events = only_event(mails[0])
+    assert str(events[0]["UID"]) == f"booking-{booking.id}@meetingplaces"
+    assert str(events[0]["STATUS"]) == "CONFIRMED"
+
+
+def test_a_series_is_one_event_with_its_rule_and_left_out_dates(
+        app, session, smtp_sink, city):
+    booking = book(session, city, rrule=weekly_rule(count=4), exdates=["2027-03-23"])
+    cancel_booking(session, actor=city.member, booking=booking, reason="Ferien", scope="this",
+                   date="2027-03-30", now=NOW)
+    session.commit()
+    mails = delivered(app, session, smtp_sink, 2)
+    _, events = only_event(mails[-1])
+    master = [e for e in events if "RRULE" in e][0]
+    assert master["RRULE"]["COUNT"] == [4]
+    left_out = sorted(d.dt.date().isoformat() for exdate in
+                      (master["EXDATE"] if isinstance(master["EXDATE"], list)
+                       else [master["EXDATE"]]) for d in exdate.dts)
+    assert left_out == ["2027-03-23", "2027-03-30"]
+    assert all(str(e["UID"]) == f"booking-{booking.id}@meetingplaces" for e in events)
