@@ -28,15 +28,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config["DEFAULT_LANGUAGE"])
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", app.config["TIMEZONE"])
 
+    from flask_babel import Babel
+
     from . import database, models  # noqa: F401  (engine listeners, table registry)
-    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+    from .extensions import csrf, db, limiter, login_manager, migrate
     from .i18n import register_template_helpers, select_locale, select_timezone
 
     db.init_app(app)
     migrate.init_app(app, db, directory=_shipped_dir("migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
-    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    # One Babel per app: Flask-Babel caches loaded catalogues on the instance, not per app.
+    Babel(app, locale_selector=select_locale, timezone_selector=select_timezone)
     login_manager.init_app(app)
     register_template_helpers(app)
 

@@ -1,6 +1,5 @@
 """Flask extensions, created unbound and initialised in create_app()."""
 
-from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -27,5 +26,4 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
-babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -1,17 +1,20 @@
 """Which language and time zone a request is served in, and locale-aware formatting helpers."""
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_time as format_wall_clock
-from babel.dates import get_day_names
+from babel import Locale, dates
 from flask import current_app, has_request_context, request, session
-from flask_babel import format_date, format_datetime, format_time, get_locale
+from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
 
 from .config import LANGUAGES, RTL_LANGUAGES
+
+# English pages speak to residents of a German city: British conventions (24-hour clock,
+# day before month), as the msgids are British English.
+FORMAT_LOCALES = {"en": "en_GB"}
 
 
 def select_locale() -> str:
@@ -60,9 +63,15 @@ def content_language() -> Markup:
     return Markup(' lang="{}" dir="{}"').format(language, direction)
 
 
+def formatting_locale() -> Locale:
+    """The locale whose conventions format dates, times and numbers for this visitor."""
+    language = str(get_locale())
+    return Locale.parse(FORMAT_LOCALES.get(language, language))
+
+
 def weekday_name(weekday: int) -> str:
     """The name of a weekday (0 = Monday) in the visitor's language, as it heads a table row."""
-    name = get_day_names("wide", context="stand-alone", locale=get_locale())[weekday]
+    name = dates.get_day_names("wide", context="stand-alone", locale=get_locale())[weekday]
     return name[:1].upper() + name[1:]
 
 
@@ -86,17 +95,21 @@ def register_template_helpers(app) -> None:
     macros imported without context (`{% from "macros/..." import ... %}`) can use them too."""
     app.jinja_env.globals.update(template_globals())
 
-    def local_date(value: datetime, format: str = "full") -> str:
-        return format_date(value, format)
+    def local_date(value: date, format: str = "full") -> str:
+        if isinstance(value, datetime):
+            value = value.astimezone(city_zone())
+        return dates.format_date(value, format, locale=formatting_locale())
 
     def local_time(value: datetime | time, format: str = "short") -> str:
         if not isinstance(value, datetime):
             # A bare wall-clock time (opening hours) belongs to no day: nothing to convert.
-            return format_wall_clock(value, format, locale=get_locale())
-        return format_time(value, format)
+            return dates.format_time(value, format, locale=formatting_locale())
+        return dates.format_time(value, format, tzinfo=city_zone(), locale=formatting_locale())
 
     def local_datetime(value: datetime, format: str = "medium") -> str:
-        return format_datetime(value, format)
+        return dates.format_datetime(
+            value, format, tzinfo=city_zone(), locale=formatting_locale()
+        )
 
     app.jinja_env.filters["local_date"] = local_date
     app.jinja_env.filters["local_time"] = local_time

@@ -3,8 +3,6 @@
 import re
 from urllib.parse import urlsplit
 
-from flask import g
-
 from meetingplaces.accounts import invitations
 from meetingplaces.models.types import utcnow
 
@@ -34,10 +32,3 @@ def invite(session, inviter, email, kind, target, now=None, max_age_days=14):
     session.commit()
     return invitation, token
 
-
-def between_clients() -> None:
-    """The test app keeps one app context across requests, and with it `g`, where Flask-Login
-    caches the user and Flask-WTF the CSRF token. Call this before a request from another
-    client (or after a client lost its cookies), so the request looks at its own cookies."""
-    g.pop("_login_user", None)
-    g.pop("csrf_token", None)

@@ -7,6 +7,7 @@ import socket
 import time
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
+from pathlib import Path
 
 import pytest
 from flask import g, request_started
@@ -61,8 +62,14 @@ def pg_tables(worker_id):
     return schema
 
 
+# Tests assert the English msgids, whatever the catalogues say: a new translation never breaks
+# another area's test. tests/test_translations.py and tests/browser/ use the real catalogues.
+NO_CATALOGUES = str(Path(__file__).resolve().parent / "no-catalogues")
+
+
 def _base_config(url: str, engine_options: dict | None = None) -> dict:
     return {
+        "BABEL_TRANSLATION_DIRECTORIES": NO_CATALOGUES,
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": url,

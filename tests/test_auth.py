@@ -12,7 +12,7 @@ from meetingplaces.models import Organisation, OutboxMessage, User
 from meetingplaces.models.types import utcnow
 from meetingplaces.policy import can
 
-from .accounts_factories import between_clients, body_of, link_in
+from .accounts_factories import body_of, link_in
 from .conftest import Browser
 from .factories import PASSWORD
 
@@ -30,7 +30,6 @@ def browser(browser):
 def end_browser_session(client):
     """What closing the browser does: the session cookie goes, a remember-me cookie stays."""
     client.delete_cookie("session", domain=DOMAIN)
-    between_clients()
 
 
 # --- logging in and out ------------------------------------------------------------------------
@@ -217,7 +216,6 @@ def test_a_password_reset_ends_remembered_logins_elsewhere(app, browser, make, c
     browser.post("/auth/login", {"email": user.email, "password": PASSWORD, "remember": "y"})
     token = passwords.make_reset_token(user, secret_key=app.config["SECRET_KEY"], now=utcnow())
     elsewhere = Browser(app.test_client())
-    between_clients()
     assert elsewhere.post(f"/auth/reset-password/{token}",
                           {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}).status_code == 302
     end_browser_session(client)

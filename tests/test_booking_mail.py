@@ -58,7 +58,7 @@ def test_approval_rejection_and_cancellation_reach_the_requester(
     first = book(session, city, title="Erster")
     approve_booking(session, actor=city.manager, booking=first, now=NOW)
     session.commit()
-    cancel_booking(session, actor=city.member, booking=first, reason="Kurs fällt aus", now=NOW)
+    cancel_booking(session, actor=city.manager, booking=first, reason="Kurs fällt aus", now=NOW)
     session.commit()
     mails = delivered(app, session, smtp_sink, 3)
     to_member = [m for m in mails if m["To"] == city.member.email]
@@ -71,6 +71,21 @@ def test_approval_rejection_and_cancellation_reach_the_requester(
     assert str(approved[0]["STATUS"]) == "CONFIRMED"
     assert str(cancelled[0]["STATUS"]) == "CANCELLED"
     assert int(cancelled[0]["SEQUENCE"]) > int(approved[0]["SEQUENCE"])
+
+
+def test_when_the_requester_cancels_the_managers_are_told(
+        app, session, smtp_sink, city, approval_room):
+    booking = book(session, city, title="Spieleabend")
+    approve_booking(session, actor=city.manager, booking=booking, now=NOW)
+    cancel_booking(session, actor=city.member, booking=booking, reason="krank", now=NOW)
+    session.commit()
+    mails = delivered(app, session, smtp_sink, 3)
+    assert [(m["To"], m["Subject"]) for m in mails] == [
+        (city.manager.email, "Booking request: Spieleabend"),
+        (city.member.email, "Booking approved: Spieleabend"),
+        (city.manager.email, "Booking cancelled: Spieleabend"),
+    ]
+    assert "krank" in mails[2].get_body(("plain",)).get_content()
 
 
 def test_a_rejection_carries_the_reason(app, session, smtp_sink, city, approval_room):

@@ -122,3 +122,39 @@ def test_declining_an_offer_passes_it_on(app, browser, session, make, smtp_sink,
 
 def test_a_forged_offer_link_is_not_found(browser):
     assert browser.get("/bookings/offers/forged.token").status_code == 404
+
+
+def test_cron_passes_expired_offers_on(app, runner, browser, session, make, city, holder):
+    browser.login(city.member.email)
+    join(browser, city, title="Erste")
+    join(browser, city, title="Zweite")
+    cancel_booking(session, actor=holder.requested_by, booking=holder, reason="frei", now=NOW)
+    session.commit()
+    app.config["FIXED_NOW"] = NOW + timedelta(hours=25)
+    result = runner.invoke(args=["bookings", "pass-on-offers"])
+    assert "1 expired offer(s) passed on" in result.output
+    session.expire_all()
+    statuses = [e.status for e in session.scalars(
+        select(WaitingRequest).order_by(WaitingRequest.id))]
+    assert statuses == ["expired", "offered"]
+
+
+def test_a_guest_waits_too_and_taking_the_offer_confirms_the_address(
+        app, browser, session, smtp_sink, city, holder):
+    guest = {**form_data(city.room), "name": "Amira", "organisation_name": "Nachbarn",
+             "email": "amira@example.org"}
+    conflict = browser.post("/bookings/guest/new", guest)
+    assert conflict.status_code == 409
+    assert "Join the waiting list" in conflict.get_data(as_text=True)
+    assert browser.post("/bookings/guest/new", {**guest, "action": "wait"}).status_code == 200
+    cancel_booking(session, actor=holder.requested_by, booking=holder, reason="frei", now=NOW)
+    session.commit()
+    send_due(session, app.config, now=NOW)
+    offer = [m for m in smtp_sink.wait_for(2) if m["To"] == "amira@example.org"]
+    assert offer and "came free" in offer[0]["Subject"]
+    response = browser.post(link_in(offer[0], "/bookings/offers/"), {"answer": "accept"})
+    assert response.status_code == 302
+    booking = session.scalar(select(Booking).where(Booking.guest_id.is_not(None)))
+    assert booking.guest.email == "amira@example.org"
+    assert booking.guest_confirmed_at is not None and booking.status == "pending"
+    assert response.headers["Location"].startswith("/bookings/guest/")

@@ -307,3 +307,40 @@ def test_only_managers_of_its_quarter_get_a_resource_feed(browser, session, make
     browser.logout()
     browser.login(city.manager.email)
     assert browser.post(f"/bookings/feeds/resource/{city.room.slug}").status_code == 200
+
+
+def test_a_member_of_several_organisations_chooses_which_one_books(browser, session, make,
+                                                                    city):
+    second = make.organisation(city.quarter, name="Kulturverein")
+    session.add(type(city.member.memberships[0])(user=city.member, organisation=second))
+    session.commit()
+    browser.login(city.member.email)
+    page = browser.get(f"/bookings/new?resource_ids={city.room.id}").get_data(as_text=True)
+    assert 'name="organisation_id"' in page and "Kulturverein" in page
+    foreign = make.organisation(city.quarter)
+    refused = browser.post("/bookings/new", form_data(city.room, organisation_id=str(foreign.id)))
+    assert refused.status_code == 422
+    response = browser.post("/bookings/new", form_data(city.room,
+                                                       organisation_id=str(second.id)))
+    assert response.status_code == 302
+    assert session.scalar(select(Booking)).organisation_id == second.id
+
+
+def test_someone_without_an_organisation_is_sent_to_the_guest_form(browser, make, city):
+    loner = make.user()
+    browser.login(loner.email)
+    html = browser.get("/bookings/new").get_data(as_text=True)
+    assert "/bookings/guest/new" in html
+    browser.logout()
+    public = browser.get(f"/facilities/{city.facility.slug}").get_data(as_text=True)
+    assert f"/bookings/guest/new?resource_ids={city.room.id}" in public
+
+
+def test_the_autumn_hour_is_resolved_and_said(browser, session, make, city):
+    night_owls = make.room(make.facility(city.quarter, hours=((0, 6, "00:00", "23:59"),)))
+    browser.login(city.member.email)
+    response = browser.post("/bookings/new", form_data(
+        night_owls, date="2027-10-31", start="02:30", end="03:30"), follow_redirects=True)
+    assert "happens twice" in response.get_data(as_text=True)
+    assert session.scalar(select(Occurrence)).starts_at.isoformat() == \
+        "2027-10-31T00:30:00+00:00"

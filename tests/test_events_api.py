@@ -129,3 +129,12 @@ def test_events_paths_are_in_the_openapi_document(client):
                  "/events/{event_id}/occurrences/{day}/cancel",
                  "/events/{event_id}/occurrences/{day}/move"):
         assert path in paths
+
+
+def test_listing_gives_titles_in_the_asked_language_with_german_fallback(client, session,
+                                                                         manager, quarter):
+    body = {**WEEKLY, "translations": {"ar": {"title": "مقهى اللغة", "description": ""}}}
+    client.post("/api/v1/events", json=body, headers=token_for(session, manager))
+    url = "/api/v1/events?quarter=ostersbaum&start=2027-03-01&end=2027-03-03"
+    assert client.get(url + "&lang=ar").json["occurrences"][0]["title"] == "مقهى اللغة"
+    assert client.get(url + "&lang=tr").json["occurrences"][0]["title"] == WEEKLY["title"]

@@ -393,3 +393,36 @@ def test_a_quarter_without_managers_sends_registrations_to_the_admins(session, m
     assert session.scalars(select(OutboxMessage.recipient)).all() == [admin.email]
     assert session.scalar(select(Organisation.status).where(Organisation.name == "Chor")) \
         == "pending"
+
+
+def test_two_clicks_at_once_accept_an_invitation_only_once(app, session, make):
+    import threading
+
+    from meetingplaces.extensions import db
+
+    quarter = make.quarter()
+    _, token = invite(session, make.admin(), "twice@example.org", "manager", quarter)
+    start = threading.Barrier(2)
+    outcomes = []
+
+    def click(name):
+        with app.app_context():
+            start.wait()
+            try:
+                invitations.accept(db.session, token, now=utcnow(), name=name, password=PASSWORD)
+                db.session.commit()
+                outcomes.append("accepted")
+            except InvalidLink:
+                db.session.rollback()
+                outcomes.append("refused")
+            finally:
+                db.session.remove()
+
+    clicks = [threading.Thread(target=click, args=(name,)) for name in ("A", "B")]
+    for thread in clicks:
+        thread.start()
+    for thread in clicks:
+        thread.join(30)
+    assert sorted(outcomes) == ["accepted", "refused"]
+    session.expire_all()
+    assert len(session.scalars(select(User).where(User.email == "twice@example.org")).all()) == 1

@@ -133,6 +133,7 @@ def test_dashboard_of_admin_offers_new_quarter_and_users(browser, make):
     html = browser.get("/manage/").get_data(as_text=True)
     assert "Leineberg" in html
     assert "/manage/quarters/new" in html and "/manage/users" in html
+    assert 'href="/invitations/"' in html
 
 
 def test_initiative_member_and_anonymous_visitor_cannot_enter(browser, make, client):
@@ -171,3 +172,4 @@ def test_dashboard_lists_organisations_waiting_for_approval(browser, make):
     html = browser.get("/manage/").get_data(as_text=True)
     assert "Neue Fahrradwerkstatt" in html
     assert "Fremde Initiative" not in html and "Längst aktiv" not in html
+    assert 'href="/invitations/registrations"' in html

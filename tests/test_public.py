@@ -49,7 +49,7 @@ def test_closures_are_shown_in_the_city_time_zone(client, make, session):
     closure(session, facility=facility, starts_at=datetime(2030, 12, 23, 23, 0, tzinfo=UTC),
             ends_at=datetime(2030, 12, 24, 23, 0, tzinfo=UTC))
     html = client.get("/facilities/ot-hoehe?lang=en").get_data(as_text=True)
-    assert "12/24/30, 12:00" in html  # midnight in Berlin, not 23:00 UTC
+    assert "24/12/2030, 00:00" in html  # midnight in Berlin, not 23:00 UTC
 
 
 def test_inactive_rooms_vans_organisations_and_facilities_are_not_shown(client, make):

@@ -169,7 +169,7 @@ def test_language_names_in_the_switcher_are_marked_with_their_language(client):
     ("language", "date_text", "time_text"),
     [
         ("de", "Sonntag, 29. März 2026", "03:30"),
-        ("en", "Sunday, March 29, 2026", "3:30\u202fAM"),
+        ("en", "Sunday, 29 March 2026", "03:30"),
         ("ar", "الأحد، 29 مارس 2026", "3:30 ص"),
         ("uk", "неділя, 29 березня 2026\u202fр.", "03:30"),
         ("tr", "29 Mart 2026 Pazar", "03:30"),
@@ -190,9 +190,11 @@ def test_dates_and_times_are_formatted_by_babel_in_the_city_zone(
 def test_opening_hours_use_the_locales_time_format_and_day_names(client, make):
     facility = make.facility(hours=((0, 4, "09:00", "21:00"),))
     english = client.get(f"/facilities/{facility.slug}?lang=en").get_data(as_text=True)
-    assert "Monday" in english and "9:00\u202fAM–9:00\u202fPM" in english
+    assert "Monday" in english and "09:00–21:00" in english
     ukrainian = client.get(f"/facilities/{facility.slug}?lang=uk").get_data(as_text=True)
-    assert "Понеділок" in ukrainian and "09:00–21:00" in ukrainian and "зачинено" in ukrainian
+    assert "Понеділок" in ukrainian and "зачинено" in ukrainian
+    arabic = client.get(f"/facilities/{facility.slug}?lang=ar").get_data(as_text=True)
+    assert "الاثنين" in arabic and "9:00 ص–9:00 م" in arabic
 
 
 def test_room_capacity_uses_the_plural_rules_of_the_language(client, make):

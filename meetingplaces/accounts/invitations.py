@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import selectinload
 
+from ..database import begin_write
 from ..errors import Conflict, Forbidden, InvalidInput
 from ..models import (
     Invitation,
@@ -111,8 +112,21 @@ def invitation_for_token(session, token: str, now: datetime) -> Invitation:
 def accept(session, token: str, *, now: datetime, name: str = "", password: str = "",
            language: str = "de") -> User:
     """Accept an invitation: a new address gets an account with `name` and `password`, a known
-    one gets the role added. Returns the account."""
+    one gets the role added. Returns the account. On an error the caller rolls back, which
+    gives the invitation back."""
+    begin_write(session)
     invitation = invitation_for_token(session, token, now)
+    # Claim the invitation first, in the database: of two clicks at once only one gets it.
+    claimed = session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None),
+               Invitation.revoked_at.is_(None))
+        .values(accepted_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        raise InvalidLink(_("This invitation has already been accepted. Please log in."))
+    invitation.accepted_at = now
     user = user_by_email(session, invitation.email)
     if user is None:
         name = (name or "").strip()
@@ -125,17 +139,6 @@ def accept(session, token: str, *, now: datetime, name: str = "", password: str 
         session.flush()
     elif not user.active:
         raise InvalidLink(_("This account has been deactivated. Please contact the city."))
-    # Claim the invitation in the database, so two clicks at once cannot both use it.
-    claimed = session.execute(
-        update(Invitation)
-        .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None),
-               Invitation.revoked_at.is_(None))
-        .values(accepted_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if claimed != 1:
-        raise InvalidLink(_("This invitation has already been accepted. Please log in."))
-    invitation.accepted_at = now
     _grant(session, user, invitation)
     record(session, actor=user, subject_type="invitation", subject_id=invitation.id,
            action="accepted", at=now)

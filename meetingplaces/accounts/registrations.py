@@ -1,8 +1,6 @@
 """An initiative registers itself: the organisation waits (pending) until a manager of its home
 quarter approves it; until then it cannot book or propose anything. The outcome is mailed."""
 
-import re
-import unicodedata
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -22,21 +20,16 @@ from ..models import (
 from ..models.audit import record
 from ..models.people import normalise_email
 from ..policy import can
+from ..slugs import slugify
 from . import notifications
 from .passwords import check_new_password
 
 MAX_REASON_LENGTH = 2000
-_GERMAN_LETTERS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
-
-
-def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text.lower().translate(_GERMAN_LETTERS))
-    ascii_text = ascii_text.encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:70] or "organisation"
 
 
 def _free_slug(session, name: str) -> str:
-    base = slugify(name)
+    """The name's slug, numbered when taken: a registrant never has to invent a web address."""
+    base = slugify(name)[:70].strip("-") or "organisation"
     taken = set(session.scalars(
         select(Organisation.slug).where(Organisation.slug.like(base + "%"))
     ))

@@ -85,6 +85,18 @@ def request_as_guest(session, *, email: str, name: str, organisation_name: str,
     return booking
 
 
+def wait_as_guest(session, *, email: str, name: str, organisation_name: str,
+                  language: str = "de", now: datetime, **request):
+    """A guest joins the waiting list for a taken slot; the offer, if it comes, goes to the
+    guest's address, and taking it proves the address."""
+    from .waiting import join_waiting_list
+
+    guest = recognise_guest(session, email=email, name=name,
+                            organisation_name=organisation_name, language=language)
+    session.flush()
+    return join_waiting_list(session, actor=guest, organisation=None, now=now, **request)
+
+
 def confirm_guest_request(session, booking: Booking, *, now: datetime) -> bool:
     """The guest followed the link: the request goes to the managers. False when it was
     confirmed before (the link is followed again to look at the booking)."""

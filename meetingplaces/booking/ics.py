@@ -7,6 +7,7 @@ date that was moved or differs in status.
 """
 
 from datetime import UTC, date, datetime, time
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Timezone
@@ -115,6 +116,14 @@ def booking_vevents(booking: Booking, zone: ZoneInfo, sequence: int,
     return [master, *overrides]
 
 
+@cache
+def _vtimezone(tzid: str) -> str:
+    """The zone's VTIMEZONE as text. Computing and writing its transitions takes tens of
+    milliseconds and depends on the tz database only, so once per process is enough."""
+    zone = Timezone.from_tzid(tzid, first_date=date(2020, 1, 1), last_date=date(2040, 1, 1))
+    return zone.to_ical().decode()
+
+
 def calendar_of(bookings, *, zone: ZoneInfo, name: str, sequences: dict[int, int],
                 descriptions: dict[int, str] | None = None) -> str:
     """A VCALENDAR (METHOD:PUBLISH) of bookings with the city's VTIMEZONE, as text."""
@@ -125,12 +134,13 @@ def calendar_of(bookings, *, zone: ZoneInfo, name: str, sequences: dict[int, int
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", zone.key)
-    calendar.add_component(
-        Timezone.from_tzid(zone.key, first_date=date(2020, 1, 1), last_date=date(2040, 1, 1))
-    )
     descriptions = descriptions or {}
     for booking in bookings:
         for component in booking_vevents(booking, zone, sequences.get(booking.id, 0),
                                          descriptions.get(booking.id, "")):
             calendar.add_component(component)
-    return calendar.to_ical().decode()
+    text = calendar.to_ical().decode()
+    # The VTIMEZONE goes before the first VEVENT (or the end), as RFC 5545 clients expect.
+    cut = min(i for i in (text.find("BEGIN:VEVENT\r\n"), text.find("END:VCALENDAR\r\n"))
+              if i >= 0)
+    return text[:cut] + _vtimezone(zone.key) + text[cut:]

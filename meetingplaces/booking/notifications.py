@@ -130,12 +130,27 @@ def _to_managers(session, booking: Booking) -> None:
         queue_mail(session, manager.email, subject, body, [attachment])
 
 
-def booking_decided(session, booking: Booking, decision: str, dates=None) -> None:
-    """Tell the requester (or guest) that dates were confirmed, approved, rejected or
-    cancelled, with the reason when there is one."""
-    recipient = requester_of(booking)
-    if recipient is None:
+def booking_decided(session, booking: Booking, decision: str, dates=None, actor=None) -> None:
+    """Tell the requester (or guest) that dates were confirmed, approved, rejected, cancelled
+    or changed, with the reason when there is one. When the requester did it, the managers
+    are told instead: nobody needs a mail about their own step."""
+    requester = requester_of(booking)
+    if requester is None:
         return
+    if actor is not None and _same(actor, requester):
+        if decision in ("cancelled", "changed"):
+            for manager in managers_of(session, booking):
+                _decision_mail(session, booking, decision, dates, manager)
+        return
+    _decision_mail(session, booking, decision, dates, requester)
+
+
+def _same(actor, person) -> bool:
+    return (getattr(actor, "is_guest", False) == getattr(person, "is_guest", False)
+            and actor.id == person.id)
+
+
+def _decision_mail(session, booking: Booking, decision: str, dates, recipient) -> None:
     attachment = ics_attachment(session, booking)
     with _language(recipient):
         subjects = {
@@ -158,17 +173,23 @@ def booking_decided(session, booking: Booking, decision: str, dates=None) -> Non
         lines.append(dates_text(booking))
         if decision in ("rejected", "cancelled") and booking.status_reason:
             lines.append(_("Reason: %(reason)s", reason=booking.status_reason))
-        lines += [_("The booking in the calendar file attached, and online:"),
-                  booking_link(booking)]
+        link = (external_url("bookings.show", booking_id=booking.id)
+                if recipient is not requester_of(booking) else booking_link(booking))
+        lines += [_("The booking in the calendar file attached, and online:"), link]
         subject, body = subjects[decision], "\n\n".join(line for line in lines if line)
     queue_mail(session, recipient.email, subject, body, [attachment])
 
 
-def booking_changed(session, booking: Booking, *, confirmed: bool) -> None:
-    """A change is reported to the requester; when it waits for approval, to the managers."""
-    booking_decided(session, booking, "changed")
+def booking_changed(session, booking: Booking, *, confirmed: bool, actor=None) -> None:
+    """A change waiting for approval goes to the managers; otherwise the side that did not
+    make it is told."""
     if not confirmed and (booking.guest_id is None or booking.guest_confirmed_at is not None):
         _to_managers(session, booking)
+        requester = requester_of(booking)
+        if requester is not None and (actor is None or not _same(actor, requester)):
+            _decision_mail(session, booking, "changed", None, requester)
+        return
+    booking_decided(session, booking, "changed", actor=actor)
 
 
 def guest_confirmation(session, booking: Booking, link: str) -> None:

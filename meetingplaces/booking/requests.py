@@ -316,7 +316,8 @@ def cancel_booking(session, *, actor: User, booking: Booking, reason: str, scope
     record(session, actor=actor, subject_type="booking", subject_id=booking.id,
            action="cancelled", at=now,
            details={"scope": scope, "dates": _dates(targets), "reason": reason})
-    notifications.booking_decided(session, booking, "cancelled", dates=_dates(targets))
+    notifications.booking_decided(session, booking, "cancelled", dates=_dates(targets),
+                                  actor=actor)
     waiting.offer_freed_slots(session, freed, now=now)
     return booking
 
@@ -399,7 +400,7 @@ def change_booking(
                               "resource_ids": [r.id for r in new_resources]},
                     "status": "confirmed" if confirmed else "pending", "notices": notices})
     booking.notices = tuple(notices)
-    notifications.booking_changed(session, booking, confirmed=confirmed)
+    notifications.booking_changed(session, booking, confirmed=confirmed, actor=actor)
     waiting.offer_freed_slots(session, freed, now=now)
     return booking
 

@@ -13,7 +13,17 @@ from datetime import UTC, datetime, time, timedelta
 from functools import cache
 from hashlib import sha256
 
-from sqlalchemy import String, and_, bindparam, cast, delete, literal, or_, select, update
+from sqlalchemy import (
+    String,
+    and_,
+    bindparam,
+    cast,
+    delete,
+    literal_column,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..events.vocabulary import TEXT_LANGUAGES
@@ -72,7 +82,20 @@ def refresh_event(session, event: Event, now: datetime, previous_scopes=frozense
                                block=ics.serialise(event, language))
             for language in TEXT_LANGUAGES
         )
-    bump(session, set(previous_scopes) | scopes_of(event), now)
+    bump(session, set(previous_scopes) | scopes_of(event) | _van_scopes(session, event), now)
+
+
+def _van_scopes(session, event: Event) -> set[str]:
+    """A Spielmobil stop's event is in its van's feed too (scope "resource:<id>")."""
+    if event.category != "spielmobil" or event.id is None:
+        return set()
+    of_stops = (select(Round.resource_id).join(Stop, Stop.round_id == Round.id)
+                .where(Stop.event_id == event.id))
+    of_dates = (select(Round.resource_id).join(Stop, Stop.round_id == Round.id)
+                .join(RoundDate, RoundDate.stop_id == Stop.id)
+                .where(RoundDate.event_id == event.id))
+    return {f"resource:{resource_id}"
+            for resource_id in session.scalars(of_stops.union(of_dates))}
 
 
 @dataclass(frozen=True)
@@ -121,7 +144,7 @@ def _version_query():
 def _scope_query(kind: str):
     """(id, name, version, changed_at) of a quarter or facility by slug, in one statement."""
     model = Quarter if kind == "quarter" else Facility
-    scope = literal(f"{kind}:").concat(cast(model.id, String))
+    scope = literal_column(f"'{kind}:'", String).concat(cast(model.id, String))
     return (
         select(model.id, model.name, FeedVersion.version, FeedVersion.changed_at)
         .outerjoin(FeedVersion, FeedVersion.scope == scope)
@@ -130,8 +153,11 @@ def _scope_query(kind: str):
 
 
 @cache
-def _compiled(kind: str, dialect):
-    return (_version_query() if kind == "city" else _scope_query(kind)).compile(dialect=dialect)
+def _compiled(kind: str, dialect) -> tuple[str, list[str] | None]:
+    """The statement's SQL for this database and, for positional drivers, its parameter order."""
+    compiled = (_version_query() if kind == "city" else _scope_query(kind)).compile(
+        dialect=dialect)
+    return str(compiled), compiled.positiontup
 
 
 def _peek(engine, kind: str, params: dict):
@@ -141,14 +167,12 @@ def _peek(engine, kind: str, params: dict):
     check skips the ORM session and SQLAlchemy's transaction bookkeeping: an order of magnitude
     cheaper than a Core query on this path, and still a read of the database's truth.
     """
-    compiled = _compiled(kind, engine.dialect)
-    values = compiled.construct_params(params)
-    if compiled.positiontup is not None:
-        values = tuple(values[name] for name in compiled.positiontup)
+    sql, order = _compiled(kind, engine.dialect)
+    values = params if order is None else tuple(params[name] for name in order)
     connection = engine.raw_connection()
     try:
         cursor = connection.cursor()
-        cursor.execute(str(compiled), values)
+        cursor.execute(sql, values)
         row = cursor.fetchone()
         cursor.close()
     finally:

@@ -43,11 +43,11 @@ def staff_member_by_token(session, secret: str) -> User | None:
     return person
 
 
-def _vevent(round_date: RoundDate, zone, base_url: str) -> VEvent:
+def _vevent(round_date: RoundDate, zone, base_url: str, now: datetime) -> VEvent:
     stop = round_date.stop
     component = VEvent()
     component.add("uid", f"round-date-{round_date.id}@meetingplaces")
-    component.add("dtstamp", round_date.stop.round.created_at)
+    component.add("dtstamp", now)
     component.add("dtstart", round_date.starts_at.astimezone(zone))
     component.add("dtend", round_date.ends_at.astimezone(zone))
     component.add("summary", _("Spielmobil: %(place)s", place=stop.place_name))
@@ -68,6 +68,6 @@ def staff_feed(session, person: User, *, now: datetime, zone, base_url: str) -> 
     """The person's dates from a month back on; cancelled ones stay, marked, so calendar apps
     drop them."""
     dates = staff_dates(session, person, now - timedelta(days=PAST_DAYS))
-    blocks = "".join(_vevent(d, zone, base_url).to_ical().decode() for d in dates)
+    blocks = "".join(_vevent(d, zone, base_url, now).to_ical().decode() for d in dates)
     name = _("Spielmobil: my dates (%(name)s)", name=person.name)
     return ics.assemble(name, zone.key, [blocks], [zone.key]).encode()

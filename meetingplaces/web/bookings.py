@@ -45,6 +45,7 @@ from ..booking.guests import (
     confirm_guest_request,
     guest_token,
     request_as_guest,
+    wait_as_guest,
 )
 from ..booking.recurrence import (
     monthly_nth_weekday_rule,
@@ -258,6 +259,12 @@ def _form_from_args(form_class):
     return form
 
 
+def _single_date(fields: dict) -> None:
+    """Only a single date can wait for a slot: drop the (empty) series fields."""
+    if fields.pop("rrule") or fields.pop("exdates"):
+        raise InvalidInput(_("Only a single date can wait for a slot."), field="repeat")
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
@@ -273,10 +280,7 @@ def new():
         fields = request_fields(form)
         organisation = _organisation(form)
         if request.form.get("action") == "wait":
-            if fields["rrule"]:
-                raise InvalidInput(_("Only a single date can wait for a slot."),
-                                   field="repeat")
-            fields.pop("rrule"), fields.pop("exdates")
+            _single_date(fields)
             join_waiting_list(db.session, actor=current_user, organisation=organisation,
                               now=now(), settings=settings(), **fields)
             db.session.commit()
@@ -570,20 +574,28 @@ def guest_new():
     form = GuestBookingForm() if request.method == "POST" else _form_from_args(GuestBookingForm)
     del form.organisation_id
     resources = _prepare(form)
-    context = {"alternatives": [], "guest": True}
+    context = {"alternatives": [], "may_wait": False}
     if request.method == "GET":
         return _render_form("bookings/guest_form.html", form, resources, **context)
     if not form.validate():
         return _render_form("bookings/guest_form.html", form, resources, 422, **context)
+    guest_fields = {"email": form.email.data, "name": form.name.data,
+                    "organisation_name": form.organisation_name.data,
+                    "language": str(get_locale()), "now": now(), "settings": settings()}
     try:
-        request_as_guest(db.session, email=form.email.data, name=form.name.data,
-                         organisation_name=form.organisation_name.data,
-                         language=str(get_locale()), now=now(), settings=settings(),
-                         **request_fields(form))
+        fields = request_fields(form)
+        if request.form.get("action") == "wait":
+            _single_date(fields)
+            wait_as_guest(db.session, **guest_fields, **fields)
+            db.session.commit()
+            return render_template("bookings/guest_sent.html", email=form.email.data,
+                                   waiting=True)
+        request_as_guest(db.session, **guest_fields, **fields)
     except BookingConflict as error:
         db.session.rollback()
         show_error(form, error)
-        context["alternatives"] = _alternatives(form, error, "bookings.guest_new")
+        context.update(alternatives=_alternatives(form, error, "bookings.guest_new"),
+                       may_wait=not form.repeat.data)
         return _render_form("bookings/guest_form.html", form, resources, 409, **context)
     except DomainError as error:
         db.session.rollback()
@@ -748,6 +760,6 @@ def feed(token: str):
 @bp.cli.command("pass-on-offers")
 def pass_on_offers_command():
     """Expire waiting-list offers not taken in time and offer the slots to the next."""
-    count = pass_on_expired_offers(db.session, now=utcnow())
+    count = pass_on_expired_offers(db.session, now=now())
     db.session.commit()
     click.echo(f"{count} expired offer(s) passed on")

@@ -213,7 +213,7 @@ def edit(event_id: int):
         db.session.commit()
         flash(_("The event is saved."), "success")
         return redirect(url_for("events.index"))
-    return render_template("events/form.html", form=form, event=event, actions=ConfirmForm()), (
+    return render_template("events/form.html", form=form, event=event), (
         422 if form.errors else 200)
 
 

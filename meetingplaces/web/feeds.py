@@ -8,12 +8,10 @@ from werkzeug.http import http_date
 
 from ..calendar import feeds
 from ..events.vocabulary import CATEGORIES, TARGET_GROUPS, TEXT_LANGUAGES, label
-from ..extensions import db, limiter
+from ..extensions import db
 from ..models.types import utcnow
 
 bp = Blueprint("feeds", __name__)
-# Feeds are public and polled by calendar apps; no rate limit applies, so skip its bookkeeping.
-limiter.exempt(bp)
 
 CACHE_CONTROL = "public, max-age=300"
 MEMO = "meetingplaces.feed_memo"

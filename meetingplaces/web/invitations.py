@@ -12,6 +12,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..accounts import invitations, registrations
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -68,6 +69,7 @@ def _targets(kind: str) -> list:
             select(Organisation)
             .where(Organisation.status.in_([OrganisationStatus.ACTIVE,
                                             OrganisationStatus.PENDING]))
+            .options(selectinload(Organisation.quarter))
             .order_by(Organisation.name))
     return [target for target in candidates if can(_user(), permission, target)]
 

@@ -16,6 +16,7 @@ from ...events import (
     update_event,
 )
 from ...events.search import EventFilters, find_occurrences
+from ...events.text import localised
 from ...extensions import db
 from ...models import Facility, Organisation, Quarter
 from ...models.events import Event, EventStatus
@@ -150,11 +151,12 @@ def events_list():
         category=args.get("category", ""), audience=args.get("audience", ""),
         language=args.get("language", ""), free=args.get("free") == "1",
         step_free=args.get("step_free") == "1", text=args.get("q", "")[:100])
+    language = args.get("lang", "de")
     occurrences = find_occurrences(
         db.session, datetime.combine(start_day, time(), zone),
         datetime.combine(end_day, time(), zone), quarter_id=quarter_id, filters=filters)
     return {"occurrences": [
-        {"event_id": o.event.id, "uid": o.event.uid, "title": o.event.title,
+        {"event_id": o.event.id, "uid": o.event.uid, "title": localised(o.event, language)[0],
          "quarter": o.event.quarter.slug, "category": o.event.category,
          "date": o.original_date.isoformat(), "all_day": o.all_day,
          "starts_at": o.starts_at.isoformat(), "ends_at": o.ends_at.isoformat(),
@@ -310,7 +312,7 @@ OPENAPI_PATHS["/events"] = {
         "parameters": [
             {"name": name, "in": "query", "schema": {"type": "string"}}
             for name in ("quarter", "start", "end", "category", "audience", "language", "free",
-                         "step_free", "q")
+                         "step_free", "q", "lang")
         ],
         "responses": _responses({"description": "Occurrences", "content": {"application/json": {
             "schema": {"type": "object", "properties": {

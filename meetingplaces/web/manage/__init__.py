@@ -6,9 +6,8 @@ goes to meetingplaces.policy.can.
 """
 
 from collections.abc import Callable
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template
+from flask import Blueprint, abort, flash, redirect, render_template
 from flask_login import current_user, login_required
 
 from ...errors import DomainError
@@ -62,10 +61,6 @@ def require(action: str, thing) -> None:
 
 def get_or_404(model, thing_id: int):
     return db.session.get(model, thing_id) or abort(404)
-
-
-def city_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["TIMEZONE"])
 
 
 def add_error(form, error: DomainError) -> None:

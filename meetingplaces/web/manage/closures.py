@@ -5,9 +5,10 @@ from flask_babel import gettext as _
 
 from ...extensions import db
 from ...forms.manage import ClosureForm
+from ...i18n import city_zone
 from ...models import Closure, Facility, Resource
 from ...places import delete_closure, local_wall_clock, save_closure
-from . import bp, city_zone, get_or_404, require, submit_form
+from . import bp, get_or_404, require, submit_form
 
 
 def _owner_url(closure_or_owner) -> str:
