@@ -216,11 +216,46 @@ def demo_city(session):
     session.commit()
 
 
-def test_demo_pages_render_in_every_language(client, demo_city):
-    for path in ("/", "/quarters/nordstadt", "/facilities/alte-feuerwache", "/auth/login"):
+PUBLIC_PAGES = (
+    "/",
+    "/quarters/nordstadt",
+    "/quarters/nordstadt/calendar?view=month",
+    "/facilities/alte-feuerwache",
+    "/facilities/alte-feuerwache/calendar",
+    "/organisations/sprachcafe-nordstadt",
+    "/calendar",
+    "/auth/login",
+    "/auth/register",
+    "/auth/forgot-password",
+    "/bookings/guest/new",
+)
+SIGNED_IN_PAGES = {
+    "manager@example.org": (
+        "/manage/", "/bookings/", "/bookings/queue", "/bookings/agenda", "/events/",
+        "/events/moderation", "/rounds/", "/invitations/", "/account/",
+    ),
+    "initiative@example.org": ("/bookings/new", "/events/new", "/bookings/feeds"),
+}
+
+
+def test_public_pages_of_the_demo_city_render_in_every_language(client, demo_city):
+    for path in PUBLIC_PAGES:
         for language in LANGUAGES:
-            response = client.get(f"{path}?lang={language}")
+            separator = "&" if "?" in path else "?"
+            response = client.get(f"{path}{separator}lang={language}")
             assert response.status_code == 200, (path, language)
+            assert f'<html lang="{language}"' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("email", list(SIGNED_IN_PAGES))
+def test_signed_in_pages_render_in_every_language(browser, demo_city, email):
+    from meetingplaces.demo import DEMO_PASSWORD
+
+    browser.login(email, DEMO_PASSWORD)
+    for path in SIGNED_IN_PAGES[email]:
+        for language in LANGUAGES:
+            response = browser.get(f"{path}?lang={language}")
+            assert response.status_code == 200, (email, path, language)
             assert f'<html lang="{language}"' in response.get_data(as_text=True)
 
 
