@@ -108,6 +108,7 @@ def test_a_taken_slot_is_409_with_the_times_only(session, client, make, city, me
     ({"resource_ids": "1"}, "resource_ids"),
     ({"rrule": "FREQ=WEEKLY"}, "rrule"),
     ({"exdates": "2027-03-23"}, "exdates"),
+    ({"public": "false"}, "public"),
     ({"start": "2027-03-28T02:30", "end": "2027-03-28T04:00"}, "start"),
 ])
 def test_bad_requests_get_field_errors(client, city, member_headers, fields, field):

@@ -1,6 +1,8 @@
 """Groups without an account: the request, the mailed link that confirms it and lets the guest
 follow, change or cancel it, the returning address, the managers' "guest request" mark."""
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -127,3 +129,19 @@ def test_a_guest_request_needs_a_valid_address_and_keeps_the_input(browser, sess
 
 def test_a_guest_request_without_csrf_token_is_refused(client, session, city):
     assert client.post("/bookings/guest/new", data=guest_data(city.room)).status_code == 400
+
+
+def test_a_guest_offered_another_room_keeps_name_and_address(browser, session, make, city):
+    from .booking_factories import book
+
+    other_room = make.room(city.facility, name="Gruppenraum")
+    book(session, city)
+    response = browser.post("/bookings/guest/new", guest_data(city.room))
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    link = re.search(rf'href="(/bookings/guest/new\?[^"]*resource_ids={other_room.id}[^"]*)"',
+                     html).group(1).replace("&amp;", "&")
+    prefilled = browser.get(link).get_data(as_text=True)
+    assert 'value="Amira"' in prefilled and "Amira@Example.org" in prefilled
+    assert re.search(rf'value="{other_room.id}"[^>]*checked|checked[^>]*value="{other_room.id}"',
+                     prefilled)

@@ -72,6 +72,9 @@ def test_a_monthly_series_on_the_nth_weekday(browser, session, city):
     ({"date": "2027-02-01"}, "start", "in the past"),
     ({"repeat": "weekly"}, "until", "how many times"),
     ({"resource_ids": []}, "resource_ids", "Choose at least one"),
+    ({"date": "2027-03-28", "start": "02:30", "end": "03:30"}, "start", "does not exist"),
+    ({"repeat": "weekly", "count": "3", "exdates": "2027-13-01"}, "exdates", "is not a date"),
+    ({"location": "x" * 301}, "location", "300"),
 ])
 def test_bad_input_is_refused_beside_its_field_and_nothing_typed_is_lost(
         browser, session, city, overrides, field, message):

@@ -486,6 +486,10 @@ def _refuse_conflicts(session, wanted, settings: Settings, *,
 
 
 def _conflict(conflicts, settings: Settings) -> BookingConflict:
+    if not conflicts:  # the racing winner was cancelled again before we could read it
+        return BookingConflict(
+            _("Another request took this time a moment ago. Please try again."), [],
+            settings.zone)
     first = conflicts[0]
     return BookingConflict(
         _("%(name)s is already booked from %(start)s to %(end)s.",

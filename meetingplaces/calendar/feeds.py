@@ -3,7 +3,7 @@
 Every change of an event re-serialises only that event's blocks and raises the version of each
 feed scope it is or was in (city, its quarter, its facility), in the change's transaction. A feed
 body is assembled once per version and kept in `feed_bodies`; ETag and Last-Modified derive from
-the version, so a conditional request costs one primary-key lookup. A small per-process memo only
+the version, so a conditional request costs one indexed lookup. A small per-process memo only
 saves reading the body again and is always checked against the database version first.
 """
 
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from functools import cache
 from hashlib import sha256
+from threading import Lock
 
 from sqlalchemy import (
     String,
@@ -263,11 +264,30 @@ class ServedFeed:
     last_modified: datetime
 
 
-def new_memo() -> OrderedDict:
-    return OrderedDict()
+class FeedMemo:
+    """Recently served bodies of this process, keyed by (feed, version, base URL).
+
+    Only a shortcut: a key holds the database version, so a change made by any process makes
+    its entries unreachable. Thread-safe for threaded servers.
+    """
+
+    def __init__(self, size: int = MEMO_SIZE):
+        self.size = size
+        self.entries: OrderedDict = OrderedDict()
+        self.lock = Lock()
+
+    def get(self, key) -> bytes | None:
+        with self.lock:
+            return self.entries.get(key)
+
+    def put(self, key, body: bytes) -> None:
+        with self.lock:
+            self.entries[key] = body
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
 
 
-def serve(session, feed: Feed, version: Version, *, now: datetime, base_url: str, memo,
+def serve(session, feed: Feed, version: Version, *, now: datetime, base_url: str, memo: FeedMemo,
           past_days: int, future_days: int, city_timezone: str) -> ServedFeed:
     """The body for this version: from the memo, else from `feed_bodies`, else built and stored."""
     memo_key = (feed.key, version.stamp, base_url)
@@ -290,7 +310,5 @@ def serve(session, feed: Feed, version: Version, *, now: datetime, base_url: str
             ))
             session.commit()
         body = ics.with_base_url(text, base_url).encode()
-        memo[memo_key] = body
-        while len(memo) > MEMO_SIZE:
-            memo.popitem(last=False)
+        memo.put(memo_key, body)
     return ServedFeed(body, version.etag(feed, base_url), version.last_modified)

@@ -80,8 +80,9 @@ bp = Blueprint("bookings", __name__, url_prefix="/bookings")
 
 # Domain field names that the form shows under another name.
 FORM_FIELD = {"rrule": "repeat", "moved": "exdates", "reason": "reason"}
-PREFILL = ("organisation_id", "resource_ids", "date", "start", "end", "title", "purpose",
-           "attendees", "public", "location", "repeat", "interval", "until", "count", "exdates")
+PREFILL = ("name", "organisation_name", "email", "organisation_id", "resource_ids", "date",
+           "start", "end", "title", "purpose", "attendees", "public", "location", "repeat",
+           "interval", "until", "count", "exdates")
 
 
 def now() -> datetime:

@@ -19,7 +19,7 @@ MEMO = "meetingplaces.feed_memo"
 
 def feed_for(scope: str, name: str) -> feeds.Feed:
     """The Feed a request asks for; unknown filter values are a 400, not a silently empty feed."""
-    args = request.args
+    args = request.args if request.query_string else {}
     category, audience = args.get("category", ""), args.get("audience", "")
     language = args.get("lang", "de")
     if category and category not in CATEGORIES or audience and audience not in TARGET_GROUPS:
@@ -40,11 +40,14 @@ def now() -> datetime:
 
 def serve(feed: feeds.Feed, version: feeds.Version, now: datetime) -> Response:
     """200 with the stored body, or 304 when the client's copy is still the current version."""
-    base_url = request.host_url
+    # Not request.host_url: it IRI-decodes the whole URL, the dearest part of a 304.
+    base_url = f"{request.scheme}://{request.host}{request.script_root}/"
     etag = version.etag(feed, base_url)
-    response = Response(content_type="text/calendar; charset=utf-8", headers={
-        "ETag": f'"{etag}"', "Last-Modified": http_date(version.last_modified),
-        "Cache-Control": CACHE_CONTROL})
+    response = Response(content_type="text/calendar; charset=utf-8")
+    headers = response.headers
+    headers["ETag"] = f'"{etag}"'
+    headers["Last-Modified"] = http_date(version.last_modified)
+    headers["Cache-Control"] = CACHE_CONTROL
     if request.if_none_match:
         unchanged = request.if_none_match.contains(etag)
     else:
@@ -56,7 +59,7 @@ def serve(feed: feeds.Feed, version: feeds.Version, now: datetime) -> Response:
     config = current_app.config
     served = feeds.serve(
         db.session, feed, version, now=now, base_url=base_url,
-        memo=current_app.extensions.setdefault(MEMO, feeds.new_memo()),
+        memo=current_app.extensions.setdefault(MEMO, feeds.FeedMemo()),
         past_days=config["FEED_PAST_DAYS"], future_days=config["FEED_FUTURE_DAYS"],
         city_timezone=config["TIMEZONE"],
     )

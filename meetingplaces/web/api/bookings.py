@@ -230,6 +230,8 @@ def booking_create():
     for name in ("title", "purpose", "location", "rrule"):
         if body.get(name) is not None and not isinstance(body[name], str):
             raise InvalidInput(_("This must be text."), field=name)
+    if not isinstance(body.get("public", False), bool):
+        raise InvalidInput(_("Say true or false."), field="public")
     exdates = body.get("exdates") or []
     if not isinstance(exdates, list):
         raise InvalidInput(_("Left-out dates are a list of dates (YYYY-MM-DD)."),
@@ -244,7 +246,7 @@ def booking_create():
         title=body.get("title") or "",
         purpose=body.get("purpose") or "",
         attendees=body.get("attendees"),
-        public=bool(body.get("public", False)),
+        public=body.get("public", False),
         location=body.get("location") or "",
         rrule=body.get("rrule") or "",
         exdates=exdates,
