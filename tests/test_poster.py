@@ -3,12 +3,23 @@ visitor's language, with a QR code that subscribes a phone to the calendar."""
 
 import pytest
 
+from scripts import translations
+
 from .events_factories import NOW, event, local
 
 
+@pytest.fixture(scope="module")
+def catalogues(tmp_path_factory):
+    """The real catalogues, compiled: the poster is checked in the languages people read."""
+    target = tmp_path_factory.mktemp("translations")
+    translations.compile_all(target)
+    return str(target)
+
+
 @pytest.fixture
-def app_config():
-    return {"FIXED_NOW": NOW}  # Monday 4 January 2027, 09:00 in Berlin
+def app_config(catalogues):
+    # Monday 4 January 2027, 09:00 in Berlin
+    return {"FIXED_NOW": NOW, "BABEL_TRANSLATION_DIRECTORIES": catalogues}
 
 
 @pytest.fixture
@@ -61,7 +72,9 @@ def test_poster_carries_a_qr_code_of_the_subscribe_address(client, quarter):
     page = poster(client, "/quarters/ostersbaum/poster")
     assert '<svg role="img"' in page and 'class="qr"' in page
     assert "http://localhost.test/quarters/ostersbaum/calendar.ics" in page
-    assert "No events in this period." in page or "Keine" in page
+    assert "Keine Veranstaltungen in diesem Zeitraum." in page
+    assert "Scannen Sie den Code, um diesen Kalender zu abonnieren." in page
+    assert "QR-Code: diesen Kalender abonnieren" in page, "the code is named for screen readers"
 
 
 def test_poster_is_printed_on_a4(client, app):
@@ -77,7 +90,8 @@ def test_poster_in_arabic_reads_right_to_left(client, session, manager, quarter)
     assert 'dir="rtl"' in page
     assert "مقهى اللغة" in page
     assert "ostersbaum/calendar.ics?lang=ar" in page, "the subscription keeps the language"
-    assert "Scan the code" not in page, "the poster's own text is translated"
+    assert "امسح الرمز للاشتراك في هذا التقويم" in page, "the poster's own text is translated"
+    assert "البرنامج" in page
 
 
 def test_private_events_stay_off_the_poster(client, session, manager, quarter):
