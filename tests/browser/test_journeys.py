@@ -1,0 +1,116 @@
+"""Whole journeys in real Chromium, as people walk them: an initiative requests a weekly course
+room with the childcare room, a manager approves it, a resident reads a quarter's calendar in
+Arabic and takes an event home, and the quarter calendar fits a phone and a desktop.
+
+The journeys run in file order and build on each other (the approval needs the request)."""
+
+from datetime import date, timedelta
+
+import pytest
+from icalendar import Calendar
+
+from .test_pages import _describe, visit
+
+COURSE_TITLE = "Deutschkurs A1 mit Kinderbetreuung"
+
+
+def next_weekday(weekday: int, weeks_ahead: int = 3) -> date:
+    """A day comfortably after every room's minimum notice and inside its booking horizon."""
+    start = date.today() + timedelta(weeks=weeks_ahead)
+    return start + timedelta(days=(weekday - start.weekday()) % 7)
+
+
+def log_in(page, email: str):
+    visit(page, "/auth/login")
+    page.fill("#email", email)
+    page.fill("#password", "demo-password")
+    page.press("#password", "Enter")
+    page.wait_for_url("**/")
+    assert page.get_by_role("button", name="Abmelden").is_visible()
+
+
+def test_initiative_requests_a_weekly_course_room_with_the_childcare_room(page, screenshot):
+    log_in(page, "initiative@example.org")
+    visit(page, "/bookings/new")
+    page.get_by_label("Seminarraum (Alte Feuerwache", exact=False).check()
+    page.get_by_label("Kinderzimmer (Alte Feuerwache", exact=False).check()
+    page.fill("#date", next_weekday(3).isoformat())
+    page.fill("#start", "10:00")
+    page.fill("#end", "12:00")
+    page.fill("#title", COURSE_TITLE)
+    page.fill("#attendees", "12")
+    page.select_option("#repeat", "weekly")
+    page.fill("#count", "6")
+    page.focus("#exdates")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Anfrage senden", f"Tab after the last field reached {focused!r}"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/bookings/*")
+    screenshot(page, "journey-booking-requested")
+    assert page.get_by_role("heading", level=1).inner_text().startswith(COURSE_TITLE)
+    assert page.locator("h1 .badge--pending").inner_text() == "offen"
+    rooms = page.locator(".facts dd").first.inner_text()
+    assert "Seminarraum" in rooms and "Kinderzimmer" in rooms
+    assert page.locator("tbody tr").count() >= 6, "six weekly dates, each for both rooms"
+
+
+def test_manager_approves_the_request_from_the_queue(page, screenshot):
+    log_in(page, "manager@example.org")
+    visit(page, "/bookings/queue")
+    page.get_by_role("link", name=COURSE_TITLE).click()
+    page.get_by_role("button", name="Alle offenen Termine genehmigen").click()
+    page.wait_for_load_state()
+    screenshot(page, "journey-booking-approved")
+    assert page.locator("h1 .badge--approved").inner_text() == "genehmigt"
+    visit(page, "/bookings/queue")
+    assert page.get_by_role("link", name=COURSE_TITLE).count() == 0
+
+
+def test_resident_reads_a_quarter_calendar_in_arabic_and_takes_an_event_home(page, screenshot):
+    visit(page, "/quarters/nordstadt/calendar?lang=ar")
+    assert page.get_attribute("html", "dir") == "rtl"
+    page.select_option("#category", "cafe")
+    page.locator(".calendar-filters button[type=submit]").click()
+    page.wait_for_url("**category=cafe**")
+    titles = page.locator(".occurrence a").all_inner_texts()
+    assert titles and set(titles) == {"مقهى اللغة مع رعاية الأطفال"}, titles
+    page.locator(".occurrence a").first.click()
+    page.wait_for_url("**/events/*")
+    assert page.get_by_role("heading", level=1).inner_text() == "مقهى اللغة مع رعاية الأطفال"
+    screenshot(page, "journey-event-ar")
+    with page.expect_download() as download_info:
+        page.locator(".add-to-calendar a[download]").click()
+    calendar = Calendar.from_ical(open(download_info.value.path(), "rb").read())
+    event = next(iter(calendar.walk("VEVENT")))
+    assert str(event["SUMMARY"]) == "مقهى اللغة مع رعاية الأطفال"
+    starts = event.decoded("DTSTART")
+    assert (starts.weekday(), starts.hour) == (1, 17), "Tuesdays at 17:00 local time"
+    page.go_back()
+    subscribe = page.locator(".subscribe a.button").get_attribute("href")
+    assert subscribe.startswith("webcal://") and "/quarters/nordstadt" in subscribe
+    assert "category=cafe" in subscribe and "lang=ar" in subscribe
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_quarter_calendar_fits_the_screen_without_sideways_scrolling(page, screenshot, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    next_week = (date.today() + timedelta(days=7)).isoformat()
+    for view in ("agenda", "week", "month"):
+        visit(page, f"/quarters/nordstadt/calendar?view={view}&start={next_week}")
+        screenshot(page, f"journey-quarter-calendar-{view}-{width}")
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll_width <= width, f"{view} is {scroll_width}px wide at {width}px"
+        assert page.locator(".occurrence").count() > 0, "the demo programme is visible"
+
+
+@pytest.mark.parametrize("language", ["de", "ar"])
+def test_booking_request_form_is_accessible(page, axe, screenshot, language):
+    log_in(page, "initiative@example.org")
+    visit(page, f"/bookings/new?lang={language}")
+    screenshot(page, f"booking-form-{language}-360")
+    violations = axe(page)
+    assert not violations, _describe(violations)
+    page.locator(".booking-form button[type=submit]").first.click()
+    violations = axe(page)
+    assert not violations, "with errors shown: " + _describe(violations)
