@@ -1,6 +1,7 @@
 """Whole journeys in real Chromium, as people walk them: an initiative requests a weekly course
 room with the childcare room, a manager approves it, a resident reads a quarter's calendar in
-Arabic and takes an event home, and the quarter calendar fits a phone and a desktop.
+Arabic and takes an event home, a manager plans a Spielmobil round and cancels one date, and
+the quarter calendar fits a phone and a desktop.
 
 The journeys run in file order and build on each other (the approval needs the request)."""
 
@@ -90,6 +91,43 @@ def test_resident_reads_a_quarter_calendar_in_arabic_and_takes_an_event_home(pag
     subscribe = page.locator(".subscribe a.button").get_attribute("href")
     assert subscribe.startswith("webcal://") and "/quarters/nordstadt" in subscribe
     assert "category=cafe" in subscribe and "lang=ar" in subscribe
+
+
+def test_manager_plans_a_spielmobil_round_and_cancels_one_date(page, screenshot):
+    log_in(page, "manager@example.org")
+    visit(page, "/rounds/new")
+    first_wednesday = next_weekday(2, weeks_ahead=2)
+    page.select_option("#resource", label="Spielmobil")
+    page.fill("#name", "Spielmobil Nordstadt Winter")
+    page.fill("#season_start", (first_wednesday - timedelta(days=2)).isoformat())
+    page.fill("#season_end", (first_wednesday + timedelta(weeks=2)).isoformat())
+    page.select_option("#stops-0-weekday", "2")
+    page.fill("#stops-0-start", "15:00")
+    page.fill("#stops-0-end", "17:00")
+    page.fill("#stops-0-place_name", "Spielplatz Nordpark")
+    page.fill("#stops-0-address", "Nordpark 1, Wuppertal")
+    page.select_option("#stops-0-quarter", label="Nordstadt")
+    page.locator("button[name=action][value=save]").click()
+    page.wait_for_url("**/rounds/*")
+    dates = page.locator("a", has_text="Spielplatz Nordpark")
+    assert dates.count() == 3, "three Wednesdays in the season"
+    dates.nth(1).click()
+    page.wait_for_url("**/rounds/dates/*")
+    page.get_by_label("Grund", exact=False).fill("Spielmobil in der Werkstatt")
+    page.locator("form[action$='/cancel'] button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("h1 .badge--danger").inner_text() == "abgesagt"
+    assert "Spielmobil in der Werkstatt" in page.locator("main").inner_text()
+    cancelled_day = first_wednesday + timedelta(weeks=1)
+    visit(page, f"/quarters/nordstadt/calendar?view=week&start={cancelled_day.isoformat()}")
+    screenshot(page, "journey-round-date-cancelled")
+    stop = page.locator(".occurrence", has_text="Spielplatz Nordpark")
+    assert stop.count() == 1
+    assert "occurrence--cancelled" in stop.get_attribute("class")
+    assert stop.locator(".badge--danger").inner_text() == "abgesagt"
+    visit(page, f"/quarters/nordstadt/calendar?view=week&start={first_wednesday.isoformat()}")
+    stop = page.locator(".occurrence", has_text="Spielplatz Nordpark")
+    assert "occurrence--cancelled" not in stop.get_attribute("class"), "the other dates stay"
 
 
 @pytest.mark.parametrize("width", [360, 1280])
