@@ -5,6 +5,7 @@ the quarter calendar fits a phone and a desktop.
 
 The journeys run in file order and build on each other (the approval needs the request)."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -152,3 +153,22 @@ def test_booking_request_form_is_accessible(page, axe, screenshot, language):
     page.locator(".booking-form button[type=submit]").first.click()
     violations = axe(page)
     assert not violations, "with errors shown: " + _describe(violations)
+
+
+@pytest.mark.parametrize("language", ["de", "ar"])
+def test_poster_prints_on_a4_and_reads_on_a_phone(page, axe, screenshot, language):
+    visit(page, f"/quarters/nordstadt/poster?period=month&lang={language}")
+    screenshot(page, f"poster-{language}-360")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.locator(".poster .occurrence").count() > 0, "the demo month is on the poster"
+    assert page.locator("svg.qr").is_visible()
+    violations = axe(page)
+    assert not violations, _describe(violations)
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible(), "no navigation on paper"
+    assert not page.locator(".poster-controls").is_visible()
+    pdf = page.pdf(prefer_css_page_size=True)
+    boxes = re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)
+    assert boxes, "the PDF has pages"
+    for width, height in boxes:
+        assert (round(float(width)), round(float(height))) == (595, 842), "A4 in points"
