@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -21,6 +22,7 @@ from ..models import Facility, Quarter
 from ..models.events import Event, EventStatus
 from ..models.types import utcnow
 from ..policy import can
+from ..qr import qr_svg
 from ..vocabulary import SPOKEN_LANGUAGES
 
 bp = Blueprint("calendar", __name__)
@@ -28,6 +30,7 @@ bp = Blueprint("calendar", __name__)
 VIEWS = ("agenda", "week", "month")
 AGENDA_DAYS = 14
 UPCOMING_DAYS = 92
+POSTER_PERIODS = ("week", "month")
 
 
 def now() -> datetime:
@@ -132,6 +135,37 @@ def render_calendar(title: str, feed_endpoint: str, feed_values: dict, *, quarte
     )
 
 
+def poster_window(period: str, today: date) -> tuple[date, date]:
+    """The coming week (seven days) or month (to the same day next month) from today."""
+    if period == "week":
+        return today, today + timedelta(days=7)
+    following = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+    days_in_following = ((following + timedelta(days=32)).replace(day=1) - following).days
+    return today, following.replace(day=min(today.day, days_in_following))
+
+
+def render_poster(title: str, feed_endpoint: str, feed_values: dict, *, quarter=None,
+                  facility=None):
+    """An A4 poster of the coming programme for the notice board, with a QR code to subscribe."""
+    period = request.args.get("period", "week")
+    period = period if period in POSTER_PERIODS else "week"
+    zone = city_zone()
+    first, last = poster_window(period, now().astimezone(zone).date())
+    occurrences = find_occurrences(
+        db.session, datetime.combine(first, time(), zone), datetime.combine(last, time(), zone),
+        quarter_id=quarter.id if quarter else None,
+        facility_id=facility.id if facility else None)
+    days = {day: items for day, items in by_day(occurrences, first, last).items() if items}
+    subscribe = subscribe_links(feed_endpoint, EventFilters(), **feed_values)
+    language = visitor_language()
+    return render_template(
+        "calendar/poster.html", title=title, period=period, first=first, last=last, days=days,
+        quarter=quarter, facility=facility, subscribe=subscribe,
+        qr=qr_svg(subscribe["https"], _("QR code: subscribe to this calendar")),
+        title_of=lambda event: localised(event, language)[0], CATEGORIES=CATEGORIES,
+    )
+
+
 @bp.get("/calendar")
 def city():
     return render_calendar(current_app.config["CITY_NAME"], "feeds.city", {})
@@ -144,11 +178,25 @@ def quarter(slug: str):
     return render_calendar(quarter.name, "feeds.quarter", {"slug": slug}, quarter=quarter)
 
 
+@bp.get("/quarters/<slug>/poster")
+def quarter_poster(slug: str):
+    quarter = db.session.scalar(
+        select(Quarter).where(Quarter.slug == slug, Quarter.active)) or abort(404)
+    return render_poster(quarter.name, "feeds.quarter", {"slug": slug}, quarter=quarter)
+
+
 @bp.get("/facilities/<slug>/calendar")
 def facility(slug: str):
     facility = db.session.scalar(
         select(Facility).where(Facility.slug == slug, Facility.active)) or abort(404)
     return render_calendar(facility.name, "feeds.facility", {"slug": slug}, facility=facility)
+
+
+@bp.get("/facilities/<slug>/poster")
+def facility_poster(slug: str):
+    facility = db.session.scalar(
+        select(Facility).where(Facility.slug == slug, Facility.active)) or abort(404)
+    return render_poster(facility.name, "feeds.facility", {"slug": slug}, facility=facility)
 
 
 def _visible_event(event_id: int) -> Event:

@@ -1,0 +1,174 @@
+"""Whole journeys in real Chromium, as people walk them: an initiative requests a weekly course
+room with the childcare room, a manager approves it, a resident reads a quarter's calendar in
+Arabic and takes an event home, a manager plans a Spielmobil round and cancels one date, and
+the quarter calendar fits a phone and a desktop.
+
+The journeys run in file order and build on each other (the approval needs the request)."""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from icalendar import Calendar
+
+from .test_pages import _describe, visit
+
+COURSE_TITLE = "Deutschkurs A1 mit Kinderbetreuung"
+
+
+def next_weekday(weekday: int, weeks_ahead: int = 3) -> date:
+    """A day comfortably after every room's minimum notice and inside its booking horizon."""
+    start = date.today() + timedelta(weeks=weeks_ahead)
+    return start + timedelta(days=(weekday - start.weekday()) % 7)
+
+
+def log_in(page, email: str):
+    visit(page, "/auth/login")
+    page.fill("#email", email)
+    page.fill("#password", "demo-password")
+    page.press("#password", "Enter")
+    page.wait_for_url("**/")
+    assert page.get_by_role("button", name="Abmelden").is_visible()
+
+
+def test_initiative_requests_a_weekly_course_room_with_the_childcare_room(page, screenshot):
+    log_in(page, "initiative@example.org")
+    visit(page, "/bookings/new")
+    page.get_by_label("Seminarraum (Alte Feuerwache", exact=False).check()
+    page.get_by_label("Kinderzimmer (Alte Feuerwache", exact=False).check()
+    page.fill("#date", next_weekday(3).isoformat())
+    page.fill("#start", "10:00")
+    page.fill("#end", "12:00")
+    page.fill("#title", COURSE_TITLE)
+    page.fill("#attendees", "12")
+    page.select_option("#repeat", "weekly")
+    page.fill("#count", "6")
+    page.focus("#exdates")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Anfrage senden", f"Tab after the last field reached {focused!r}"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/bookings/*")
+    screenshot(page, "journey-booking-requested")
+    assert page.get_by_role("heading", level=1).inner_text().startswith(COURSE_TITLE)
+    assert page.locator("h1 .badge--pending").inner_text() == "offen"
+    rooms = page.locator(".facts dd").first.inner_text()
+    assert "Seminarraum" in rooms and "Kinderzimmer" in rooms
+    assert page.locator("tbody tr").count() >= 6, "six weekly dates, each for both rooms"
+
+
+def test_manager_approves_the_request_from_the_queue(page, screenshot):
+    log_in(page, "manager@example.org")
+    visit(page, "/bookings/queue")
+    page.get_by_role("link", name=COURSE_TITLE).click()
+    page.get_by_role("button", name="Alle offenen Termine genehmigen").click()
+    page.wait_for_load_state()
+    screenshot(page, "journey-booking-approved")
+    assert page.locator("h1 .badge--approved").inner_text() == "genehmigt"
+    visit(page, "/bookings/queue")
+    assert page.get_by_role("link", name=COURSE_TITLE).count() == 0
+
+
+def test_resident_reads_a_quarter_calendar_in_arabic_and_takes_an_event_home(page, screenshot):
+    visit(page, "/quarters/nordstadt/calendar?lang=ar")
+    assert page.get_attribute("html", "dir") == "rtl"
+    page.select_option("#category", "cafe")
+    page.locator(".calendar-filters button[type=submit]").click()
+    page.wait_for_url("**category=cafe**")
+    titles = page.locator(".occurrence a").all_inner_texts()
+    assert titles and set(titles) == {"مقهى اللغة مع رعاية الأطفال"}, titles
+    page.locator(".occurrence a").first.click()
+    page.wait_for_url("**/events/*")
+    assert page.get_by_role("heading", level=1).inner_text() == "مقهى اللغة مع رعاية الأطفال"
+    screenshot(page, "journey-event-ar")
+    with page.expect_download() as download_info:
+        page.locator(".add-to-calendar a[download]").click()
+    calendar = Calendar.from_ical(open(download_info.value.path(), "rb").read())
+    event = next(iter(calendar.walk("VEVENT")))
+    assert str(event["SUMMARY"]) == "مقهى اللغة مع رعاية الأطفال"
+    starts = event.decoded("DTSTART")
+    assert (starts.weekday(), starts.hour) == (1, 17), "Tuesdays at 17:00 local time"
+    page.go_back()
+    subscribe = page.locator(".subscribe a.button").get_attribute("href")
+    assert subscribe.startswith("webcal://") and "/quarters/nordstadt" in subscribe
+    assert "category=cafe" in subscribe and "lang=ar" in subscribe
+
+
+def test_manager_plans_a_spielmobil_round_and_cancels_one_date(page, screenshot):
+    log_in(page, "manager@example.org")
+    visit(page, "/rounds/new")
+    first_wednesday = next_weekday(2, weeks_ahead=2)
+    page.select_option("#resource", label="Spielmobil")
+    page.fill("#name", "Spielmobil Nordstadt Winter")
+    page.fill("#season_start", (first_wednesday - timedelta(days=2)).isoformat())
+    page.fill("#season_end", (first_wednesday + timedelta(weeks=2)).isoformat())
+    page.select_option("#stops-0-weekday", "2")
+    page.fill("#stops-0-start", "15:00")
+    page.fill("#stops-0-end", "17:00")
+    page.fill("#stops-0-place_name", "Spielplatz Nordpark")
+    page.fill("#stops-0-address", "Nordpark 1, Wuppertal")
+    page.select_option("#stops-0-quarter", label="Nordstadt")
+    page.locator("button[name=action][value=save]").click()
+    page.wait_for_url("**/rounds/*")
+    dates = page.locator("a", has_text="Spielplatz Nordpark")
+    assert dates.count() == 3, "three Wednesdays in the season"
+    dates.nth(1).click()
+    page.wait_for_url("**/rounds/dates/*")
+    page.get_by_label("Grund", exact=False).fill("Spielmobil in der Werkstatt")
+    page.locator("form[action$='/cancel'] button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("h1 .badge--danger").inner_text() == "abgesagt"
+    assert "Spielmobil in der Werkstatt" in page.locator("main").inner_text()
+    cancelled_day = first_wednesday + timedelta(weeks=1)
+    visit(page, f"/quarters/nordstadt/calendar?view=week&start={cancelled_day.isoformat()}")
+    screenshot(page, "journey-round-date-cancelled")
+    stop = page.locator(".occurrence", has_text="Spielplatz Nordpark")
+    assert stop.count() == 1
+    assert "occurrence--cancelled" in stop.get_attribute("class")
+    assert stop.locator(".badge--danger").inner_text() == "abgesagt"
+    visit(page, f"/quarters/nordstadt/calendar?view=week&start={first_wednesday.isoformat()}")
+    stop = page.locator(".occurrence", has_text="Spielplatz Nordpark")
+    assert "occurrence--cancelled" not in stop.get_attribute("class"), "the other dates stay"
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_quarter_calendar_fits_the_screen_without_sideways_scrolling(page, screenshot, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    next_week = (date.today() + timedelta(days=7)).isoformat()
+    for view in ("agenda", "week", "month"):
+        visit(page, f"/quarters/nordstadt/calendar?view={view}&start={next_week}")
+        screenshot(page, f"journey-quarter-calendar-{view}-{width}")
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll_width <= width, f"{view} is {scroll_width}px wide at {width}px"
+        assert page.locator(".occurrence").count() > 0, "the demo programme is visible"
+
+
+@pytest.mark.parametrize("language", ["de", "ar"])
+def test_booking_request_form_is_accessible(page, axe, screenshot, language):
+    log_in(page, "initiative@example.org")
+    visit(page, f"/bookings/new?lang={language}")
+    screenshot(page, f"booking-form-{language}-360")
+    violations = axe(page)
+    assert not violations, _describe(violations)
+    page.locator(".booking-form button[type=submit]").first.click()
+    violations = axe(page)
+    assert not violations, "with errors shown: " + _describe(violations)
+
+
+@pytest.mark.parametrize("language", ["de", "ar"])
+def test_poster_prints_on_a4_and_reads_on_a_phone(page, axe, screenshot, language):
+    visit(page, f"/quarters/nordstadt/poster?period=month&lang={language}")
+    screenshot(page, f"poster-{language}-360")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.locator(".poster .occurrence").count() > 0, "the demo month is on the poster"
+    assert page.locator("svg.qr").is_visible()
+    violations = axe(page)
+    assert not violations, _describe(violations)
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible(), "no navigation on paper"
+    assert not page.locator(".poster-controls").is_visible()
+    pdf = page.pdf(prefer_css_page_size=True)
+    boxes = re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)
+    assert boxes, "the PDF has pages"
+    for width, height in boxes:
+        assert (round(float(width)), round(float(height))) == (595, 842), "A4 in points"
