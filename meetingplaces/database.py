@@ -1,4 +1,7 @@
-"""Engine set-up that must hold on every connection, whatever the database."""
+"""Engine set-up that must hold on every connection, whatever the database, and the
+transaction helpers the domain shares."""
+
+import functools
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -53,3 +56,19 @@ def begin_write(session) -> None:
         finally:
             session.expire_on_commit = expire_on_commit
     session.connection(execution_options={SQLITE_IMMEDIATE: True})
+
+
+def refusals_roll_back(function):
+    """A domain step refused with a DomainError leaves nothing behind and releases
+    SQLite's write lock."""
+    from .errors import DomainError
+
+    @functools.wraps(function)
+    def wrapper(session, *args, **kwargs):
+        try:
+            return function(session, *args, **kwargs)
+        except DomainError:
+            session.rollback()
+            raise
+
+    return wrapper

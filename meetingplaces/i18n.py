@@ -100,6 +100,13 @@ def register_template_helpers(app) -> None:
             value = value.astimezone(city_zone())
         return dates.format_date(value, format, locale=formatting_locale())
 
+    def date_skeleton(value: date, skeleton: str) -> str:
+        """A date in the locale's own pattern for the fields asked for (CLDR skeleton such as
+        "MMMEd" for "Tue, 3 Nov" or "yMMMM" for a month heading in the right grammatical case)."""
+        if isinstance(value, datetime):
+            value = value.astimezone(city_zone())
+        return dates.format_skeleton(skeleton, value, locale=formatting_locale())
+
     def local_time(value: datetime | time, format: str = "short") -> str:
         if not isinstance(value, datetime):
             # A bare wall-clock time (opening hours) belongs to no day: nothing to convert.
@@ -112,6 +119,7 @@ def register_template_helpers(app) -> None:
         )
 
     app.jinja_env.filters["local_date"] = local_date
+    app.jinja_env.filters["date_skeleton"] = date_skeleton
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["local_datetime"] = local_datetime
 

@@ -6,8 +6,10 @@ public contact only when the organisation chose to show it (DSGVO).
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
+from .errors import InvalidInput
 from .models import Organisation, OrganisationStatus, Quarter
 from .slugs import claim_slug, flush_claiming_slug
 from .vocabulary import SPOKEN_LANGUAGES
@@ -18,6 +20,13 @@ def save_organisation(session, organisation: Organisation, *, quarter: Quarter, 
                       public_contact: str, show_contact_publicly: bool,
                       private_contact_email: str, private_contact_phone: str,
                       status: str) -> Organisation:
+    if organisation.status == OrganisationStatus.PENDING and status != OrganisationStatus.PENDING:
+        # The registration page decides, so that the registrant is told by mail.
+        raise InvalidInput(
+            _("Approve or reject this registration on the registrations page, so that the "
+              "organisation is told."),
+            field="status",
+        )
     organisation.slug = claim_slug(session, Organisation, slug, name, organisation.id)
     session.add(organisation)
     organisation.quarter = quarter

@@ -106,3 +106,19 @@ def test_manager_approves_a_pending_organisation(browser, make, session, client)
         organisation_form(quarter, name="Neue Initiative", slug="neu", status="active"),
     )
     assert client.get("/organisations/neu").status_code == 200
+
+
+def test_a_pending_registration_is_decided_on_the_registrations_page_not_in_the_form(
+        browser, make, session):
+    quarter = make.quarter()
+    manager = make.manager(quarter)
+    pending = make.organisation(quarter, name="Neue Initiative", status="pending")
+    browser.login(manager.email)
+    response = browser.post(f"/manage/organisations/{pending.id}/edit", {
+        "quarter_id": quarter.id, "name": "Neue Initiative", "slug": pending.slug,
+        "kind": "initiative", "status": "active",
+    })
+    assert response.status_code == 422
+    assert "registrations page" in response.get_data(as_text=True)
+    session.refresh(pending)
+    assert pending.status == "pending"

@@ -14,7 +14,6 @@ Contract shared by every function here:
   (Settings.zone); a `fold=1` picks the second of the two autumn hours.
 """
 
-import functools
 from collections.abc import Iterable
 from datetime import date, datetime
 
@@ -23,8 +22,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from ..database import begin_write
-from ..errors import DomainError, Forbidden, InvalidInput, NotFound
+from ..database import begin_write, refusals_roll_back
+from ..errors import Forbidden, InvalidInput, NotFound
 from ..models.audit import record
 from ..models.bookings import (
     ACTIVE_OCCURRENCE_STATUSES,
@@ -55,19 +54,6 @@ from .rules import (
 REASON_MAX = 500
 SCOPES = ("this", "following", "all")
 
-
-def _refusals_roll_back(function):
-    """A refused step leaves nothing behind and releases the SQLite write lock."""
-
-    @functools.wraps(function)
-    def wrapper(session, *args, **kwargs):
-        try:
-            return function(session, *args, **kwargs)
-        except DomainError:
-            session.rollback()
-            raise
-
-    return wrapper
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -119,7 +105,7 @@ def approval_queue(session, manager: User) -> list[Booking]:
 # --- requesting -------------------------------------------------------------------------------
 
 
-@_refusals_roll_back
+@refusals_roll_back
 def request_booking(
     session,
     *,
@@ -199,7 +185,7 @@ def request_booking(
     return booking
 
 
-@_refusals_roll_back
+@refusals_roll_back
 def hold_resource(
     session,
     *,
@@ -249,7 +235,7 @@ def hold_resource(
 # --- deciding ---------------------------------------------------------------------------------
 
 
-@_refusals_roll_back
+@refusals_roll_back
 def approve_booking(session, *, actor: User, booking: Booking, dates: Iterable | None = None,
                     now: datetime, settings: Settings | None = None) -> Booking:
     """Confirm the pending dates of a booking (all, or the local `dates` of a series), on all
@@ -272,7 +258,7 @@ def approve_booking(session, *, actor: User, booking: Booking, dates: Iterable |
     return booking
 
 
-@_refusals_roll_back
+@refusals_roll_back
 def reject_booking(session, *, actor: User, booking: Booking, reason: str,
                    dates: Iterable | None = None, now: datetime) -> Booking:
     """Turn down the pending dates (all, or the local `dates`), with a reason for the
@@ -294,7 +280,7 @@ def reject_booking(session, *, actor: User, booking: Booking, reason: str,
     return booking
 
 
-@_refusals_roll_back
+@refusals_roll_back
 def cancel_booking(session, *, actor: User, booking: Booking, reason: str, scope: str = "all",
                    date: date | str | None = None, now: datetime) -> Booking:
     """Cancel one date ("this"), a date and all later ones ("following") or every date still
@@ -325,7 +311,7 @@ def cancel_booking(session, *, actor: User, booking: Booking, reason: str, scope
 # --- changing ---------------------------------------------------------------------------------
 
 
-@_refusals_roll_back
+@refusals_roll_back
 def change_booking(
     session,
     *,
@@ -405,7 +391,7 @@ def change_booking(
     return booking
 
 
-@_refusals_roll_back
+@refusals_roll_back
 def add_back_date(session, *, actor: User, booking: Booking, date: date | str,
                   now: datetime, settings: Settings | None = None) -> Booking:
     """Put a date of the series back that was left out or cancelled, at the series' time and

@@ -14,7 +14,7 @@ from ..booking import cancel_booking, change_booking, hold_resource
 from ..booking.recurrence import LocalSlot, to_local
 from ..booking.rules import Settings
 from ..calendar import feeds
-from ..database import begin_write
+from ..database import begin_write, refusals_roll_back
 from ..errors import InvalidInput
 from ..events import cancel_event, cancel_occurrence, create_event, move_occurrence, update_event
 from ..mail import queue_mail
@@ -28,7 +28,6 @@ from .planning import (
     check_text,
     day_clashes,
     instants,
-    refusals_roll_back,
     van_clashes,
 )
 from .season import (

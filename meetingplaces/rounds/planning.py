@@ -16,7 +16,7 @@ from sqlalchemy import or_, select
 from ..booking.conflicts import RANGES_PER_QUERY, overlapping
 from ..booking.recurrence import LocalSlot, to_instant
 from ..booking.rules import Settings
-from ..errors import Conflict, DomainError, InvalidInput
+from ..errors import Conflict, InvalidInput
 from ..models.bookings import ACTIVE_OCCURRENCE_STATUSES, Occurrence, OccurrenceStatus
 from ..models.places import Closure, Quarter, Resource
 
@@ -29,19 +29,6 @@ MAX_SEASON_DAYS = 366
 MAX_TRAVEL_MINUTES = 600
 MAX_STAFF = 20
 
-
-def refusals_roll_back(function):
-    """A refused step leaves nothing behind (and releases SQLite's write lock)."""
-
-    @functools.wraps(function)
-    def wrapper(session, *args, **kwargs):
-        try:
-            return function(session, *args, **kwargs)
-        except DomainError:
-            session.rollback()
-            raise
-
-    return wrapper
 
 
 @dataclass(frozen=True)

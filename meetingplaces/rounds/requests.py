@@ -11,14 +11,13 @@ from sqlalchemy import or_, select
 from ..booking import approve_booking
 from ..booking.conflicts import overlapping
 from ..booking.rules import Settings
-from ..database import begin_write
+from ..database import begin_write, refusals_roll_back
 from ..errors import InvalidInput
 from ..models.bookings import Booking, BookingStatus, Occurrence, OccurrenceStatus
 from ..models.places import Resource
 from ..models.rounds import Round, RoundDate, Stop, round_date_staff
 from ..policy import can
 from .dates import cancel_date, move_date
-from .planning import refusals_roll_back
 
 
 def spielmobil_requests(session, manager) -> list[Booking]:

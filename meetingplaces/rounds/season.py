@@ -14,7 +14,7 @@ from ..booking import cancel_booking, hold_resource
 from ..booking.recurrence import LocalSlot, to_local
 from ..booking.rules import Settings
 from ..calendar import feeds
-from ..database import begin_write
+from ..database import begin_write, refusals_roll_back
 from ..errors import Forbidden, InvalidInput
 from ..events import cancel_event, create_event, restore_occurrence, update_event
 from ..models.audit import record
@@ -35,7 +35,6 @@ from .planning import (
     day_clashes,
     instants,
     plan_round,
-    refusals_roll_back,
     skip_reason,
     skip_spans,
     van_clashes,
