@@ -101,7 +101,7 @@ def test_manager_plans_a_spielmobil_round_and_cancels_one_date(page, screenshot)
     page.select_option("#resource", label="Spielmobil")
     page.fill("#name", "Spielmobil Nordstadt Winter")
     page.fill("#season_start", (first_wednesday - timedelta(days=2)).isoformat())
-    page.fill("#season_end", (first_wednesday + timedelta(weeks=2)).isoformat())
+    page.fill("#season_end", (first_wednesday + timedelta(weeks=1)).isoformat())
     page.select_option("#stops-0-weekday", "2")
     page.fill("#stops-0-start", "15:00")
     page.fill("#stops-0-end", "17:00")
@@ -111,24 +111,28 @@ def test_manager_plans_a_spielmobil_round_and_cancels_one_date(page, screenshot)
     page.locator("button[name=action][value=save]").click()
     page.wait_for_url("**/rounds/*")
     dates = page.locator("a", has_text="Spielplatz Nordpark")
-    assert dates.count() == 3, "three Wednesdays in the season"
-    dates.nth(1).click()
+    # Two Wednesdays, unless a public holiday in the season skips one.
+    assert 1 <= dates.count() <= 2
+    dates.first.click()
     page.wait_for_url("**/rounds/dates/*")
     page.get_by_label("Grund", exact=False).fill("Spielmobil in der Werkstatt")
     page.locator("form[action$='/cancel'] button[type=submit]").click()
     page.wait_for_load_state()
     assert page.locator("h1 .badge--danger").inner_text() == "abgesagt"
     assert "Spielmobil in der Werkstatt" in page.locator("main").inner_text()
-    cancelled_day = first_wednesday + timedelta(weeks=1)
-    visit(page, f"/quarters/nordstadt/calendar?view=week&start={cancelled_day.isoformat()}")
+    route = page.locator("a[href*='/day/']").get_attribute("href")
+    cancelled_day = date.fromisoformat(route.rsplit("/", 1)[1])
+    visit(page, f"/quarters/nordstadt/calendar?start={first_wednesday - timedelta(days=2)}")
     screenshot(page, "journey-round-date-cancelled")
-    stop = page.locator(".occurrence", has_text="Spielplatz Nordpark")
-    assert stop.count() == 1
-    assert "occurrence--cancelled" in stop.get_attribute("class")
-    assert stop.locator(".badge--danger").inner_text() == "abgesagt"
-    visit(page, f"/quarters/nordstadt/calendar?view=week&start={first_wednesday.isoformat()}")
-    stop = page.locator(".occurrence", has_text="Spielplatz Nordpark")
-    assert "occurrence--cancelled" not in stop.get_attribute("class"), "the other dates stay"
+    cancelled = page.locator(f"#day-{cancelled_day.isoformat()}").locator(
+        "xpath=..").locator(".occurrence", has_text="Spielplatz Nordpark")
+    assert cancelled.count() == 1
+    assert "occurrence--cancelled" in cancelled.get_attribute("class")
+    assert cancelled.locator(".badge--danger").inner_text() == "abgesagt"
+    stops = page.locator(".occurrence", has_text="Spielplatz Nordpark")
+    still_planned = page.locator(".occurrence:not(.occurrence--cancelled)",
+                                 has_text="Spielplatz Nordpark")
+    assert still_planned.count() == stops.count() - 1, "only that one date is cancelled"
 
 
 @pytest.mark.parametrize("width", [360, 1280])
