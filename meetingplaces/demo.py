@@ -3,7 +3,7 @@
 The demo password is for demo data only and is printed in the README.
 """
 
-from datetime import datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -175,3 +175,29 @@ def load_demo(session) -> None:
 
     zone = ZoneInfo(current_app.config["TIMEZONE"])
     load_demo_events(session, datetime.now(zone).date(), zone)
+    load_demo_round(session, datetime.now(zone).date(), datetime.now(zone))
+
+
+def load_demo_round(session, today: date, now: datetime) -> None:
+    """The Spielmobil's autumn round: two weekly stops in the quarters it serves (seeds)."""
+    from .rounds.planning import StopInput
+    from .rounds.season import save_round
+
+    van = session.scalar(select(Resource).where(Resource.slug == "spielmobil"))
+    manager = session.scalar(select(User).where(User.email == "manager@example.org"))
+    quarters = {q.slug: q for q in session.scalars(select(Quarter))}
+    if van is None or manager is None:
+        return
+    first = today + timedelta(days=7 - today.weekday())  # next Monday
+    stops = [
+        StopInput(weekday=1, local_start=time(15), local_end=time(17, 30),
+                  place_name="Wichlinghauser Markt", address="Wichlinghauser Markt, Wuppertal",
+                  quarter=quarters["wichlinghausen-oberbarmen"], staff_needed=2),
+        StopInput(weekday=3, local_start=time(15), local_end=time(17, 30),
+                  place_name="Spielplatz Heckinghausen",
+                  address="Heckinghauser Straße, Wuppertal",
+                  quarter=quarters["heckinghausen"], staff_needed=2),
+    ]
+    save_round(session, actor=manager, resource=van, name="Spielmobil-Tour (Demo)",
+               season_start=first, season_end=first + timedelta(weeks=12), stops=stops,
+               now=now)

@@ -150,3 +150,15 @@ def test_demo_city_has_a_programme_in_its_calendars(client, runner, app):
     assert "Sprachcafé mit Kinderbetreuung" in page
     feed = client.get("/quarters/nordstadt/calendar.ics").get_data(as_text=True)
     assert "RRULE:FREQ=WEEKLY" in feed and "Fahrradwerkstatt" not in feed
+
+
+def test_demo_spielmobil_round_stands_in_its_quarters_feeds(client, runner, app):
+    app.config.pop("FIXED_NOW")
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    feed = icalendar.Calendar.from_ical(
+        client.get("/quarters/wichlinghausen-oberbarmen/calendar.ics").data
+    )
+    stops = [e for e in feed.walk("VEVENT") if "Wichlinghauser Markt" in str(e["SUMMARY"])
+             + str(e.get("LOCATION", ""))]
+    assert stops and "RRULE" in stops[0]
+    assert client.get("/resources/spielmobil/calendar.ics").status_code == 200

@@ -60,3 +60,27 @@ def test_send_mail_command_sends_what_is_due(runner, session, smtp_sink):
     result = runner.invoke(args=["send-mail"])
     assert "1 sent, 0 failed" in result.output
     assert smtp_sink.wait_for(1)[0]["To"] == "b@example.org"
+
+
+@pytest.fixture
+def sending_after_response(app, mail_config):
+    app.config.update(mail_config, MAIL_SEND_AFTER_REQUEST=True)
+    return app
+
+
+def test_mail_queued_by_a_request_goes_out_right_after_its_response(
+        sending_after_response, browser, make, smtp_sink):
+    make.user(email="forgetful@example.org")
+    response = browser.post("/auth/forgot-password", {"email": "forgetful@example.org"})
+    response.close()  # the WSGI server closes the response once it is sent
+    [message] = smtp_sink.wait_for(1)
+    assert message["To"] == "forgetful@example.org"
+
+
+def test_a_request_that_queued_nothing_does_not_touch_the_outbox(
+        sending_after_response, client, session, smtp_sink):
+    queue_mail(session, "later@example.org", "Später", "Von cron gesendet.")
+    session.commit()
+    session.info.clear()  # queued outside any request, e.g. by a script
+    client.get("/").close()
+    assert smtp_sink.wait_for(1, timeout=0.5) == []

@@ -14,6 +14,9 @@ from ..models.types import utcnow
 
 log = logging.getLogger("meetingplaces.mail")
 
+# Set on a session that queued mail, so the web layer sends only after requests that did.
+QUEUED_FLAG = "meetingplaces.mail_queued"
+
 
 @dataclass(frozen=True)
 class Attachment:
@@ -33,6 +36,7 @@ def queue_mail(session, recipient: str, subject: str, body: str,
         attachments=[a.__dict__ for a in attachments],
     )
     session.add(message)
+    session.info[QUEUED_FLAG] = True
     return message
 
 

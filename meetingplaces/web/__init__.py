@@ -60,7 +60,12 @@ def _security_headers(response):
 
 
 def _send_mail_after_response(response):
-    """Deliver queued mail once the response has gone out, so SMTP never delays or breaks it."""
+    """Deliver queued mail once the response has gone out, so SMTP never delays or breaks it.
+    Only requests that queued mail pay for the outbox query."""
+    from ..mail import QUEUED_FLAG
+
+    if not db.session.info.pop(QUEUED_FLAG, False):
+        return response
     if not current_app.config.get("MAIL_SEND_AFTER_REQUEST"):
         return response
     app = current_app._get_current_object()
