@@ -101,10 +101,8 @@ def test_manager_approves_a_pending_organisation(browser, make, session, client)
                                      status="pending")
     assert client.get("/organisations/neu").status_code == 404
     browser.login(make.manager(quarter).email)
-    browser.post(
-        f"/manage/organisations/{organisation.id}/edit",
-        organisation_form(quarter, name="Neue Initiative", slug="neu", status="active"),
-    )
+    # Decided on the registrations page (the registrant is mailed), not in the edit form.
+    browser.post(f"/invitations/registrations/{organisation.id}/approve")
     assert client.get("/organisations/neu").status_code == 200
 
 

@@ -123,6 +123,9 @@ def test_form_errors_are_linked_to_their_fields(page):
     assert email.get_attribute("aria-invalid") == "true"
     error_id = email.get_attribute("aria-describedby")
     assert page.locator(f"#{error_id}").inner_text().strip()
+    # app.js moves the focus to the summary once the page has loaded; wait for it, not a race.
+    page.wait_for_load_state("load")
+    page.wait_for_function("document.activeElement.className === 'form-errors'", timeout=5000)
     assert page.evaluate("document.activeElement.className") == "form-errors"
 
 
