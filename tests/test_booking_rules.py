@@ -29,8 +29,9 @@ def test_end_before_start_is_refused_on_the_end_field(session, city):
 
 
 def test_end_equal_to_start_is_refused(session, city):
-    refused(session, city, errors.EndBeforeStart,
-            start=local(2027, 3, 16, 18), end=local(2027, 3, 16, 18))
+    error = refused(session, city, errors.EndBeforeStart,
+                    start=local(2027, 3, 16, 18), end=local(2027, 3, 16, 18))
+    assert error.field == "end"
 
 
 def test_too_short_and_too_long_bookings_are_refused(session, city):
@@ -44,8 +45,9 @@ def test_too_short_and_too_long_bookings_are_refused(session, city):
 
 
 def test_a_time_in_the_past_is_refused(session, city):
-    refused(session, city, errors.InThePast,
-            start=local(2027, 2, 16, 18), end=local(2027, 2, 16, 20))
+    error = refused(session, city, errors.InThePast,
+                    start=local(2027, 2, 16, 18), end=local(2027, 2, 16, 20))
+    assert isinstance(error, errors.InThePast) and error.field == "start"
 
 
 def test_too_short_notice_is_refused(session, city):
