@@ -401,23 +401,30 @@ def date_page(date_id: int):
     return _date_page(round_date)
 
 
+def _date_step(round_date: RoundDate, form_name: str, form, step, message: str):
+    """One change of a round date: validate the form, call the domain, and on refusal show the
+    date page again with the message beside its field and everything typed kept."""
+    if not form.validate_on_submit():
+        return _date_page(round_date, 422, **{form_name: form})
+    try:
+        step()
+    except DomainError as error:
+        db.session.rollback()
+        show_error(form, error)
+        return _date_page(round_date, error.status, **{form_name: form})
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("rounds.date_page", date_id=round_date.id))
+
+
 @bp.post("/rounds/dates/<int:date_id>/cancel")
 @login_required
 def cancel(date_id: int):
     round_date = _round_date(date_id)
     form = CancelDateForm()
-    if not form.validate_on_submit():
-        return _date_page(round_date, 422, cancel_form=form)
-    try:
-        cancel_date(db.session, actor=current_user, round_date=round_date,
-                    reason=form.reason.data, now=now())
-    except DomainError as error:
-        db.session.rollback()
-        show_error(form, error)
-        return _date_page(round_date, error.status, cancel_form=form)
-    db.session.commit()
-    flash(_("The date is cancelled; the team is told."), "success")
-    return redirect(url_for("rounds.date_page", date_id=date_id))
+    return _date_step(round_date, "cancel_form", form, lambda: cancel_date(
+        db.session, actor=current_user, round_date=round_date, reason=form.reason.data,
+        now=now()), _("The date is cancelled; the team is told."))
 
 
 @bp.post("/rounds/dates/<int:date_id>/move")
@@ -425,20 +432,11 @@ def cancel(date_id: int):
 def move(date_id: int):
     round_date = _round_date(date_id)
     form = MoveDateForm()
-    if not form.validate_on_submit():
-        return _date_page(round_date, 422, move_form=form)
-    try:
-        move_date(db.session, actor=current_user, round_date=round_date,
-                  local_start=datetime.combine(form.day.data, form.start.data),
-                  local_end=datetime.combine(form.day.data, form.end.data),
-                  note=form.note.data or "", now=now())
-    except DomainError as error:
-        db.session.rollback()
-        show_error(form, error)
-        return _date_page(round_date, error.status, move_form=form)
-    db.session.commit()
-    flash(_("The date is moved; the team is told."), "success")
-    return redirect(url_for("rounds.date_page", date_id=date_id))
+    return _date_step(round_date, "move_form", form, lambda: move_date(
+        db.session, actor=current_user, round_date=round_date,
+        local_start=datetime.combine(form.day.data, form.start.data),
+        local_end=datetime.combine(form.day.data, form.end.data),
+        note=form.note.data or "", now=now()), _("The date is moved; the team is told."))
 
 
 @bp.post("/rounds/dates/<int:date_id>/staff")
@@ -448,19 +446,10 @@ def staff(date_id: int):
     form = StaffForm()
     form.staff.choices = [(p.id, p.name) for p in db.session.scalars(
         select(User).where(User.is_spielmobil_staff, User.active))]
-    if not form.validate_on_submit():
-        return _date_page(round_date, 422, staff_form=form)
-    people = [db.session.get(User, person_id) for person_id in form.staff.data]
-    try:
-        assign_staff(db.session, actor=current_user, round_date=round_date, staff=people,
-                     now=now())
-    except DomainError as error:
-        db.session.rollback()
-        show_error(form, error)
-        return _date_page(round_date, error.status, staff_form=form)
-    db.session.commit()
-    flash(_("The team for this date is saved."), "success")
-    return redirect(url_for("rounds.date_page", date_id=date_id))
+    return _date_step(round_date, "staff_form", form, lambda: assign_staff(
+        db.session, actor=current_user, round_date=round_date, now=now(),
+        staff=db.session.scalars(select(User).where(User.id.in_(form.staff.data))).all()),
+        _("The team for this date is saved."))
 
 
 # --- requests of initiatives ------------------------------------------------------------------
