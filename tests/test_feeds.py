@@ -169,6 +169,37 @@ def test_repeated_request_gets_304_and_an_edit_a_new_etag(client, session, manag
     assert b"SUMMARY:Neu" in after.data
 
 
+def test_if_none_match_lists_weak_tags_and_star_all_match(client, session, manager, quarter):
+    event(session, manager, quarter)
+    first, _ = fetch(client, "/quarters/ostersbaum/calendar.ics")
+    etag = first.headers["ETag"]
+    for header, status in ((f'W/{etag}', 304), (f'"0000", {etag}', 304), ("*", 304),
+                           ('"0000"', 200), (etag[:-2] + '"', 200), ("", 200)):
+        response = client.get("/quarters/ostersbaum/calendar.ics",
+                              headers={"If-None-Match": header})
+        assert response.status_code == status, header
+    not_modified = client.get("/quarters/ostersbaum/calendar.ics",
+                              headers={"If-None-Match": etag})
+    assert not_modified.headers["ETag"] == etag
+    assert not_modified.headers["Cache-Control"] == first.headers["Cache-Control"]
+
+
+def test_calendar_apps_polling_a_feed_are_never_rate_limited(app, session, manager, quarter):
+    """Residents of a shelter share one client address; even a city-wide default limit that
+    an operator sets leaves the feeds alone."""
+    event(session, manager, quarter)
+    session.commit()
+    limited = create_app({**app.config, "RATELIMIT_DEFAULT": "2 per minute"})
+    client = limited.test_client()
+    with limited.app_context():
+        feeds = {client.get("/quarters/ostersbaum/calendar.ics").status_code for _ in range(5)}
+        pages = [client.get("/").status_code for _ in range(3)]
+        db.session.remove()
+        db.engine.dispose()
+    assert feeds == {200}
+    assert pages[-1] == 429, "the default limit itself applies to other pages"
+
+
 def test_another_worker_process_serves_the_change_at_once(app, client, session, manager,
                                                           quarter):
     """Two apps on one database stand for two workers: the version lives in the database."""

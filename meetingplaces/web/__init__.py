@@ -64,7 +64,8 @@ def _send_mail_after_response(response):
     Only requests that queued mail pay for the outbox query."""
     from ..mail import QUEUED_FLAG
 
-    if not db.session.info.pop(QUEUED_FLAG, False):
+    # registry.has(): a request that never opened a session (a feed's 304) does not make one here.
+    if not db.session.registry.has() or not db.session.info.pop(QUEUED_FLAG, False):
         return response
     if not current_app.config.get("MAIL_SEND_AFTER_REQUEST"):
         return response
