@@ -5,12 +5,15 @@ public contact only when the organisation chose to show it (DSGVO).
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from .calendar import feeds
 from .errors import InvalidInput
 from .models import Organisation, OrganisationStatus, Quarter
+from .models.types import utcnow
 from .slugs import claim_slug, flush_claiming_slug
 from .vocabulary import SPOKEN_LANGUAGES
 
@@ -19,7 +22,7 @@ def save_organisation(session, organisation: Organisation, *, quarter: Quarter, 
                       slug: str | None, kind: str, description: str, languages: list[str],
                       public_contact: str, show_contact_publicly: bool,
                       private_contact_email: str, private_contact_phone: str,
-                      status: str) -> Organisation:
+                      status: str, now: datetime | None = None) -> Organisation:
     if organisation.status == OrganisationStatus.PENDING and status != OrganisationStatus.PENDING:
         # The registration page decides, so that the registrant is told by mail.
         raise InvalidInput(
@@ -27,6 +30,7 @@ def save_organisation(session, organisation: Organisation, *, quarter: Quarter, 
               "organisation is told."),
             field="status",
         )
+    renamed_from = organisation.name if organisation.id is not None else None
     organisation.slug = claim_slug(session, Organisation, slug, name, organisation.id)
     session.add(organisation)
     organisation.quarter = quarter
@@ -40,6 +44,9 @@ def save_organisation(session, organisation: Organisation, *, quarter: Quarter, 
     organisation.private_contact_phone = private_contact_phone.strip()
     organisation.status = OrganisationStatus(status)
     flush_claiming_slug(session, organisation)
+    if renamed_from is not None and renamed_from != organisation.name:
+        # Feeds name the organiser in their events' descriptions.
+        feeds.place_changed(session, now or utcnow(), organisation=organisation)
     return organisation
 
 

@@ -15,8 +15,10 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from .calendar import feeds
 from .errors import InvalidInput
 from .models import Closure, Facility, OpeningHours, Quarter, Resource, ResourceKind, User
+from .models.types import utcnow
 from .slugs import claim_slug, flush_claiming_slug
 from .vocabulary import EQUIPMENT
 
@@ -46,7 +48,9 @@ def public_quarter(session, slug: str) -> Quarter | None:
 
 
 def save_quarter(session, quarter: Quarter, *, name: str, slug: str | None, city: str,
-                 description: str, holiday_region: str | None) -> Quarter:
+                 description: str, holiday_region: str | None,
+                 now: datetime | None = None) -> Quarter:
+    renamed_from = quarter.name if quarter.id is not None else None
     quarter.slug = claim_slug(session, Quarter, slug, name, quarter.id)
     session.add(quarter)
     quarter.name = name.strip()
@@ -54,13 +58,21 @@ def save_quarter(session, quarter: Quarter, *, name: str, slug: str | None, city
     quarter.description = description.strip()
     quarter.holiday_region = holiday_region or None
     flush_claiming_slug(session, quarter)
+    if renamed_from is not None and renamed_from != quarter.name:
+        feeds.place_changed(session, now or utcnow(), quarter=quarter)  # the calendar's name
     return quarter
 
 
-def set_active(session, thing: Quarter | Facility | Resource, active: bool) -> None:
-    """Deactivated places vanish from public pages and cannot be booked; nothing is deleted."""
+def set_active(session, thing: Quarter | Facility | Resource, active: bool,
+               now: datetime | None = None) -> None:
+    """Deactivated places vanish from public pages and cannot be booked; nothing is deleted.
+
+    Their feeds move on: a quarter's events leave the city feed, a facility's feed is gone."""
     thing.active = active
     session.flush()
+    kind = {Quarter: "quarter", Facility: "facility", Resource: "resource"}[type(thing)]
+    feeds.bump(session, {f"{kind}:{thing.id}"} | ({"city"} if kind == "quarter" else set()),
+               now or utcnow())
 
 
 # --- opening hours -----------------------------------------------------------------------------
@@ -125,9 +137,13 @@ def parse_week_hours(texts: dict[int, str]) -> dict[int, list[tuple[time, time]]
 def save_facility(session, facility: Facility, *, quarter: Quarter, hours: dict[int, str],
                   name: str, slug: str | None, address: str, latitude: float | None,
                   longitude: float | None, description: str, accessibility: str,
-                  contact_email: str, contact_phone: str, website: str) -> Facility:
-    """Create or update a facility with its week of opening hours given as text per weekday."""
+                  contact_email: str, contact_phone: str, website: str,
+                  now: datetime | None = None) -> Facility:
+    """Create or update a facility with its week of opening hours given as text per weekday.
+
+    A new name, address or position reaches the feeds of its events at once."""
     week = parse_week_hours(hours)
+    shown_before = _shown_in_feeds(facility) if facility.id is not None else None
     if (latitude is None) != (longitude is None):
         raise InvalidInput(
             _("Please give both latitude and longitude, or neither."),
@@ -154,7 +170,13 @@ def save_facility(session, facility: Facility, *, quarter: Quarter, hours: dict[
     for resource in facility.resources:
         resource.quarter = quarter
     flush_claiming_slug(session, facility)
+    if shown_before is not None and shown_before != _shown_in_feeds(facility):
+        feeds.place_changed(session, now or utcnow(), facility=facility)
     return facility
+
+
+def _shown_in_feeds(facility: Facility) -> tuple:
+    return facility.name, facility.address, facility.latitude, facility.longitude
 
 
 # --- resources ---------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from meetingplaces.events import (
 from meetingplaces.extensions import db
 
 from .events_factories import BERLIN, NOW, event, local
+from .manage_factories import facility_form, organisation_form, quarter_form
 
 
 @pytest.fixture
@@ -322,3 +323,86 @@ def test_moving_an_event_to_another_quarter_updates_both_feeds(client, session, 
     response = client.get("/quarters/ostersbaum/calendar.ics", headers={"If-None-Match": etag})
     assert response.status_code == 200 and b"Wandert" not in response.data
     assert b"Wandert" in client.get("/quarters/hoehe/calendar.ics").data
+
+
+def _vevent(client, url):
+    _, calendar = fetch(client, url)
+    [vevent] = calendar.walk("VEVENT")
+    return calendar, vevent
+
+
+def test_renaming_a_facility_reaches_its_events_in_every_feed_at_once(
+        browser, client, session, manager, quarter, make):
+    facility = make.facility(quarter, name="Alte Feuerwache", address="Gathe 6, 42107 Wuppertal")
+    event(session, manager, quarter, facility=facility)
+    before = client.get("/quarters/ostersbaum/calendar.ics")
+    _, old = _vevent(client, "/quarters/ostersbaum/calendar.ics")
+    browser.login(manager.email)
+    response = browser.post(f"/manage/facilities/{facility.id}/edit", facility_form(
+        quarter, name="Stadtteilzentrum Feuerwache", slug=facility.slug,
+        address="Gathe 8, 42107 Wuppertal", latitude="51.26", longitude="7.15"))
+    assert response.status_code == 302
+    again = client.get("/quarters/ostersbaum/calendar.ics",
+                       headers={"If-None-Match": before.headers["ETag"]})
+    assert again.status_code == 200, "the feed must not answer 304 after a rename"
+    for url in ("/quarters/ostersbaum/calendar.ics", "/calendar.ics",
+                f"/facilities/{facility.slug}/calendar.ics"):
+        calendar, new = _vevent(client, url)
+        assert str(new["LOCATION"]) == "Stadtteilzentrum Feuerwache, Gathe 8, 42107 Wuppertal"
+        assert (new["GEO"].latitude, new["GEO"].longitude) == (51.26, 7.15)
+        assert new["UID"] == old["UID"] and new["SEQUENCE"] > old["SEQUENCE"]
+    assert str(calendar["X-WR-CALNAME"]) == "Stadtteilzentrum Feuerwache"
+
+
+def test_changing_only_opening_hours_leaves_the_feeds_alone(browser, client, session, manager,
+                                                            quarter, make):
+    facility = make.facility(quarter, name="Alte Feuerwache", address="Gathe 6, 42107 Wuppertal")
+    event(session, manager, quarter, facility=facility)
+    etag = client.get("/quarters/ostersbaum/calendar.ics").headers["ETag"]
+    browser.login(manager.email)
+    assert browser.post(f"/manage/facilities/{facility.id}/edit", facility_form(
+        quarter, name=facility.name, slug=facility.slug, address=facility.address,
+        hours_2="10:00-12:00")).status_code == 302
+    assert client.get("/quarters/ostersbaum/calendar.ics",
+                      headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_renaming_a_quarter_renames_its_calendar(browser, client, session, manager, quarter):
+    event(session, manager, quarter)
+    first, _ = fetch(client, "/quarters/ostersbaum/calendar.ics")
+    browser.login(manager.email)
+    assert browser.post(f"/manage/quarters/{quarter.id}/edit", quarter_form(
+        name="Ostersbaum-Süd", slug="ostersbaum")).status_code == 302
+    response, calendar = fetch(client, "/quarters/ostersbaum/calendar.ics",
+                               **{"If-None-Match": first.headers["ETag"]})
+    assert str(calendar["X-WR-CALNAME"]) == "Ostersbaum-Süd"
+
+
+def test_renaming_an_organisation_renames_the_organiser_in_its_events(
+        browser, client, session, manager, quarter, make):
+    organisation = make.organisation(quarter, name="Sprachcafé Nordstadt e. V.")
+    event(session, manager, quarter, organisation=organisation)
+    hidden = event(session, manager, quarter, organisation=organisation, show_organiser=False,
+                   title="Ohne Veranstalter")
+    hidden_sequence = hidden.sequence
+    browser.login(manager.email)
+    assert browser.post(f"/manage/organisations/{organisation.id}/edit", organisation_form(
+        quarter, name="Sprachcafé International", slug=organisation.slug)).status_code == 302
+    _, calendar = fetch(client, "/quarters/ostersbaum/calendar.ics")
+    descriptions = {str(v["SUMMARY"]): str(v["DESCRIPTION"]) for v in calendar.walk("VEVENT")}
+    assert "Organiser: Sprachcafé International" in descriptions["Sprachcafé"]
+    assert "Organiser" not in descriptions["Ohne Veranstalter"]
+    session.refresh(hidden)
+    assert hidden.sequence == hidden_sequence, "an event that does not name it is unchanged"
+
+
+def test_switching_a_quarter_off_takes_its_events_out_of_the_city_feed(
+        browser, client, session, manager, quarter, make):
+    event(session, manager, quarter, title="Stadtteilfest")
+    first = client.get("/calendar.ics")
+    assert b"Stadtteilfest" in first.data
+    browser.login(make.admin().email)
+    assert browser.post(f"/manage/quarters/{quarter.id}/active", {"active": "0"}).status_code \
+        == 302
+    after = client.get("/calendar.ics", headers={"If-None-Match": first.headers["ETag"]})
+    assert after.status_code == 200 and b"Stadtteilfest" not in after.data

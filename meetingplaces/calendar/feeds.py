@@ -28,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..events.vocabulary import TEXT_LANGUAGES
-from ..models import Facility, Quarter
+from ..models import Facility, Organisation, Quarter
 from ..models.events import Event, EventCalendarBlock, EventStatus, FeedBody, FeedVersion
 from ..models.rounds import Round, RoundDate, Stop
 from . import ics
@@ -75,15 +75,53 @@ def refresh_event(session, event: Event, now: datetime, previous_scopes=frozense
     `previous_scopes` are the scopes the event was in before a move to another quarter or
     facility, and any other feed it also belongs to (a van's "resource:<id>" feed).
     """
+    _rewrite_blocks(session, [event], now, set(previous_scopes))
+
+
+def _rewrite_blocks(session, events: list[Event], now: datetime, scopes: set[str]) -> None:
     session.flush()
-    session.execute(delete(EventCalendarBlock).where(EventCalendarBlock.event_id == event.id))
-    if in_feeds(event):
-        session.add_all(
-            EventCalendarBlock(event_id=event.id, language=language, sequence=event.sequence,
-                               block=ics.serialise(event, language))
-            for language in TEXT_LANGUAGES
-        )
-    bump(session, set(previous_scopes) | scopes_of(event) | _van_scopes(session, event), now)
+    session.execute(delete(EventCalendarBlock).where(
+        EventCalendarBlock.event_id.in_([event.id for event in events])))
+    for event in events:
+        if in_feeds(event):
+            session.add_all(
+                EventCalendarBlock(event_id=event.id, language=language,
+                                   sequence=event.sequence, block=ics.serialise(event, language))
+                for language in TEXT_LANGUAGES
+            )
+        scopes |= scopes_of(event) | _van_scopes(session, event)
+    bump(session, scopes, now)
+
+
+def place_changed(session, now: datetime, *, quarter: Quarter | None = None,
+                  facility: Facility | None = None,
+                  organisation: Organisation | None = None,
+                  city_changed: bool = False) -> None:
+    """A place or organisation that feeds show by name was renamed, moved or switched off.
+
+    Its events' blocks are written anew (LOCATION, GEO, the organiser in DESCRIPTION), with a
+    higher SEQUENCE because a guest sees the new name, and its feeds get a new version (the
+    calendar's own name, X-WR-CALNAME, changes too). Without this a rename would reach
+    subscribed calendars only with each event's next edit.
+    """
+    scopes = {"city"} if city_changed else set()
+    condition = None
+    if quarter is not None:
+        scopes.add(f"quarter:{quarter.id}")
+    if facility is not None:
+        scopes.add(f"facility:{facility.id}")
+        condition = Event.facility_id == facility.id
+    if organisation is not None:
+        condition = and_(Event.organisation_id == organisation.id, Event.show_organiser)
+    events = list(session.scalars(select(Event).where(condition))) if condition is not None else []
+    for event in events:
+        if in_feeds(event):
+            event.sequence += 1
+            event.last_modified = now
+    if events:
+        _rewrite_blocks(session, events, now, scopes)
+    else:
+        bump(session, scopes, now)
 
 
 def _van_scopes(session, event: Event) -> set[str]:

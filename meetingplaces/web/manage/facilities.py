@@ -8,6 +8,7 @@ from ...extensions import db
 from ...forms.manage import FacilityForm
 from ...models import Facility, Quarter
 from ...places import closures_of, day_hours_text, quarters_managed_by, save_facility, set_active
+from ..clock import now
 from . import bp, choices_of, get_or_404, require, submit_form
 
 
@@ -22,7 +23,7 @@ def _save(form: FacilityForm, facility: Facility) -> Facility:
     require("manage", quarter)
     return save_facility(
         db.session, facility, quarter=quarter, hours=form.hours_texts(),
-        **form.values("quarter_id", *(f"hours_{day}" for day in range(7))),
+        **form.values("quarter_id", *(f"hours_{day}" for day in range(7))), now=now(),
     )
 
 
@@ -68,7 +69,7 @@ def facility_active(facility_id: int):
     facility = get_or_404(Facility, facility_id)
     require("edit", facility)
     active = request.form.get("active") == "1"
-    set_active(db.session, facility, active)
+    set_active(db.session, facility, active, now())
     db.session.commit()
     flash(_("The facility is active again.") if active else
           _("The facility has been deactivated; it no longer appears on public pages."), "success")

@@ -9,6 +9,7 @@ from ...forms.manage import OrganisationForm
 from ...models import Organisation, Quarter
 from ...organisations import save_organisation
 from ...places import quarters_managed_by
+from ..clock import now
 from . import bp, choices_of, get_or_404, require, submit_form
 
 
@@ -22,7 +23,7 @@ def _save(form: OrganisationForm, organisation: Organisation) -> Organisation:
     quarter = get_or_404(Quarter, form.quarter_id.data)
     require("manage", quarter)
     return save_organisation(db.session, organisation, quarter=quarter,
-                             **form.values("quarter_id"))
+                             **form.values("quarter_id"), now=now())
 
 
 def _quarter_url(organisation: Organisation) -> str:

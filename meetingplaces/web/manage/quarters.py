@@ -8,6 +8,7 @@ from ...forms.manage import QuarterForm
 from ...models import Quarter
 from ...organisations import organisations_in
 from ...places import facilities_of, mobile_resources_of, save_quarter, set_active
+from ..clock import now
 from . import bp, get_or_404, require, submit_form
 
 
@@ -46,7 +47,7 @@ def edit_quarter(quarter_id: int):
     form = QuarterForm(obj=quarter)
     return submit_form(
         form,
-        lambda: save_quarter(db.session, quarter, **form.values()),
+        lambda: save_quarter(db.session, quarter, **form.values(), now=now()),
         template="manage/form.html",
         done=lambda quarter: url_for(".quarter", quarter_id=quarter.id),
         message=_("Your changes have been saved."),
@@ -60,7 +61,7 @@ def quarter_active(quarter_id: int):
     quarter = get_or_404(Quarter, quarter_id)
     require("deactivate", quarter)
     active = request.form.get("active") == "1"
-    set_active(db.session, quarter, active)
+    set_active(db.session, quarter, active, now())
     db.session.commit()
     flash(_("The quarter is active again.") if active else
           _("The quarter has been deactivated; it no longer appears on public pages."), "success")

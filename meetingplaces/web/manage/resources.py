@@ -8,6 +8,7 @@ from ...extensions import db
 from ...forms.manage import ResourceForm
 from ...models import Facility, Quarter, Resource, ResourceKind
 from ...places import closures_of, facilities_in, quarters_managed_by, save_resource, set_active
+from ..clock import now
 from . import bp, choices_of, get_or_404, require, submit_form
 
 
@@ -106,7 +107,7 @@ def resource_active(resource_id: int):
     resource = get_or_404(Resource, resource_id)
     require("edit", resource)
     active = request.form.get("active") == "1"
-    set_active(db.session, resource, active)
+    set_active(db.session, resource, active, now())
     db.session.commit()
     flash(_("It can be booked again.") if active else
           _("It has been deactivated: it can no longer be booked and no longer appears on "
