@@ -85,9 +85,25 @@ def test_bad_input_is_refused_beside_its_field_and_nothing_typed_is_lost(
     error = re.search(rf'id="{field}-error">(.*?)</p>', html, re.S)
     assert error, html[:5000]
     assert message in error.group(1)
+    summary = re.search(r'<div class="form-errors".*?</div>', html, re.S).group(0)
+    target = f"{field}-0" if field == "resource_ids" else field
+    assert f'<a href="#{target}">' in summary, summary  # one step to the field by keyboard
+    assert f'id="{target}"' in html
     kept = "x" * 40 if field in ("title", "purpose") else "Sprachkurs für Anfänger"
     assert kept in html  # what was typed is still there
     assert session.scalar(select(Booking)) is None
+
+
+def test_html_typed_into_a_refused_field_is_escaped_in_the_error_summary(browser, city):
+    browser.login(city.member.email)
+    response = browser.post("/bookings/new", form_data(
+        city.room, repeat="weekly", count="3", exdates="<img src=x onerror=alert(1)>"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    summary = re.search(r'<div class="form-errors".*?</div>', html, re.S).group(0)
+    assert '<a href="#exdates">' in summary
+    assert "&lt;img is not a date" in summary  # the dates are split at spaces
+    assert "<img" not in html
 
 
 def test_html_in_the_title_is_shown_escaped(browser, session, city):

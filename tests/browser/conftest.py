@@ -26,6 +26,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # Date and time fields follow the page's lang (dd.mm.yyyy, 24 hours in German) rather than
+    # the machine's locale, as in a German person's browser; keyboard tests type into them.
+    "--enable-blink-features=LangAttributeAwareFormControlUI",
 ]
 AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = HERE.parent / "artifacts"
