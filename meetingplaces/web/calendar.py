@@ -20,10 +20,10 @@ from ..events.vocabulary import CATEGORIES, TARGET_GROUPS, TEXT_LANGUAGES
 from ..extensions import db
 from ..models import Facility, Quarter
 from ..models.events import Event, EventStatus
-from ..models.types import utcnow
 from ..policy import can
 from ..qr import qr_svg
 from ..vocabulary import SPOKEN_LANGUAGES
+from .clock import now
 
 bp = Blueprint("calendar", __name__)
 
@@ -31,11 +31,6 @@ VIEWS = ("agenda", "week", "month")
 AGENDA_DAYS = 14
 UPCOMING_DAYS = 92
 POSTER_PERIODS = ("week", "month")
-
-
-def now() -> datetime:
-    """The request's clock; tests pin it with FIXED_NOW."""
-    return current_app.config.get("FIXED_NOW") or utcnow()
 
 
 def city_zone() -> ZoneInfo:

@@ -9,7 +9,7 @@ from werkzeug.http import http_date
 from ..calendar import feeds
 from ..events.vocabulary import CATEGORIES, TARGET_GROUPS, TEXT_LANGUAGES, label
 from ..extensions import db, limiter
-from ..models.types import utcnow
+from .clock import now
 
 bp = Blueprint("feeds", __name__)
 
@@ -39,10 +39,6 @@ def feed_for(scope: str, name: str) -> feeds.Feed:
                       label(TARGET_GROUPS, audience) if audience else ""]
         name = " · ".join(part for part in (name, *labels) if part)
     return feeds.Feed(scope, name, category, audience, language)
-
-
-def now() -> datetime:
-    return current_app.config.get("FIXED_NOW") or utcnow()
 
 
 def serve(feed: feeds.Feed, version: feeds.Version, now: datetime) -> Response:

@@ -41,7 +41,6 @@ from ..forms.rounds import (
 )
 from ..models import Quarter, Resource, User
 from ..models.rounds import Round, RoundDate, Stop
-from ..models.types import utcnow
 from ..policy import can
 from ..rounds import (
     RoundClash,
@@ -63,15 +62,12 @@ from ..rounds import (
     staff_dates,
 )
 from ..rounds.calendars import new_staff_feed_token, staff_feed, staff_member_by_token
+from .clock import now
 from .feeds import feed_for, serve
 
 bp = Blueprint("rounds", __name__)
 
 OSM_SEARCH = "https://www.openstreetmap.org/search?query="
-
-
-def now() -> datetime:
-    return current_app.config.get("FIXED_NOW") or utcnow()
 
 
 def zone() -> ZoneInfo:

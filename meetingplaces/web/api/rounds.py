@@ -11,18 +11,14 @@ from ...errors import Forbidden, InvalidInput, NotFound
 from ...extensions import db
 from ...models import Quarter, Resource
 from ...models.rounds import Round, RoundDate
-from ...models.types import utcnow
 from ...policy import can
 from ...rounds import SkipPeriod, StopInput, cancel_date, move_date, save_round
+from ..clock import now
 from . import OPENAPI_PATHS, OPENAPI_SCHEMAS, api_user, bp, json_body
 
 
 def _zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["TIMEZONE"])
-
-
-def _now() -> datetime:
-    return current_app.config.get("FIXED_NOW") or utcnow()
 
 
 def _date(value, field: str) -> date:
@@ -155,7 +151,7 @@ def round_create():
         skip_periods=[_skip(item) for item in _list(body, "skip_periods")],
         travel_minutes=travel_minutes,
         travel_times=dict(_travel(item) for item in _list(body, "travel_times")),
-        now=_now())
+        now=now())
     db.session.commit()
     return jsonify(round_json(round_)), 201
 
@@ -197,7 +193,7 @@ def round_cancel_date(round_id: int, day: str):
         if round_date.is_cancelled:
             continue
         cancelled.append(cancel_date(db.session, actor=user, round_date=round_date,
-                                     reason=str(body.get("reason") or ""), now=_now()))
+                                     reason=str(body.get("reason") or ""), now=now()))
     if not cancelled:
         raise InvalidInput(_("This date is cancelled already."), field="date")
     db.session.commit()
@@ -216,7 +212,7 @@ def round_move_date(round_id: int, day: str):
     moved = move_date(db.session, actor=user, round_date=found[0],
                       local_start=_local_datetime(body.get("start"), "start"),
                       local_end=_local_datetime(body.get("end"), "end"),
-                      note=str(body.get("note") or ""), now=_now())
+                      note=str(body.get("note") or ""), now=now())
     db.session.commit()
     return jsonify(round_date_json(moved))
 
