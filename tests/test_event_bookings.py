@@ -49,8 +49,9 @@ def hold(session, actor, quarter, booking, **fields):
     """An event in the booked time of `booking`, created by `actor` and committed."""
     fields.setdefault("title", "Sprachcafé")
     fields.setdefault("category", "cafe")
-    fields.setdefault("starts_at", local(2027, 3, 16, 18))
-    fields.setdefault("ends_at", local(2027, 3, 16, 20))
+    if "start_date" not in fields:
+        fields.setdefault("starts_at", local(2027, 3, 16, 18))
+        fields.setdefault("ends_at", local(2027, 3, 16, 20))
     created = create_event(session, actor=actor, quarter=quarter, now=NOW, booking=booking,
                            **fields)
     session.commit()
@@ -153,6 +154,17 @@ def test_an_event_inside_the_booked_time_is_accepted(session, city, booking):
     event = hold(session, city.manager, city.quarter, booking,
                  starts_at=local(2027, 3, 16, 18, 30), ends_at=local(2027, 3, 16, 19, 30))
     assert event.booking_id == booking.id
+
+
+@pytest.mark.parametrize("day, fits", [(date(2027, 3, 16), True), (date(2027, 3, 17), False)])
+def test_an_all_day_event_needs_a_booked_date_on_its_first_day(session, city, booking, day,
+                                                               fits):
+    fields = {"start_date": day, "end_date": day}
+    if fits:
+        assert hold(session, city.manager, city.quarter, booking, **fields).all_day
+    else:
+        with pytest.raises(InvalidInput):
+            hold(session, city.manager, city.quarter, booking, **fields)
 
 
 def test_a_weekly_event_needs_its_first_date_in_a_booked_date(session, city, booker):
@@ -293,6 +305,22 @@ def test_saving_the_prefilled_form_links_the_series(browser, session, city, book
     [event] = session.scalars(select(Event).where(Event.booking_id == series.id)).all()
     assert event.status == "proposed" and event.rrule.startswith("FREQ=WEEKLY;UNTIL=")
     assert event.place_name == city.room.name and event.facility_id == city.facility.id
+
+
+def test_editing_a_series_made_from_a_monthly_booking_keeps_its_rule(browser, session, city,
+                                                                    booker):
+    series = book(session, city, actor=booker, rrule=monthly_nth_weekday_rule(3, 1, count=4))
+    event = hold(session, city.manager, city.quarter, series,
+                 rrule="FREQ=MONTHLY;BYDAY=3TU;UNTIL=20270615")
+    browser.login(city.manager.email)
+    page = browser.get(f"/events/{event.id}/edit").get_data(as_text=True)
+    assert '<option selected value="FREQ=MONTHLY;BYDAY=3TU">' in page
+    response = browser.post(f"/events/{event.id}/edit", form_data(
+        city.organisation, quarter=str(city.quarter.id), title="Neu", booking=str(series.id),
+        repeat="FREQ=MONTHLY;BYDAY=3TU", repeat_until="2027-06-15"))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    session.expire_all()
+    assert "BYDAY=3TU" in session.get(Event, event.id).rrule
 
 
 def test_the_select_lists_only_bookings_the_user_may_use(browser, session, city, booking,

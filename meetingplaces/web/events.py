@@ -129,7 +129,7 @@ def _choices(form: EventForm, event: Event | None = None, suggested: dict | None
     # set through the API) stay choosable, so that saving the form does not drop them.
     for rrule, label in ((event.rrule if event else "", _("As the event repeats now")),
                          (suggested["rrule"] if suggested else "", _("As the booking repeats"))):
-        rule = rrule.partition(";UNTIL=")[0]
+        rule, _until = _split_until(rrule)
         if rule and rule not in dict(form.repeat.choices):
             form.repeat.choices = [*form.repeat.choices, (rule, label)]
 
@@ -223,12 +223,21 @@ def _fill_times(form: EventForm, starts_at: datetime, ends_at: datetime) -> None
     form.end_date.data = ends.date() if ends.date() != starts.date() else None
 
 
+def _split_until(rrule: str) -> tuple[str, date | None]:
+    """The rule without its UNTIL (wherever it stands: icalendar puts it after FREQ), and
+    the UNTIL's date."""
+    parts = [part for part in rrule.split(";") if part]
+    until = next((part.removeprefix("UNTIL=") for part in parts if part.startswith("UNTIL=")),
+                 "")
+    rule = ";".join(part for part in parts if not part.startswith("UNTIL="))
+    return rule, (datetime.strptime(until[:8], "%Y%m%d").date()  # noqa: DTZ007
+                  if until else None)
+
+
 def _fill_repetition(form: EventForm, rrule: str, exdates: list[str]) -> None:
-    rule, _sep, until = rrule.partition(";UNTIL=")
+    rule, until = _split_until(rrule)
     form.repeat.data = rule if rule in dict(form.repeat.choices) else ""
-    if until:
-        form.repeat_until.data = (datetime.strptime(until[:8], "%Y%m%d")  # noqa: DTZ007
-                                  .date())
+    form.repeat_until.data = until
     form.exdates.data = ", ".join(exdates)
 
 
