@@ -179,6 +179,12 @@ rule("view", Event)(
     lambda user, event: _manages_event(user, event)
     or (event.organisation is not None and user.membership_in(event.organisation.id) is not None)
 )
+# Holding an event in a booked room: members of the booking's (active) organisation, and the
+# managers of its rooms' quarter. Nobody else, not even for a public booking.
+rule("use_for_event", Booking)(
+    lambda user, booking: _manages_all_resources(user, booking)
+    or (booking.organisation is not None and _is_member(user, booking.organisation))
+)
 
 
 

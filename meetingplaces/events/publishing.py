@@ -17,21 +17,23 @@ from ..calendar import feeds
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..models import Facility, Organisation, Quarter
 from ..models.audit import record
+from ..models.bookings import Booking
 from ..models.events import Event, EventStatus, EventTranslation, OccurrenceChange
 from ..policy import can
 from ..vocabulary import SPOKEN_LANGUAGES
-from . import notices, recurrence
+from . import booked_rooms, notices, recurrence
 from .vocabulary import CATEGORIES, TARGET_GROUPS, TRANSLATION_LANGUAGES
 
 # What a guest's calendar shows: a change here raises SEQUENCE (RFC 5545 3.8.7.4).
 GUEST_VISIBLE = (
     "title", "description", "starts_at", "ends_at", "start_date", "end_date", "timezone",
-    "rrule", "exdates", "facility_id", "place_name", "address", "latitude", "longitude",
-    "status", "category", "is_free", "cost", "registration_required", "registration_contact",
-    "step_free", "languages", "target_groups", "organisation_id", "show_organiser",
+    "rrule", "exdates", "facility_id", "booking", "place_name", "address", "latitude",
+    "longitude", "status", "category", "is_free", "cost", "registration_required",
+    "registration_contact", "step_free", "languages", "target_groups", "organisation_id",
+    "show_organiser",
 )
 EDITABLE = {
-    "facility", "place_name", "address", "latitude", "longitude", "organisation",
+    "facility", "booking", "place_name", "address", "latitude", "longitude", "organisation",
     "show_organiser", "title", "description", "category", "target_groups", "languages",
     "is_free", "cost", "registration_required", "registration_contact", "step_free",
     "starts_at", "ends_at", "start_date", "end_date", "timezone", "rrule", "exdates",
@@ -73,11 +75,12 @@ def _check_aware(name: str, value) -> datetime:
     return value
 
 
-def _apply(session, event: Event, fields: dict, quarter: Quarter) -> None:
+def _apply(session, event: Event, fields: dict, quarter: Quarter, actor) -> None:
     """Validate `fields` and write them onto the event; raises InvalidInput naming the field."""
     unknown = set(fields) - EDITABLE
     if unknown:
         raise InvalidInput(_("Unknown field: %(name)s", name=", ".join(sorted(unknown))))
+    before = _when_and_where(event)
     for name in ("title", "place_name", "address", "cost", "registration_contact", "description"):
         if name in fields:
             setattr(event, name, _check_text(name, fields[name]))
@@ -118,8 +121,34 @@ def _apply(session, event: Event, fields: dict, quarter: Quarter) -> None:
             raise InvalidInput(_("Unknown organisation."), field="organisation")
         event.organisation = organisation
     _apply_times(event, fields)
+    _apply_booking(event, fields, quarter, actor, before)
     if "translations" in fields:
         _apply_translations(event, fields["translations"])
+
+
+def _when_and_where(event: Event) -> tuple:
+    return (event.booking, event.starts_at, event.ends_at, event.start_date, event.end_date,
+            event.rrule, tuple(event.exdates or ()))
+
+
+def _apply_booking(event: Event, fields: dict, quarter: Quarter, actor, before: tuple) -> None:
+    """Hold the event in a booked room: only a booking the actor may use, of a room in the
+    quarter, not cancelled, whose booked time the event lies in. The room decides the place."""
+    newly_linked = False
+    if "booking" in fields:
+        booking = fields["booking"]
+        if booking is not None and not isinstance(booking, Booking):
+            raise InvalidInput(_("Unknown booking."), field="booking")
+        newly_linked = booking is not None and booking is not event.booking
+        if newly_linked:
+            booked_rooms.check_may_use(actor, booking)
+        event.booking = booking
+    if event.booking is None:
+        return
+    booked_rooms.take_place_from(event, event.booking, quarter, newly_linked=newly_linked,
+                                 place_name_given=bool(fields.get("place_name")))
+    if _when_and_where(event) != before:
+        booked_rooms.check_fits(event, event.booking)
 
 
 def _apply_times(event: Event, fields: dict) -> None:
@@ -219,7 +248,8 @@ def create_event(session, *, actor, quarter: Quarter, now: datetime, submit: boo
     A manager of the quarter publishes it at once (or keeps a draft with submit=False); a member
     acting for `organisation=` proposes it for moderation. Keyword fields: title, description,
     category, target_groups, languages, is_free, cost, registration_required,
-    registration_contact, step_free, facility, place_name, address, latitude, longitude,
+    registration_contact, step_free, facility, booking (a Booking whose room it is held in;
+    the room then decides facility and place name), place_name, address, latitude, longitude,
     organisation, show_organiser, starts_at/ends_at (aware) or start_date/end_date, timezone,
     rrule, exdates, is_public, translations ({lang: {"title", "description"}}).
     """
@@ -238,7 +268,7 @@ def create_event(session, *, actor, quarter: Quarter, now: datetime, submit: boo
                   registration_required=False, registration_contact="", step_free=False,
                   place_name="", address="", show_organiser=True, is_public=True,
                   proposed_by=None if status == EventStatus.PUBLISHED else actor)
-    _apply(session, event, fields, quarter)
+    _apply(session, event, fields, quarter, actor)
     session.add(event)
     session.flush()
     record(session, actor=actor, subject_type="event", subject_id=event.id, action="create",
@@ -267,7 +297,7 @@ def update_event(session, event: Event, *, actor, now: datetime, **fields) -> Ev
         event.quarter = quarter
         fields.setdefault("facility", event.facility if event.facility
                           and event.facility.quarter_id == quarter.id else None)
-    _apply(session, event, fields, quarter)
+    _apply(session, event, fields, quarter, actor)
     resubmitted = event.status == EventStatus.REJECTED and not can(actor, "moderate", event)
     if resubmitted:
         event.status = EventStatus.PROPOSED

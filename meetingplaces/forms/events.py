@@ -50,6 +50,10 @@ class EventForm(FlaskForm):
     registration_contact = StringField(_l("How to register (phone, e-mail or link)"),
                                        validators=[Length(max=300)])
     step_free = BooleanField(_l("Step-free access"))
+    booking = SelectField(
+        _l("Booked room"), coerce=int, default=0,
+        description=_l("A room booked by your organisation or in your quarter. The event "
+                       "takes place there and must lie within the booked time."))
     facility = SelectField(_l("Meeting place"), coerce=int)
     place_name = StringField(_l("Place name"), validators=[Length(max=160)])
     address = StringField(_l("Address"), validators=[Length(max=300)])

@@ -17,6 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from .bookings import Booking
 from .people import Organisation, User
 from .places import Facility, Quarter
 from .types import UTCDateTime, utcnow
@@ -46,6 +47,10 @@ class Event(db.Model):
     quarter_id: Mapped[int] = mapped_column(ForeignKey("quarters.id"), index=True)
     facility_id: Mapped[int | None] = mapped_column(
         ForeignKey("facilities.id", ondelete="SET NULL"), index=True
+    )
+    # The booking whose room the event is held in; the event keeps working when it goes.
+    booking_id: Mapped[int | None] = mapped_column(
+        ForeignKey("bookings.id", ondelete="SET NULL"), index=True
     )
     place_name: Mapped[str] = mapped_column(String(160), default="")
     address: Mapped[str] = mapped_column(String(300), default="")
@@ -91,6 +96,7 @@ class Event(db.Model):
 
     quarter: Mapped[Quarter] = relationship()
     facility: Mapped[Facility | None] = relationship()
+    booking: Mapped[Booking | None] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
     proposed_by: Mapped[User | None] = relationship()
     translations: Mapped[list["EventTranslation"]] = relationship(

@@ -61,6 +61,7 @@ from ..booking.waiting import (
     pass_on_expired_offers,
 )
 from ..errors import DomainError, InvalidInput
+from ..events.booked_rooms import offers_event
 from ..extensions import db
 from ..forms.bookings import (
     BookingForm,
@@ -446,9 +447,11 @@ def _render_booking(booking: Booking, status: int = 200, *, guest_token_value=No
 
 def _permissions(booking: Booking, is_guest: bool) -> dict:
     if is_guest:
-        return {"approve": False, "reject": False, "cancel": True, "change": True}
-    return {action: can(current_user, action, booking)
-            for action in ("approve", "reject", "cancel", "change")}
+        return {"approve": False, "reject": False, "cancel": True, "change": True,
+                "hold_event": False}
+    return {**{action: can(current_user, action, booking)
+               for action in ("approve", "reject", "cancel", "change")},
+            "hold_event": offers_event(current_user, booking)}
 
 
 @bp.get("/<int:booking_id>")

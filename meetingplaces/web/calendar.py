@@ -13,12 +13,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..calendar import ics
+from ..events.booked_rooms import held_in
 from ..events.recurrence import expand
 from ..events.search import EventFilters, find_occurrences
 from ..events.text import localised, plain_text, render_markdown
 from ..events.vocabulary import CATEGORIES, TARGET_GROUPS, TEXT_LANGUAGES
 from ..extensions import db
 from ..models import Facility, Quarter
+from ..models.bookings import Booking
 from ..models.events import Event, EventStatus
 from ..policy import can
 from ..qr import qr_svg
@@ -198,7 +200,8 @@ def _visible_event(event_id: int) -> Event:
     event = db.session.scalar(
         select(Event).where(Event.id == event_id).options(
             selectinload(Event.translations), selectinload(Event.changes),
-            selectinload(Event.facility), selectinload(Event.organisation)))
+            selectinload(Event.facility), selectinload(Event.organisation),
+            selectinload(Event.booking).selectinload(Booking.resources)))
     if event is None:
         abort(404)
     public = event.is_public and event.status in (EventStatus.PUBLISHED, EventStatus.CANCELLED)
@@ -233,7 +236,7 @@ def event(event_id: int):
         "calendar/event.html", event=event, title=title, description=render_markdown(description),
         upcoming=[o for o in upcoming if o.ends_at > start][:12],
         google_link=google_calendar_link(event, title, description),
-        location=ics.location(event), coordinates=ics.geo(event),
+        location=ics.location(event), coordinates=ics.geo(event), held_in=held_in(event),
         CATEGORIES=CATEGORIES, TARGET_GROUPS=TARGET_GROUPS, SPOKEN_LANGUAGES=SPOKEN_LANGUAGES,
         can_edit=can(current_user, "edit", event),
     )

@@ -4,7 +4,17 @@ organisations propose events; managers moderate proposals."""
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from babel.dates import format_date, format_time
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -23,12 +33,21 @@ from ..events import (
     submit_event,
     update_event,
 )
+from ..events.booked_rooms import (
+    LINKABLE_STATUSES,
+    event_fields_for,
+    linkable_bookings,
+    next_date,
+    room_names,
+)
 from ..events.moderation import events_of
 from ..events.recurrence import expand
 from ..events.vocabulary import TRANSLATION_LANGUAGES
 from ..extensions import db
 from ..forms.events import ConfirmForm, EventForm, MoveDateForm, ReasonForm, RejectForm
+from ..i18n import formatting_locale
 from ..models import Facility, Organisation, Quarter
+from ..models.bookings import Booking
 from ..models.events import Event
 from ..models.types import utcnow
 from ..policy import can
@@ -71,7 +90,7 @@ def _event(event_id: int, action: str) -> Event:
     return event
 
 
-def _choices(form: EventForm, event: Event | None = None) -> None:
+def _choices(form: EventForm, event: Event | None = None, suggested: dict | None = None) -> None:
     user = current_user
     if user.is_admin:
         quarters = db.session.scalars(select(Quarter).where(Quarter.active)
@@ -99,6 +118,47 @@ def _choices(form: EventForm, event: Event | None = None) -> None:
         .order_by(Facility.name)).all()
     form.facility.choices = [(0, _("No meeting place (address below)"))] + [
         (f.id, f"{f.name} ({f.quarter.name})") for f in facilities]
+    bookings = linkable_bookings(db.session, user, quarter_ids=[q.id for q in quarters],
+                                 now=now())
+    for kept in (event.booking if event else None, suggested["booking"] if suggested else None):
+        if kept is not None and kept not in bookings:
+            bookings.append(kept)
+    form.booking.choices = [(0, _("No booked room"))] + [
+        (b.id, _booking_label(b)) for b in bookings]
+    # Repetitions the select does not offer (a booking's "second Tuesday of the month", a rule
+    # set through the API) stay choosable, so that saving the form does not drop them.
+    for rrule, label in ((event.rrule if event else "", _("As the event repeats now")),
+                         (suggested["rrule"] if suggested else "", _("As the booking repeats"))):
+        rule, _until = _split_until(rrule)
+        if rule and rule not in dict(form.repeat.choices):
+            form.repeat.choices = [*form.repeat.choices, (rule, label)]
+
+
+def _booking_label(booking: Booking) -> str:
+    """Title (for those who may see it), rooms with their facility, and the next date."""
+    rooms = f"{room_names(booking)} ({booking.resources[0].facility.name})" if (
+        booking.resources and booking.resources[0].facility) else room_names(booking)
+    if booking.status not in LINKABLE_STATUSES:
+        when = _("cancelled")
+    else:
+        starts = next_date(booking, now()).astimezone(zone())
+        when = (f"{format_date(starts, 'medium', locale=formatting_locale())} "
+                f"{format_time(starts, 'short', locale=formatting_locale())}")
+        if booking.is_series:
+            when = _("from %(date)s", date=when)
+    title = [booking.title] if can(current_user, "view_private", booking) else []
+    return " – ".join([*title, rooms, when])
+
+
+def _suggested_by_booking() -> dict | None:
+    """The event that the booking named in ?booking= suggests, for its "create an event" link."""
+    booking_id = request.args.get("booking", type=int)
+    if booking_id is None:
+        return None
+    booking = db.session.get(Booking, booking_id) or abort(404)
+    if not can(current_user, "use_for_event", booking):
+        abort(403)
+    return event_fields_for(booking, zone())
 
 
 def _at(day: date, moment, field: str) -> datetime:
@@ -115,6 +175,7 @@ def fields_from(form: EventForm) -> dict:
         "address", "latitude", "longitude", "show_organiser", "is_public")}
     fields["facility"] = (db.session.get(Facility, form.facility.data)
                           if form.facility.data else None)
+    fields["booking"] = db.session.get(Booking, form.booking.data) if form.booking.data else None
     fields["organisation"] = (db.session.get(Organisation, form.organisation.data)
                               if form.organisation.data else None)
     start_day = form.start_date.data
@@ -143,23 +204,56 @@ def _fill(form: EventForm, event: Event) -> None:
     form.quarter.data = event.quarter_id
     form.organisation.data = event.organisation_id or 0
     form.facility.data = event.facility_id or 0
+    form.booking.data = event.booking_id or 0
     form.all_day.data = event.all_day
     if event.all_day:
         form.start_date.data, form.end_date.data = event.start_date, event.end_date
     else:
-        starts, ends = event.starts_at.astimezone(zone()), event.ends_at.astimezone(zone())
-        form.start_date.data, form.start_time.data = starts.date(), starts.time()
-        form.end_time.data = ends.time()
-        form.end_date.data = ends.date() if ends.date() != starts.date() else None
-    rule, _sep, until = event.rrule.partition(";UNTIL=")
-    form.repeat.data = rule if rule in dict(form.repeat.choices) else ""
-    if until:
-        form.repeat_until.data = (datetime.strptime(until[:8], "%Y%m%d")  # noqa: DTZ007
-                                  .date())
-    form.exdates.data = ", ".join(event.exdates)
+        _fill_times(form, event.starts_at, event.ends_at)
+    _fill_repetition(form, event.rrule, event.exdates)
     for translation in event.translations:
         form[f"title_{translation.language}"].data = translation.title
         form[f"description_{translation.language}"].data = translation.description
+
+
+def _fill_times(form: EventForm, starts_at: datetime, ends_at: datetime) -> None:
+    starts, ends = starts_at.astimezone(zone()), ends_at.astimezone(zone())
+    form.start_date.data, form.start_time.data = starts.date(), starts.time()
+    form.end_time.data = ends.time()
+    form.end_date.data = ends.date() if ends.date() != starts.date() else None
+
+
+def _split_until(rrule: str) -> tuple[str, date | None]:
+    """The rule without its UNTIL (wherever it stands: icalendar puts it after FREQ), and
+    the UNTIL's date."""
+    parts = [part for part in rrule.split(";") if part]
+    until = next((part.removeprefix("UNTIL=") for part in parts if part.startswith("UNTIL=")),
+                 "")
+    rule = ";".join(part for part in parts if not part.startswith("UNTIL="))
+    return rule, (datetime.strptime(until[:8], "%Y%m%d").date()  # noqa: DTZ007
+                  if until else None)
+
+
+def _fill_repetition(form: EventForm, rrule: str, exdates: list[str]) -> None:
+    rule, until = _split_until(rrule)
+    form.repeat.data = rule if rule in dict(form.repeat.choices) else ""
+    form.repeat_until.data = until
+    form.exdates.data = ", ".join(exdates)
+
+
+def _fill_suggested(form: EventForm, suggested: dict) -> None:
+    """The form as a booking suggests it: title, quarter, organiser, room, dates."""
+    form.title.data = suggested["title"]
+    form.booking.data = suggested["booking"].id
+    if suggested["quarter"] is not None:
+        form.quarter.data = suggested["quarter"].id
+    organisation = suggested["organisation"]
+    if organisation is not None and organisation.id in dict(form.organisation.choices):
+        form.organisation.data = organisation.id
+    form.facility.data = suggested["facility"].id if suggested["facility"] else 0
+    form.place_name.data = suggested["place_name"]
+    _fill_times(form, suggested["starts_at"], suggested["ends_at"])
+    _fill_repetition(form, suggested["rrule"], suggested["exdates"])
 
 
 @bp.get("/")
@@ -174,8 +268,11 @@ def index():
 def new():
     if not can(current_user, "create", Event):
         abort(403)
+    suggested = _suggested_by_booking()
     form = EventForm()
-    _choices(form)
+    _choices(form, suggested=suggested)
+    if suggested is not None and not form.is_submitted():
+        _fill_suggested(form, suggested)
     if form.validate_on_submit():
         try:
             quarter = db.session.get(Quarter, form.quarter.data) or abort(400)

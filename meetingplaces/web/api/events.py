@@ -1,12 +1,13 @@
 """JSON API: events and their expanded occurrences."""
 
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app, request
 from sqlalchemy import select
 
-from ...errors import InvalidInput, NotFound
+from ...errors import DomainError, InvalidInput, NotFound
 from ...events import (
     cancel_event,
     cancel_occurrence,
@@ -19,6 +20,7 @@ from ...events.search import EventFilters, find_occurrences
 from ...events.text import localised
 from ...extensions import db
 from ...models import Facility, Organisation, Quarter
+from ...models.bookings import Booking
 from ...models.events import Event, EventStatus
 from ...models.types import utcnow
 from ...policy import can
@@ -74,10 +76,41 @@ def fields_from(body: dict) -> dict:
                         ("quarter", Quarter)):
         if name in body:
             fields[name] = None if body[name] is None else _lookup(model, body[name], name)
+    if "booking_id" in body:
+        fields["booking"] = _booking(body["booking_id"])
     return fields
 
 
-def event_json(event: Event) -> dict:
+def _booking(value) -> Booking | None:
+    if value is None:
+        return None
+    found = (db.session.get(Booking, value)
+             if isinstance(value, int) and not isinstance(value, bool) else None)
+    if found is None:
+        raise InvalidInput("Unknown booking.", field="booking_id")
+    return found
+
+
+@contextmanager
+def _api_field_names():
+    """The domain calls the booked room's field `booking`; the API calls it `booking_id`."""
+    try:
+        yield
+    except DomainError as error:
+        if error.field == "booking":
+            error.field = "booking_id"
+        raise
+
+
+def event_json(event: Event, viewer=None) -> dict:
+    """The event; the id of its booking only for those who may see that booking."""
+    body = _event_json(event)
+    if event.booking is None or can(viewer, "view_private", event.booking):
+        body["booking_id"] = event.booking_id
+    return body
+
+
+def _event_json(event: Event) -> dict:
     return {
         "id": event.id,
         "uid": event.uid,
@@ -174,24 +207,26 @@ def event_create():
     quarter = fields.pop("quarter", None)
     if quarter is None:
         raise InvalidInput("Which quarter?", field="quarter")
-    event = create_event(db.session, actor=user, quarter=quarter, now=utcnow(),
-                         submit=body.get("submit", True) is not False, **fields)
+    with _api_field_names():
+        event = create_event(db.session, actor=user, quarter=quarter, now=utcnow(),
+                             submit=body.get("submit", True) is not False, **fields)
     db.session.commit()
-    return event_json(event), 201
+    return event_json(event, user), 201
 
 
 @bp.get("/events/<int:event_id>")
 def event_show(event_id: int):
-    return event_json(_event(event_id))
+    return event_json(_event(event_id), api_user(required=False))
 
 
 @bp.patch("/events/<int:event_id>")
 def event_edit(event_id: int):
     user = api_user()
     event = _event(event_id, "edit")
-    update_event(db.session, event, actor=user, now=utcnow(), **fields_from(json_body()))
+    with _api_field_names():
+        update_event(db.session, event, actor=user, now=utcnow(), **fields_from(json_body()))
     db.session.commit()
-    return event_json(event)
+    return event_json(event, user)
 
 
 @bp.delete("/events/<int:event_id>")
@@ -209,7 +244,7 @@ def event_cancel(event_id: int):
     event = _event(event_id, "cancel")
     cancel_event(db.session, event, actor=user, now=utcnow(), reason=str(body.get("reason", "")))
     db.session.commit()
-    return event_json(event)
+    return event_json(event, user)
 
 
 @bp.post("/events/<int:event_id>/occurrences/<day>/cancel")
@@ -220,7 +255,7 @@ def event_cancel_date(event_id: int, day: str):
     cancel_occurrence(db.session, event, parse_date(day, "date"), actor=user, now=utcnow(),
                       reason=str(body.get("reason", "")))
     db.session.commit()
-    return event_json(event)
+    return event_json(event, user)
 
 
 @bp.post("/events/<int:event_id>/occurrences/<day>/move")
@@ -233,7 +268,7 @@ def event_move_date(event_id: int, day: str):
     move_occurrence(db.session, event, parse_date(day, "date"), actor=user, now=utcnow(),
                     note=str(body.get("note", "")), **fields)
     db.session.commit()
-    return event_json(event)
+    return event_json(event, user)
 
 
 def _ref(name: str) -> dict:
@@ -260,6 +295,12 @@ OPENAPI_SCHEMAS["EventInput"] = {
     "properties": {
         "quarter": {"type": ["string", "integer"], "description": "slug or id"},
         "facility": {"type": ["string", "integer", "null"]},
+        "booking_id": {"type": ["integer", "null"], "description": (
+            "The booking whose room the event is held in: one of the caller's organisation, "
+            "or any in a quarter the caller manages. Its room decides facility and place_name "
+            "(unless place_name is given), and the event (for a series: its first date) must "
+            "lie within a pending or confirmed date of it. In answers only for callers who may "
+            "see the booking.")},
         "organisation": {"type": ["string", "integer", "null"]},
         "title": {"type": "string", "maxLength": 200},
         "description": {"type": "string", "description": "Markdown"},

@@ -1,0 +1,187 @@
+"""Events held in a booked room: which bookings someone may hold an event in, what a linked
+booking decides about the event (its facility, its place name, its time), and the event a
+booking suggests ("create an event for this booking").
+
+The event copies the room's facility and names when it is linked, so pages and feeds read the
+event alone and keep working when the booking is later cancelled or deleted. Nothing of the
+booker (the requesting person, a guest's name or address) is ever copied.
+"""
+
+from datetime import datetime, timedelta
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from ..booking.recurrence import expand as booking_dates
+from ..errors import Forbidden, InvalidInput
+from ..models.bookings import (
+    ACTIVE_OCCURRENCE_STATUSES,
+    Booking,
+    BookingStatus,
+    Occurrence,
+)
+from ..models.places import Resource, ResourceKind
+from ..policy import can
+from . import recurrence
+
+LINKABLE_STATUSES = (BookingStatus.PENDING, BookingStatus.APPROVED)
+PLACE_NAME_MAX = 160
+
+
+def rooms_of(booking: Booking) -> list[Resource]:
+    return [resource for resource in booking.resources if not resource.is_mobile]
+
+
+def room_names(booking: Booking) -> str:
+    return ", ".join(room.name for room in rooms_of(booking))
+
+
+class HeldIn(NamedTuple):
+    """Where a linked event is, for its public page: rooms, facility, the address, and a
+    place name the organiser gave beside the room names."""
+
+    rooms: str
+    facility: str
+    address: str
+    place_name: str
+
+
+def held_in(event) -> HeldIn | None:
+    if event.booking is None or event.facility is None or not rooms_of(event.booking):
+        return None
+    rooms = room_names(event.booking)
+    return HeldIn(rooms, event.facility.name, event.address or event.facility.address,
+                  event.place_name if event.place_name != rooms else "")
+
+
+def offers_event(actor, booking: Booking) -> bool:
+    """Does the booking's page offer `actor` to create an event held in it?"""
+    return (booking.status in LINKABLE_STATUSES and bool(booking.resources)
+            and len(rooms_of(booking)) == len(booking.resources)
+            and can(actor, "use_for_event", booking))
+
+
+def check_may_use(actor, booking: Booking) -> None:
+    """Only the booking's organisation and the managers of its rooms hold events there."""
+    if not can(actor, "use_for_event", booking):
+        raise Forbidden(_("You may not hold an event in this booking."), field="booking")
+
+
+def take_place_from(event, booking: Booking, quarter, *, newly_linked: bool,
+                    place_name_given: bool) -> None:
+    """The event is where the booked room is: the room's facility, and the room names as the
+    place name unless the user gave one. Refuses bookings of rooms outside the quarter."""
+    rooms = rooms_of(booking)
+    if not rooms or len(rooms) != len(booking.resources) or any(
+            room.facility.quarter_id != quarter.id for room in rooms):
+        raise InvalidInput(_("Please choose a booking of a room in this quarter."),
+                           field="booking")
+    event.facility = rooms[0].facility
+    if not place_name_given and (newly_linked or not event.place_name):
+        event.place_name = room_names(booking)[:PLACE_NAME_MAX]
+
+
+def first_date(event) -> tuple[datetime, datetime]:
+    """The span of the event's first date that takes place: DTSTART, or for a series whose
+    first dates are left out or cancelled, the first one the rule still gives."""
+    start = event.first_starts_at
+    for occurrence in recurrence.expand(event, start, start + timedelta(days=366)):
+        if not occurrence.cancelled:
+            return occurrence.starts_at, occurrence.ends_at
+    return start, start + recurrence.local_span(event)[1]
+
+
+def check_fits(event, booking: Booking) -> None:
+    """The event must take place within the booked time: its first date inside a pending or
+    confirmed date of the booking. Later dates of a series are not compared one by one: a
+    booking's dates can be changed, left out or added back after the event is published."""
+    if booking.status not in LINKABLE_STATUSES:
+        raise InvalidInput(
+            _("This booking is cancelled or rejected. Please choose another one or none."),
+            field="booking")
+    starts_at, ends_at = first_date(event)
+    active = [o for o in booking.occurrences if o.status in ACTIVE_OCCURRENCE_STATUSES]
+    if event.all_day:
+        zone = ZoneInfo(event.timezone)
+        fits = any(o.starts_at.astimezone(zone).date() == starts_at.date() for o in active)
+    else:
+        fits = any(o.starts_at <= starts_at and ends_at <= o.ends_at for o in active)
+    if not fits:
+        raise InvalidInput(
+            _("The event must take place within the booked time (for a series: its first "
+              "date). Please check the date and times."), field="booking")
+
+
+def linkable_bookings(session, actor, *, quarter_ids, now: datetime) -> list[Booking]:
+    """Bookings of rooms in these quarters that `actor` may hold an event in and that still
+    have a date to come, the soonest first."""
+    if not getattr(actor, "is_authenticated", False):
+        return []
+    upcoming = select(Occurrence.booking_id).where(
+        Occurrence.status.in_(ACTIVE_OCCURRENCE_STATUSES), Occurrence.ends_at > now)
+    query = (
+        select(Booking)
+        .where(Booking.status.in_(LINKABLE_STATUSES), Booking.id.in_(upcoming),
+               Booking.resources.any(Resource.quarter_id.in_(list(quarter_ids))),
+               ~Booking.resources.any(Resource.kind != ResourceKind.ROOM))
+        .options(selectinload(Booking.resources).selectinload(Resource.facility),
+                 selectinload(Booking.occurrences), selectinload(Booking.organisation))
+    )
+    if not actor.is_admin:
+        query = query.where(or_(
+            Booking.organisation_id.in_([o.id for o in actor.organisations]),
+            Booking.resources.any(
+                Resource.quarter_id.in_([q.id for q in actor.managed_quarters]))))
+    found = [b for b in session.scalars(query) if can(actor, "use_for_event", b)]
+    return sorted(found, key=lambda b: (next_date(b, now), b.id))
+
+
+def next_date(booking: Booking, now: datetime) -> datetime:
+    """The start of the booking's next pending or confirmed date (or its last one)."""
+    active = [o for o in booking.occurrences if o.status in ACTIVE_OCCURRENCE_STATUSES]
+    coming = [o.starts_at for o in active if o.ends_at > now]
+    return min(coming) if coming else max((o.starts_at for o in active), default=now)
+
+
+def _rule_without_end(rule: str) -> str:
+    parts = [part for part in rule.split(";")
+             if part.split("=", 1)[0] not in ("UNTIL", "COUNT") and part != "INTERVAL=1"]
+    return ";".join(parts)
+
+
+def event_fields_for(booking: Booking, zone: ZoneInfo) -> dict:
+    """The event a booking suggests: its title, rooms, organisation, and dates.
+
+    A single booking gives its (possibly moved) date. A series keeps its first date and rule,
+    ends on its last pending or confirmed date (a COUNT becomes an UNTIL), and leaves out its
+    skipped and cancelled dates. Dates moved one by one stay at the series' time.
+    """
+    active = sorted((o for o in booking.occurrences
+                     if o.status in ACTIVE_OCCURRENCE_STATUSES), key=lambda o: o.starts_at)
+    rooms = rooms_of(booking)
+    fields = {
+        "title": booking.title, "booking": booking, "organisation": booking.organisation,
+        "quarter": rooms[0].facility.quarter if rooms else None,
+        "facility": rooms[0].facility if rooms else None,
+        "place_name": room_names(booking)[:PLACE_NAME_MAX], "rrule": "", "exdates": [],
+    }
+    if not booking.rrule or not active:
+        first = active[0] if active else None
+        fields["starts_at"] = (first.starts_at if first else
+                               booking.local_start.replace(tzinfo=zone)).astimezone(zone)
+        fields["ends_at"] = (first.ends_at if first else
+                             booking.local_end.replace(tzinfo=zone)).astimezone(zone)
+        return fields
+    fields["starts_at"] = booking.local_start.replace(tzinfo=zone)
+    fields["ends_at"] = booking.local_end.replace(tzinfo=zone)
+    taking_place = {o.original_date for o in active}
+    last = max(taking_place)
+    series = [slot.original_date for slot in booking_dates(
+        booking.local_start, booking.local_end, booking.rrule)]
+    dropped = {day for day in series if day <= last and day not in taking_place}
+    fields["rrule"] = f"{_rule_without_end(booking.rrule)};UNTIL={last:%Y%m%d}"
+    fields["exdates"] = sorted({*booking.exdates, *(d.isoformat() for d in dropped)})
+    return fields
