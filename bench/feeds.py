@@ -25,7 +25,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import selectinload
 
 from meetingplaces import create_app
@@ -121,6 +121,9 @@ def main() -> None:
     app.register_blueprint(like_feeds)
     client = app.test_client()
     with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:  # the bookings' exclusion constraint needs it
+                conn.execute(text("CREATE EXTENSION IF NOT EXISTS btree_gist"))
         db.drop_all()
         db.create_all()
         began = time.perf_counter()
