@@ -307,3 +307,24 @@ def test_the_quarter_page_links_the_van_into_the_narrowed_form(browser, city, pl
     browser.login(city.member.email)
     member = browser.get(f"/quarters/{city.quarter.slug}").get_data(as_text=True)
     assert f'href="/bookings/new?resource={places["van"].slug}"' in member
+
+
+def test_a_long_list_gets_a_filter_box_that_only_the_script_reveals(browser, make, city,
+                                                                    places):
+    browser.login(city.member.email)
+    short = browser.get("/bookings/new").get_data(as_text=True)
+    assert "data-room-filter" not in short, "five rooms need no filter"
+    for n in range(4):
+        make.room(places["heim"], name=f"Gruppenraum {n}")
+    html = browser.get("/bookings/new").get_data(as_text=True)
+    box = re.search(r'<div class="room-filter" data-room-filter hidden>.*?</div>', html, re.S)
+    assert box, "hidden until static/js/rooms.js shows it: without it the list simply stays"
+    assert '<label for="room-filter">Find a room, facility or quarter</label>' in box.group(0)
+    assert 'data-shown="Rooms shown: {count}"' in box.group(0)
+    assert re.search(r'<input type="search" id="room-filter"(?![^>]*name=)', box.group(0)), (
+        "the filter has no name, so it is never sent")
+    assert '<script src="/static/js/rooms.js" defer></script>' in html
+    assert "<script>" not in html, "no inline script (CSP)"
+    narrowed = browser.get(f"/bookings/new?facility={places['heim'].slug}").get_data(
+        as_text=True)
+    assert "data-room-filter" not in narrowed
