@@ -328,3 +328,16 @@ def test_a_long_list_gets_a_filter_box_that_only_the_script_reveals(browser, mak
     narrowed = browser.get(f"/bookings/new?facility={places['heim'].slug}").get_data(
         as_text=True)
     assert "data-room-filter" not in narrowed
+
+
+def test_a_room_named_with_a_facility_wins_even_when_unknown(browser, city, places):
+    browser.login(city.member.email)
+    html = browser.get(f"/bookings/new?facility={places['heim'].slug}&resource={city.room.slug}"
+                       ).get_data(as_text=True)
+    assert [legend.split(" (")[0] for legend in legends(html)] == ["Alte Feuerwache"]
+    assert checked(html) == {str(city.room.id)}
+    assert "cannot be booked here" not in html
+    html = browser.get(f"/bookings/new?facility={city.facility.slug}&resource=gone"
+                       ).get_data(as_text=True)
+    assert len(legends(html)) == 4 and not checked(html)
+    assert "cannot be booked here, so the rooms of all facilities are shown" in html

@@ -84,21 +84,21 @@ def choose_rooms(groups: list[RoomGroup], *, facility_slug: str = "", resource_s
     The resource is preselected, as is the only room of a facility with one. Groups holding a
     checked resource stay shown, so that nothing chosen is ever out of sight. A name that is
     not bookable (unknown, switched off) leaves every group shown and says so."""
-    resource = next((r for g in groups for r in g.resources if r.slug == resource_slug), None)
-    if resource_slug and resource is not None:
-        group = next(g for g in groups if resource in g.resources)
+    group = resource = None
+    if resource_slug:
+        resource = next((r for g in groups for r in g.resources if r.slug == resource_slug),
+                        None)
+        group = next((g for g in groups if resource in g.resources), None)
     elif facility_slug:
         group = next((g for g in groups if g.facility and g.facility.slug == facility_slug), None)
         if group is not None and len(group.resources) == 1:
             resource = group.resources[0]
-    else:
-        group = None
-    unknown = bool(resource_slug and resource is None or facility_slug and group is None)
     if group is None:
-        return RoomChoice(shown=tuple(groups), hidden=(), unknown=unknown)
+        return RoomChoice(shown=tuple(groups), hidden=(),
+                          unknown=bool(resource_slug or facility_slug))
     checked = set(checked_ids)
     shown = [group] + [g for g in groups if g is not group
                        and any(r.id in checked for r in g.resources)]
     hidden = [g for g in groups if g not in shown]
     return RoomChoice(shown=tuple(shown), hidden=tuple(hidden), narrowed_to=group,
-                      preselected=resource, unknown=unknown)
+                      preselected=resource)

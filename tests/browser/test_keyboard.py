@@ -215,7 +215,7 @@ def assert_tab_order(page, ids: list[str], first: str):
     rooms = page.locator("input[name=resource_ids]:visible").evaluate_all(
         "boxes => boxes.map(box => box.id)")
     legends = page.locator("[data-room-group]:visible legend").all_inner_texts()
-    assert [legend.split(" (")[0] for legend in legends] == [FACILITY], legends
+    assert [legend.split("(")[0].strip() for legend in legends] == [FACILITY], legends
     assert len(rooms) == 4, "the four rooms of the Alte Feuerwache"
     expected = [first, *rooms, *FORM_ORDER, ""]
     assert ids == expected, f"tab order {ids}"
