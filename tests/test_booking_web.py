@@ -294,7 +294,8 @@ def test_the_manager_agenda_and_the_organisation_list(browser, session, city):
 def test_the_public_facility_page_links_members_to_the_form(browser, session, city):
     browser.login(city.member.email)
     html = browser.get(f"/facilities/{city.facility.slug}").get_data(as_text=True)
-    assert f"/bookings/new?resource_ids={city.room.id}" in html
+    assert f"/bookings/new?resource={city.room.slug}" in html
+    assert f"/bookings/new?facility={city.facility.slug}" in html
 
 
 def test_a_private_feed_serves_the_bookings_and_a_renewed_token_revokes_the_old(
@@ -352,7 +353,7 @@ def test_someone_without_an_organisation_is_sent_to_the_guest_form(browser, make
     assert "/bookings/guest/new" in html
     browser.logout()
     public = browser.get(f"/facilities/{city.facility.slug}").get_data(as_text=True)
-    assert f"/bookings/guest/new?resource_ids={city.room.id}" in public
+    assert f"/bookings/guest/new?resource={city.room.slug}" in public
 
 
 def test_the_autumn_hour_is_resolved_and_said(browser, session, make, city):

@@ -22,7 +22,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from ..booking import (
     Settings,
@@ -53,6 +52,7 @@ from ..booking.recurrence import (
     to_local,
     weekly_rule,
 )
+from ..booking.rooms import RoomChoice, bookable_resources, choose_rooms, group_resources
 from ..booking.waiting import (
     accept_offer,
     decline_offer,
@@ -72,7 +72,7 @@ from ..forms.bookings import (
     GuestBookingForm,
     RejectForm,
 )
-from ..models import Facility, Organisation, Quarter, Resource
+from ..models import Facility, Organisation, Resource
 from ..models.bookings import ACTIVE_OCCURRENCE_STATUSES, Booking, WaitingRequest
 from ..models.types import utcnow
 from ..policy import can
@@ -122,15 +122,6 @@ def _day_arg() -> date:
 # --- the request form -------------------------------------------------------------------------
 
 
-def _resource_choices() -> list[Resource]:
-    return list(db.session.scalars(
-        select(Resource).join(Quarter, Quarter.id == Resource.quarter_id)
-        .where(Resource.active.is_(True), Quarter.active.is_(True))
-        .options(selectinload(Resource.facility))
-        .order_by(Quarter.name, Resource.facility_id, Resource.name)
-    ))
-
-
 def _resource_label(resource: Resource) -> str:
     place = resource.facility.name if resource.facility else resource.quarter.name
     details = [place]
@@ -139,15 +130,33 @@ def _resource_label(resource: Resource) -> str:
     return f"{resource.name} ({', '.join(details)})"
 
 
-def _prepare(form: BookingForm) -> list[Resource]:
-    resources = _resource_choices()
-    form.resource_ids.choices = [(r.id, _resource_label(r)) for r in resources]
+def _prepare(form: BookingForm) -> RoomChoice:
+    """The form's rooms, narrowed by a link from a facility (?facility=) or a room
+    (?resource=, which is then checked); the request's organisations."""
+    checked = form.resource_ids.data or []
+    rooms = choose_rooms(group_resources(bookable_resources(db.session)),
+                         facility_slug=request.args.get("facility", ""),
+                         resource_slug=request.args.get("resource", ""), checked_ids=checked)
+    form.resource_ids.choices = [(r.id, _resource_label(r)) for r in rooms.resources]
+    if request.method == "GET" and rooms.preselected is not None and not checked:
+        form.resource_ids.data = [rooms.preselected.id]
     if "organisation_id" in form:
         organisations = current_user.organisations if current_user.is_authenticated else []
         form.organisation_id.choices = [(o.id, o.name) for o in organisations]
         if len(organisations) <= 1:
             del form.organisation_id
-    return resources
+    return rooms
+
+
+def _typed_query(form: BookingForm) -> str:
+    """Everything typed into the form, as typed (even where refused), and the checked rooms:
+    the query of a link that shows the form again without losing any of it."""
+    args = []
+    for name in PREFILL:
+        if name in form and name != "resource_ids":
+            args += [(name, value) for value in form[name].raw_data or () if value]
+    args += [("resource_ids", str(i)) for i in form.resource_ids.data or ()]
+    return urlencode(args)
 
 
 def _rrule(form: BookingForm) -> str:
@@ -241,19 +250,21 @@ def _prefill_query(form: BookingForm, resource_ids: list[int]) -> str:
     return urlencode(args)
 
 
-def _week_for(form: BookingForm, resources: list[Resource]):
+def _week_for(form: BookingForm, rooms: RoomChoice):
     """The week around the requested date of the first chosen resource, for the form."""
-    chosen = [r for r in resources if r.id in (form.resource_ids.data or [])]
+    chosen = [r for r in rooms.resources if r.id in (form.resource_ids.data or [])]
     if not chosen:
         return None, None
     day = form.date.data or today()
     return chosen[0], schedule.resource_week(db.session, current_user, chosen[0], day, zone())
 
 
-def _render_form(template: str, form, resources, status: int = 200, **context):
-    resource, week = _week_for(form, resources)
-    return render_template(template, form=form, week=week, week_resource=resource,
-                           **context), status
+def _render_form(template: str, form, rooms: RoomChoice, status: int = 200, **context):
+    resource, week = _week_for(form, rooms)
+    query = _typed_query(form)
+    all_rooms_url = url_for(request.endpoint) + (f"?{query}" if query else "")
+    return render_template(template, form=form, week=week, week_resource=resource, rooms=rooms,
+                           all_rooms_url=all_rooms_url, **context), status
 
 
 def _form_from_args(form_class):
@@ -271,13 +282,13 @@ def _single_date(fields: dict) -> None:
 @login_required
 def new():
     form = BookingForm() if request.method == "POST" else _form_from_args(BookingForm)
-    resources = _prepare(form)
+    rooms = _prepare(form)
     organisation = None if "organisation_id" in form else _organisation(form)
     context = {"organisation": organisation, "alternatives": [], "may_wait": False}
     if request.method == "GET":
-        return _render_form("bookings/form.html", form, resources, **context)
+        return _render_form("bookings/form.html", form, rooms, **context)
     if not form.validate():
-        return _render_form("bookings/form.html", form, resources, 422, **context)
+        return _render_form("bookings/form.html", form, rooms, 422, **context)
     try:
         fields = request_fields(form)
         organisation = _organisation(form)
@@ -296,11 +307,11 @@ def new():
         show_error(form, error)
         context.update(alternatives=_alternatives(form, error, "bookings.new"),
                        may_wait=not form.repeat.data)
-        return _render_form("bookings/form.html", form, resources, 409, **context)
+        return _render_form("bookings/form.html", form, rooms, 409, **context)
     except DomainError as error:
         db.session.rollback()
         show_error(form, error)
-        return _render_form("bookings/form.html", form, resources, error.status, **context)
+        return _render_form("bookings/form.html", form, rooms, error.status, **context)
     notices = booking.notices
     db.session.commit()
     for notice in notices:
@@ -413,7 +424,7 @@ def _decision_forms(booking: Booking, **given) -> dict:
     forms["cancel"].date.choices = choices
     forms["change"].date.choices = choices
     forms["change"].resource_ids.choices = [(r.id, _resource_label(r))
-                                            for r in _resource_choices()]
+                                            for r in bookable_resources(db.session)]
     if not forms["change"].resource_ids.data:
         forms["change"].resource_ids.data = [r.id for r in booking.resources]
     return forms
@@ -577,12 +588,12 @@ def add_back(booking_id: int):
 def guest_new():
     form = GuestBookingForm() if request.method == "POST" else _form_from_args(GuestBookingForm)
     del form.organisation_id
-    resources = _prepare(form)
+    rooms = _prepare(form)
     context = {"alternatives": [], "may_wait": False}
     if request.method == "GET":
-        return _render_form("bookings/guest_form.html", form, resources, **context)
+        return _render_form("bookings/guest_form.html", form, rooms, **context)
     if not form.validate():
-        return _render_form("bookings/guest_form.html", form, resources, 422, **context)
+        return _render_form("bookings/guest_form.html", form, rooms, 422, **context)
     guest_fields = {"email": form.email.data, "name": form.name.data,
                     "organisation_name": form.organisation_name.data,
                     "language": str(get_locale()), "now": now(), "settings": settings()}
@@ -600,11 +611,11 @@ def guest_new():
         show_error(form, error)
         context.update(alternatives=_alternatives(form, error, "bookings.guest_new"),
                        may_wait=not form.repeat.data)
-        return _render_form("bookings/guest_form.html", form, resources, 409, **context)
+        return _render_form("bookings/guest_form.html", form, rooms, 409, **context)
     except DomainError as error:
         db.session.rollback()
         show_error(form, error)
-        return _render_form("bookings/guest_form.html", form, resources, error.status,
+        return _render_form("bookings/guest_form.html", form, rooms, error.status,
                             **context)
     db.session.commit()
     return render_template("bookings/guest_sent.html", email=form.email.data)

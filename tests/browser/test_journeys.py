@@ -11,6 +11,9 @@ from datetime import date, timedelta
 import pytest
 from icalendar import Calendar
 
+from meetingplaces.booking.rules import public_holidays
+from meetingplaces.demo_data import CITIES
+
 from .test_pages import _describe, visit
 
 COURSE_TITLE = "Deutschkurs A1 mit Kinderbetreuung"
@@ -20,6 +23,24 @@ def next_weekday(weekday: int, weeks_ahead: int = 3) -> date:
     """A day comfortably after every room's minimum notice and inside its booking horizon."""
     start = date.today() + timedelta(weeks=weeks_ahead)
     return start + timedelta(days=(weekday - start.weekday()) % 7)
+
+
+def holiday_region(quarter: str) -> str:
+    """The federal state whose public holidays the demo quarter's rooms keep."""
+    return next(city["holiday_region"] for city in CITIES
+                if any(q["slug"] == quarter for q in city["quarters"]))
+
+
+def working_weekday(weekday: int, weeks_ahead: int, times: int = 1,
+                    quarter: str = "nordstadt") -> date:
+    """The first such weekday from then on whose next `times` weekly dates are all working
+    days in the quarter (the app refuses a whole request if one date is a public holiday)."""
+    region = holiday_region(quarter)
+    day = next_weekday(weekday, weeks_ahead)
+    while any(d in public_holidays(region, d.year)
+              for d in (day + timedelta(weeks=n) for n in range(times))):
+        day += timedelta(weeks=1)
+    return day
 
 
 def log_in(page, email: str):
@@ -33,10 +54,17 @@ def log_in(page, email: str):
 
 def test_initiative_requests_a_weekly_course_room_with_the_childcare_room(page, screenshot):
     log_in(page, "initiative@example.org")
-    visit(page, "/bookings/new")
-    page.get_by_label("Seminarraum (Alte Feuerwache", exact=False).check()
-    page.get_by_label("Kinderzimmer (Alte Feuerwache", exact=False).check()
-    page.fill("#date", next_weekday(3).isoformat())
+    visit(page, "/facilities/alte-feuerwache")
+    card = page.locator(".card").filter(
+        has=page.get_by_role("heading", name="Seminarraum", exact=True))
+    card.get_by_role("link", name="Diesen Raum buchen").click()
+    page.wait_for_url("**/bookings/new?resource=alte-feuerwache-seminarraum")
+    rooms = page.get_by_role("group", name="Alte Feuerwache (Nordstadt, Wuppertal)")
+    assert page.locator("[data-room-group]").count() == 1, "only the facility's rooms"
+    assert rooms.get_by_label("Seminarraum").is_checked(), "the room it came from is checked"
+    rooms.get_by_label("Kinderzimmer").check()
+    screenshot(page, "journey-booking-rooms-of-the-facility")
+    page.fill("#date", working_weekday(3, weeks_ahead=3, times=6).isoformat())
     page.fill("#start", "10:00")
     page.fill("#end", "12:00")
     page.fill("#title", COURSE_TITLE)
@@ -148,15 +176,44 @@ def test_quarter_calendar_fits_the_screen_without_sideways_scrolling(page, scree
 
 
 @pytest.mark.parametrize("language", ["de", "ar"])
-def test_booking_request_form_is_accessible(page, axe, screenshot, language):
+@pytest.mark.parametrize("rooms", ["", "facility=alte-feuerwache", "resource=no-such-room"])
+def test_booking_request_form_is_accessible(page, axe, screenshot, language, rooms):
+    """The whole list (with the script's filter box), one facility's rooms, an unknown room."""
     log_in(page, "initiative@example.org")
-    visit(page, f"/bookings/new?lang={language}")
-    screenshot(page, f"booking-form-{language}-360")
+    visit(page, f"/bookings/new?lang={language}&{rooms}")
+    name = f"booking-form-{language}-{rooms.split('=')[0] or 'all'}-360"
+    if rooms == "":
+        assert page.locator("#room-filter").is_visible()
+        page.fill("#room-filter", "feuerwache")
+    screenshot(page, name)
     violations = axe(page)
     assert not violations, _describe(violations)
     page.locator(".booking-form button[type=submit]").first.click()
+    page.wait_for_selector(".form-errors")
     violations = axe(page)
     assert not violations, "with errors shown: " + _describe(violations)
+    screenshot(page, f"{name}-errors")
+
+
+def test_the_room_filter_keeps_checked_rooms_and_never_sends_the_form(page, screenshot):
+    log_in(page, "initiative@example.org")
+    visit(page, "/bookings/new")
+    boxes = page.locator("input[name=resource_ids]")
+    total = boxes.count()
+    assert total > 20, "the demo city's rooms"
+    page.locator("[data-room-group]", has_text="Nachbarschaftsheim").get_by_label("Saal").check()
+    page.fill("#room-filter", "feuerwache")
+    visible = page.locator("input[name=resource_ids]:visible")
+    assert visible.count() == 5, "the four rooms of the Alte Feuerwache and the checked Saal"
+    assert page.locator("#room-filter-count").inner_text() == "Angezeigte Räume: 5"
+    page.fill("#room-filter", "Grone kuche")  # words in any order, umlauts optional
+    labels = visible.evaluate_all("boxes => boxes.map(b => b.labels[0].innerText)")
+    assert [label.split(" (")[0] for label in labels] == ["Küche", "Saal"], labels
+    page.press("#room-filter", "Enter")
+    assert page.locator(".form-errors").count() == 0, "Enter in the filter sent the form"
+    page.fill("#room-filter", "")
+    assert visible.count() == total
+    assert page.locator("#room-filter-count").inner_text() == ""
 
 
 @pytest.mark.parametrize("language", ["de", "ar"])

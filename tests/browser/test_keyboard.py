@@ -3,21 +3,23 @@ keys and typing, never a click. Every focus stop shows a ring and sits on a visi
 tab order follows the form from top to bottom, a refused request announces its error and keeps
 what was typed, and a manager approves from the queue.
 
+The first request arrives from the facility's page and meets only its rooms; the second starts
+from the whole list of the city's rooms and narrows it with the filter box.
+
 The request tests come before the approval, which decides on what they asked for."""
 
 import re
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
-from meetingplaces.booking.rules import public_holidays
-
-from .test_journeys import next_weekday
+from .test_journeys import working_weekday
 from .test_pages import visit
 
 COURSE_TITLE = "Nähkurs am Montag mit Kinderbetreuung"
 FIXED_TITLE = "Elterncafé am Mittwoch"
-ROOMS = ("Seminarraum (Alte Feuerwache", "Kinderzimmer (Alte Feuerwache")
+ROOMS = ("Seminarraum (", "Kinderzimmer (")
+FACILITY = "Alte Feuerwache"
 # The request form from top to bottom after the rooms: the order a sighted person reads it in.
 FORM_ORDER = ["date", "start", "end", "title", "purpose", "attendees", "public", "location",
               "repeat", "interval", "until", "count", "exdates"]
@@ -109,16 +111,6 @@ def keys(page):
     return Keyboard(page)
 
 
-def working_weekday(weekday: int, weeks_ahead: int, times: int = 1) -> date:
-    """The first such weekday from then on whose next `times` weekly dates are all working
-    days in Wuppertal (a public holiday refuses the whole request)."""
-    day = next_weekday(weekday, weeks_ahead)
-    while any(d in public_holidays("NW", d.year)
-              for d in (day + timedelta(weeks=n) for n in range(times))):
-        day += timedelta(weeks=1)
-    return day
-
-
 def digits(day: date) -> str:
     """What to type into a German date field: its segments are day, month, year."""
     return day.strftime("%d%m%Y")
@@ -150,6 +142,13 @@ def open_request_form(keys):
     follow(keys, "Buchung anfragen", "**/bookings/new")
 
 
+def open_form_from_the_facility(keys):
+    """From the start page: the quarter, its facility, and the facility's booking link."""
+    follow(keys, "Nordstadt", "**/quarters/nordstadt")
+    follow(keys, FACILITY, "**/facilities/alte-feuerwache")
+    follow(keys, "Hier einen Raum buchen", "**/bookings/new?facility=alte-feuerwache")
+
+
 def fill_request(keys, screenshot, *, day: date, start: str, end: str, title: str,
                  weekly_times: int | None, shot: str | None = None) -> list[str]:
     """Tabs from the top of the content through the whole form to the submit button, acting
@@ -170,7 +169,12 @@ def fill_request(keys, screenshot, *, day: date, start: str, end: str, title: st
         if stop["id"] in acted:
             continue
         acted.add(stop["id"])
-        if stop["type"] == "checkbox" and stop["text"].startswith(ROOMS):
+        if stop["id"] == "room-filter":
+            keys.type("Feuerwache")
+            page.keyboard.press("Enter")  # must not send the form
+            assert page.locator("input[name=resource_ids]:visible").count() == 4
+            snap("rooms-filtered")
+        elif stop["type"] == "checkbox" and stop["text"].startswith(ROOMS):
             assert keys.press("Space")["checked"], f"Space did not check {stop['text']}"
             if stop["text"].startswith(ROOMS[0]):  # the later of the two in the list
                 snap("rooms-checked")
@@ -205,22 +209,29 @@ def fill_request(keys, screenshot, *, day: date, start: str, end: str, title: st
     return ids
 
 
-def assert_tab_order(page, ids: list[str]):
-    rooms = page.locator("input[name=resource_ids]").count()
-    expected = [f"resource_ids-{i}" for i in range(rooms)] + FORM_ORDER + [""]
+def assert_tab_order(page, ids: list[str], first: str):
+    """`first` (the link to all facilities, or the filter box), every room in sight in the order
+    shown, then the rest of the form and the submit button."""
+    rooms = page.locator("input[name=resource_ids]:visible").evaluate_all(
+        "boxes => boxes.map(box => box.id)")
+    legends = page.locator("[data-room-group]:visible legend").all_inner_texts()
+    assert [legend.split("(")[0].strip() for legend in legends] == [FACILITY], legends
+    assert len(rooms) == 4, "the four rooms of the Alte Feuerwache"
+    expected = [first, *rooms, *FORM_ORDER, ""]
     assert ids == expected, f"tab order {ids}"
 
 
 def test_initiative_requests_a_weekly_course_by_keyboard_alone(page, keys, screenshot):
     log_in_by_keyboard(keys, "initiative@example.org")
-    open_request_form(keys)
+    open_form_from_the_facility(keys)
+    assert page.locator("#all-rooms").inner_text() == "Räume aller Einrichtungen zeigen"
     day = working_weekday(0, weeks_ahead=4, times=4)
     ids = fill_request(keys, screenshot, day=day, start="14:00", end="16:30",
                        title=COURSE_TITLE, weekly_times=4, shot="keyboard-request")
-    assert_tab_order(page, ids)
-    # Shift+Tab walks the same way back up to the first room, and Tab down again to the button.
+    assert_tab_order(page, ids, first="all-rooms")
+    # Shift+Tab walks the same way back up to the link at the top, and Tab down to the button.
     back = [keys.press("Shift+Tab")["id"]]
-    while back[-1] != "resource_ids-0" and len(back) < 2 * len(ids):
+    while back[-1] != ids[0] and len(back) < 2 * len(ids):
         back.append(keys.press("Shift+Tab")["id"])
     back = [b for i, b in enumerate(back) if i == 0 or b != back[i - 1]]
     assert back == ids[-2::-1], f"Shift+Tab order {back}"
@@ -242,8 +253,8 @@ def test_end_before_start_is_announced_and_fixed_by_keyboard(page, keys, screens
     open_request_form(keys)
     day = working_weekday(2, weeks_ahead=5)
     ids = fill_request(keys, screenshot, day=day, start="16:00", end="14:00",
-                       title=FIXED_TITLE, weekly_times=None)
-    assert_tab_order(page, ids)
+                       title=FIXED_TITLE, weekly_times=None, shot="keyboard-filtered")
+    assert_tab_order(page, ids, first="room-filter")
     page.keyboard.press("Enter")
     page.wait_for_selector(".form-errors")
     # app.js moves the focus to the summary, which role=alert has screen readers read out.
@@ -295,3 +306,31 @@ def test_manager_approves_the_keyboard_request_by_keyboard(page, keys, screensho
     page.keyboard.press("Enter")
     page.wait_for_selector("h1 .badge--approved")
     assert page.locator("h1 .badge--approved").inner_text() == "genehmigt"
+
+
+def test_the_way_to_all_facilities_keeps_what_was_typed(page, keys, screenshot):
+    """Arriving from a room, a person types, changes their mind about the place, goes back up
+    to the link and sees every facility, with the room still checked and nothing lost."""
+    log_in_by_keyboard(keys, "initiative@example.org")
+    follow(keys, "Nordstadt", "**/quarters/nordstadt")
+    follow(keys, FACILITY, "**/facilities/alte-feuerwache")
+    keys.tab_to("Diesen Raum buchen")  # the first room card: the Café
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/bookings/new?resource=alte-feuerwache-cafe")
+    keys.skip_to_content()
+    assert keys.tab()["id"] == "all-rooms"
+    assert keys.tab()["checked"], "the room the link came from is checked"
+    keys.tab_to("Titel")
+    keys.type("Nachbarschaftsfest")
+    link = keys.tab_to("Räume aller Einrichtungen zeigen", back=True)
+    assert link["id"] == "all-rooms"
+    screenshot(page, "keyboard-all-rooms-focused")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*/bookings/new\?.*title=Nachbarschaftsfest"))
+    assert page.locator("[data-room-group]").count() > 5, "every facility's rooms"
+    assert page.input_value("#title") == "Nachbarschaftsfest"
+    checked = page.locator("input[name=resource_ids]:checked").evaluate_all(
+        "boxes => boxes.map(box => box.labels[0].innerText)")
+    assert [c.split(" (")[0] for c in checked] == ["Café"], checked
+    keys.skip_to_content()
+    assert keys.tab()["id"] == "room-filter", "the whole list starts with its filter box"
