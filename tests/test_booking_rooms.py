@@ -10,9 +10,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import select
 
+from meetingplaces.booking.errors import ResourceUnavailable
 from meetingplaces.models.bookings import Booking
 
-from .booking_factories import NOW, city_fixture  # noqa: F401  (a fixture)
+from .booking_factories import NOW, book, city_fixture  # noqa: F401  (a fixture)
 from .booking_web_helpers import form_data
 
 
@@ -208,6 +209,20 @@ def test_a_switched_off_room_or_quarter_is_not_offered_by_a_link(browser, sessio
             "Alte Feuerwache", "Mobile resources"], "a facility without bookable rooms is left out"
 
 
+def test_rooms_of_a_switched_off_facility_are_neither_offered_nor_booked(browser, session,
+                                                                          city, places):
+    places["heim"].active = False
+    session.commit()
+    browser.login(city.member.email)
+    html = browser.get("/bookings/new").get_data(as_text=True)
+    assert "Nachbarschaftsheim" not in html
+    assert browser.post("/bookings/new", form_data(places["saal"])).status_code == 422
+    with pytest.raises(ResourceUnavailable, match="Saal cannot be booked at the moment"):
+        book(session, city, resources=[places["saal"]])  # as the API and the waiting list do
+    session.rollback()
+    assert session.scalar(select(Booking)) is None
+
+
 def test_html_in_facility_quarter_and_room_names_is_escaped(browser, session, make, city):
     quarter = make.quarter(name="<i>Ost</i>", city="<b>Stadt</b>")
     facility = make.facility(quarter, name='<img src=x onerror="alert(1)">')
@@ -341,3 +356,24 @@ def test_a_room_named_with_a_facility_wins_even_when_unknown(browser, city, plac
                        ).get_data(as_text=True)
     assert len(legends(html)) == 4 and not checked(html)
     assert "cannot be booked here, so the rooms of all facilities are shown" in html
+
+
+def test_links_back_to_the_guest_form_never_carry_a_name_or_an_e_mail(browser, city, places):
+    """Links end up in browser histories and server logs."""
+    data = form_data(places["kursraum"], end="17:00", name="Amina Haddad",
+                     email="amina@example.org", organisation_name="Elterncafé Grone")
+    response = browser.post(f"/bookings/guest/new?resource={places['kursraum'].slug}", data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422, html[:2000]
+    assert 'value="amina@example.org"' in html, "the form itself keeps what was typed"
+    hrefs = [unescape(href) for href in re.findall(r'href="([^"]*)"', html)]
+    assert any(href.startswith("/bookings/guest/new?") for href in hrefs)
+    leaking = [href for href in hrefs if "amina" in href.lower() or "Haddad" in href]
+    assert leaking == []
+    again = browser.get(all_rooms_link(html)).get_data(as_text=True)
+    assert 'value="Amina Haddad"' in again and 'value="amina@example.org"' in again, \
+        "this browser session still fills them in"
+    sent = browser.post("/bookings/guest/new", {**data, "end": "20:00"})
+    assert sent.status_code == 200, sent.get_data(as_text=True)[:2000]
+    fresh = browser.get("/bookings/guest/new").get_data(as_text=True)
+    assert "Amina" not in fresh, "after sending, the next person at this computer sees nothing"

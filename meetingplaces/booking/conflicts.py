@@ -103,6 +103,7 @@ def free_alternatives(session, resource: Resource, starts_at: datetime, ends_at:
         .where(
             Resource.id != resource.id,
             Resource.active.is_(True),
+            or_(Facility.id.is_(None), Facility.active.is_(True)),
             Resource.kind == resource.kind,
             or_(Resource.quarter_id == resource.quarter_id,
                 Resource.facility_id == resource.facility_id),

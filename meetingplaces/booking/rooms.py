@@ -9,7 +9,7 @@ groups, even of several quarters: each quarter's managers then decide on theirs 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import contains_eager
 
 from ..models import Facility, Quarter, Resource
@@ -48,12 +48,13 @@ class RoomChoice:
 
 
 def bookable_resources(session) -> list[Resource]:
-    """Active resources of active quarters, with their quarter and facility, in one query."""
+    """Active resources of active facilities and quarters, with both, in one query."""
     return list(session.scalars(
         select(Resource)
         .join(Resource.quarter)
         .outerjoin(Resource.facility)
-        .where(Resource.active.is_(True), Quarter.active.is_(True))
+        .where(Resource.active.is_(True), Quarter.active.is_(True),
+               or_(Facility.id.is_(None), Facility.active.is_(True)))
         .options(contains_eager(Resource.quarter), contains_eager(Resource.facility))
         .order_by(Quarter.city, Quarter.name, Quarter.id, Facility.name, Facility.id,
                   Resource.name, Resource.id)

@@ -120,7 +120,7 @@ def check_details(*, title: str, purpose: str, attendees, location: str,
     if not resources:
         raise ResourceUnavailable(_("Choose at least one room or resource."), field="resource_ids")
     for resource in resources:
-        if not resource.active:
+        if not resource.bookable:
             raise ResourceUnavailable(
                 _("%(name)s cannot be booked at the moment.", name=resource.name),
                 field="resource_ids",

@@ -140,6 +140,12 @@ class Resource(db.Model):
     )
 
     @property
+    def bookable(self) -> bool:
+        """Switched on, and so are its facility (for a room) and its quarter."""
+        return (self.active and self.quarter.active
+                and (self.facility is None or self.facility.active))
+
+    @property
     def is_mobile(self) -> bool:
         return self.kind == ResourceKind.MOBILE
 

@@ -16,6 +16,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import get_locale
@@ -74,21 +75,21 @@ from ..forms.bookings import (
 )
 from ..models import Facility, Organisation, Resource
 from ..models.bookings import ACTIVE_OCCURRENCE_STATUSES, Booking, WaitingRequest
-from ..models.types import utcnow
 from ..policy import can
+from .clock import now
 
 bp = Blueprint("bookings", __name__, url_prefix="/bookings")
 
 # Domain field names that the form shows under another name.
 FORM_FIELD = {"rrule": "repeat", "moved": "exdates", "reason": "reason"}
-PREFILL = ("name", "organisation_name", "email", "organisation_id", "resource_ids", "date",
-           "start", "end", "title", "purpose", "attendees", "public", "location", "repeat",
-           "interval", "until", "count", "exdates")
-
-
-def now() -> datetime:
-    """The request's clock; tests pin it with FIXED_NOW."""
-    return current_app.config.get("FIXED_NOW") or utcnow()
+# What a link back to the form may carry. Never a guest's name or e-mail: links end up in
+# browser histories and server logs.
+PREFILL = ("organisation_name", "organisation_id", "resource_ids", "date", "start", "end",
+           "title", "purpose", "attendees", "public", "location", "repeat", "interval", "until",
+           "count", "exdates")
+# A guest's typed name and e-mail wait here instead, for the form's next showing in this
+# browser session (a free room offered instead, the way back to every facility).
+GUEST_CONTACT = "guest_contact"
 
 
 def zone() -> ZoneInfo:
@@ -591,7 +592,11 @@ def guest_new():
     rooms = _prepare(form)
     context = {"alternatives": [], "may_wait": False}
     if request.method == "GET":
+        for name, typed in session.get(GUEST_CONTACT, {}).items():
+            if name in ("name", "email") and not form[name].data:
+                form[name].data = typed
         return _render_form("bookings/guest_form.html", form, rooms, **context)
+    session[GUEST_CONTACT] = {"name": form.name.data or "", "email": form.email.data or ""}
     if not form.validate():
         return _render_form("bookings/guest_form.html", form, rooms, 422, **context)
     guest_fields = {"email": form.email.data, "name": form.name.data,
@@ -603,6 +608,7 @@ def guest_new():
             _single_date(fields)
             wait_as_guest(db.session, **guest_fields, **fields)
             db.session.commit()
+            session.pop(GUEST_CONTACT, None)
             return render_template("bookings/guest_sent.html", email=form.email.data,
                                    waiting=True)
         request_as_guest(db.session, **guest_fields, **fields)
@@ -618,6 +624,7 @@ def guest_new():
         return _render_form("bookings/guest_form.html", form, rooms, error.status,
                             **context)
     db.session.commit()
+    session.pop(GUEST_CONTACT, None)
     return render_template("bookings/guest_sent.html", email=form.email.data)
 
 

@@ -45,7 +45,10 @@ document.addEventListener("DOMContentLoaded", () => {
     all.addEventListener("click", (event) => {
       const params = new URLSearchParams();
       for (const [name, value] of new FormData(all.closest("form"))) {
-        if (name !== "csrf_token" && value !== "") params.append(name, value);
+        // Never a guest's name or e-mail: links end up in histories and server logs.
+        if (!["csrf_token", "name", "email"].includes(name) && value !== "") {
+          params.append(name, value);
+        }
       }
       event.preventDefault();
       window.location.assign(all.pathname + (params.size ? `?${params}` : ""));
