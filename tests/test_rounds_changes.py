@@ -152,6 +152,49 @@ def test_a_change_from_june_leaves_may_untouched(client, session, spielmobil):
     assert len([o for o in tuesdays if o["DTSTART"].dt.date() == date(2027, 6, 8)]) == 1
 
 
+def test_a_change_keeps_the_cancelled_dates_and_the_staff_of_its_days(
+        client, session, spielmobil, smtp_sink, app):
+    round_ = save(session, spielmobil)
+    tuesday = next(s for s in round_.stops if s.place_name == "Wichlinghauser Markt")
+    by_day = {d.original_date: d for d in tuesday.dates}
+    assign_staff(session, actor=spielmobil.manager, round_date=by_day[date(2027, 6, 8)],
+                 staff=[spielmobil.staff], now=NOW)
+    cancel_date(session, actor=spielmobil.manager, round_date=by_day[date(2027, 6, 15)],
+                reason="Stadtteilfest auf dem Markt", now=NOW)
+    session.commit()
+    send_due(session, app.config)
+    smtp_sink.wait_for(1)
+    before = len(smtp_sink.to(spielmobil.staff.email))
+
+    new = change_stop_from(session, actor=spielmobil.manager, stop=tuesday,
+                           from_date=date(2027, 6, 1),
+                           changed=stop(spielmobil.wichlinghausen, start="14:00", end="16:00"),
+                           now=NOW)
+    session.commit()
+    dates = {d.original_date: d for d in new.dates}
+    assert dates[date(2027, 6, 8)].staff == [spielmobil.staff]
+    assert dates[date(2027, 6, 22)].staff == []
+    cancelled = dates[date(2027, 6, 15)]
+    assert cancelled.is_cancelled and cancelled.reason == "Stadtteilfest auf dem Markt"
+    assert cancelled.booking is None, "the van is not held on a cancelled date"
+    assert session.scalar(select(Occurrence).where(
+        Occurrence.resource_id == spielmobil.van.id, Occurrence.status == "confirmed",
+        Occurrence.starts_at == datetime(2027, 6, 15, 14, tzinfo=BERLIN))) is None
+
+    calendar = feed(client, "wichlinghausen")
+    [on_15th] = on_day(calendar, date(2027, 6, 15))
+    assert str(on_15th["STATUS"]) == "CANCELLED"
+    assert "Stadtteilfest auf dem Markt" in str(on_15th["DESCRIPTION"])
+    assert [o["DTSTART"].dt.hour for o in on_day(calendar, date(2027, 6, 8))] == [14]
+
+    send_due(session, app.config)
+    smtp_sink.wait_for(before + 1)
+    told = smtp_sink.to(spielmobil.staff.email)[before:]
+    assert len(told) == 1, "only the person on a changed date is told, once"
+    body = told[0].get_body(preferencelist=("plain",)).get_content()
+    assert "2027-06-08 14:00" in body
+
+
 def test_a_change_may_not_reach_into_the_past(session, spielmobil):
     round_ = save(session, spielmobil)
     with pytest.raises(InvalidInput) as refused:

@@ -7,7 +7,6 @@ assigned staff by mail, all in the caller's transaction.
 
 from datetime import date, datetime, time
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ..booking import cancel_booking, change_booking, hold_resource
@@ -17,10 +16,10 @@ from ..calendar import feeds
 from ..database import begin_write, refusals_roll_back
 from ..errors import InvalidInput
 from ..events import cancel_event, cancel_occurrence, create_event, move_occurrence, update_event
-from ..mail import queue_mail
 from ..models.audit import record
 from ..models.people import User
 from ..models.rounds import RoundDate, RoundDateStatus, Stop
+from . import notices
 from .planning import (
     REASON_MAX,
     DayItem,
@@ -71,7 +70,7 @@ def cancel_date(session, *, actor, round_date: RoundDate, reason: str, now: date
     round_date.status = RoundDateStatus.CANCELLED
     round_date.reason = reason
     session.flush()
-    _tell_staff(session, round_date, cancelled=True)
+    notices.tell_staff(session, round_date, cancelled=True)
     _log(session, actor, round_date, "date_cancelled", now, reason=reason)
     return round_date
 
@@ -115,7 +114,7 @@ def move_date(session, *, actor, round_date: RoundDate, local_start: datetime,
     round_date.status = RoundDateStatus.MOVED
     round_date.reason = note
     session.flush()
-    _tell_staff(session, round_date, cancelled=False)
+    notices.tell_staff(session, round_date, cancelled=False)
     _log(session, actor, round_date, "date_moved", now,
          to=local_start.isoformat(timespec="minutes"))
     return round_date
@@ -176,7 +175,7 @@ def assign_staff(session, *, actor, round_date: RoundDate, staff: list[User],
     session.flush()
     for person in round_date.staff:
         if person.id not in before:
-            _mail(session, person, round_date, _assigned_text)
+            notices.mail(session, person, round_date, notices.assigned_text)
     _log(session, actor, round_date, "staff_assigned",
          now, staff=[person.id for person in round_date.staff])
     return round_date
@@ -203,47 +202,6 @@ def _refuse_day_clashes(session, stop: Stop, day: date, local_start: time, local
                            ignore_booking_ids=ignore, zone=zone)
     if clashes:
         raise RoundClash(clashes, field="start")
-
-
-def _when(round_date: RoundDate, zone) -> str:
-    starts = round_date.starts_at.astimezone(zone)
-    return f"{starts:%Y-%m-%d %H:%M}–{round_date.ends_at.astimezone(zone):%H:%M}"
-
-
-def _cancelled_text(round_date: RoundDate, when: str) -> tuple[str, str]:
-    stop = round_date.stop
-    return (_("Spielmobil cancelled: %(place)s, %(when)s", place=stop.place_name, when=when),
-            _("The Spielmobil date at %(place)s (%(address)s) on %(when)s is cancelled.\n\n"
-              "Reason: %(reason)s", place=stop.place_name, address=stop.address, when=when,
-              reason=round_date.reason))
-
-
-def _moved_text(round_date: RoundDate, when: str) -> tuple[str, str]:
-    stop = round_date.stop
-    return (_("Spielmobil moved: %(place)s, now %(when)s", place=stop.place_name, when=when),
-            _("The Spielmobil date at %(place)s (%(address)s) of %(date)s now takes place "
-              "%(when)s.", place=stop.place_name, address=stop.address,
-              date=round_date.original_date.isoformat(), when=when))
-
-
-def _assigned_text(round_date: RoundDate, when: str) -> tuple[str, str]:
-    stop = round_date.stop
-    return (_("Spielmobil: you are on %(when)s", when=when),
-            _("You are on the Spielmobil at %(place)s (%(address)s), %(when)s.",
-              place=stop.place_name, address=stop.address, when=when))
-
-
-def _mail(session, person: User, round_date: RoundDate, text) -> None:
-    zone = Settings.from_config().zone
-    with force_locale(person.preferred_language):
-        subject, body = text(round_date, _when(round_date, zone))
-    queue_mail(session, person.email, subject, body)
-
-
-def _tell_staff(session, round_date: RoundDate, *, cancelled: bool) -> None:
-    for person in round_date.staff:
-        if person.active:
-            _mail(session, person, round_date, _cancelled_text if cancelled else _moved_text)
 
 
 def _log(session, actor, round_date: RoundDate, action: str, now: datetime, **details) -> None:

@@ -16,13 +16,20 @@ from ..booking.rules import Settings
 from ..calendar import feeds
 from ..database import begin_write, refusals_roll_back
 from ..errors import Forbidden, InvalidInput
-from ..events import cancel_event, create_event, restore_occurrence, update_event
+from ..events import (
+    cancel_event,
+    cancel_occurrence,
+    create_event,
+    restore_occurrence,
+    update_event,
+)
 from ..models.audit import record
 from ..models.bookings import OccurrenceStatus
 from ..models.events import EventStatus
 from ..models.places import Closure, Resource
-from ..models.rounds import Round, RoundDate, RoundStatus, Stop, TravelTime
+from ..models.rounds import Round, RoundDate, RoundDateStatus, RoundStatus, Stop, TravelTime
 from ..policy import can
+from . import notices
 from .planning import (
     NAME_MAX,
     DayItem,
@@ -213,7 +220,12 @@ def shorten_version(session, stop: Stop, last_day: date, *, actor, reason: str,
 def change_stop_from(session, *, actor, stop: Stop, from_date: date, changed: StopInput,
                      now: datetime, settings: Settings | None = None) -> Stop:
     """From `from_date` on the stop has new times, place or weekday: a new version starts
-    there with its own event and bookings; the dates before stay exactly as they were."""
+    there with its own event and bookings; the dates before stay exactly as they were.
+
+    A date of the new version on the same day as a replaced one keeps what was decided for
+    it: a cancelled date stays cancelled (with its reason, the van not held), and the staff
+    stay assigned, told by mail when the time or place changed for them.
+    """
     settings = settings or Settings.from_config()
     round_ = stop.round
     require_manager(actor, round_)
@@ -233,6 +245,8 @@ def change_stop_from(session, *, actor, stop: Stop, from_date: date, changed: St
     first = max(from_date, stop.effective_from)
     replaced = [d for d in stop.dates if not d.is_extra and d.original_date >= first]
     replaced_bookings = {d.booking_id for d in replaced if d.booking_id is not None}
+    decided = {d.original_date: (d.is_cancelled, d.reason, list(d.staff), d.starts_at,
+                                 d.ends_at) for d in replaced}
 
     zone = settings.zone
     closed = closures_of(session, round_.resource, first, version_end, zone)
@@ -243,12 +257,14 @@ def change_stop_from(session, *, actor, stop: Stop, from_date: date, changed: St
             skipped.append(day)
             continue
         days.append(day)
-        spans.append((0, day, starts_at, ends_at))
+        if not decided.get(day, (False,))[0]:
+            spans.append((0, day, starts_at, ends_at))
+    held = [span[1] for span in spans]
     clashes = []
     others = dates_by_day(session, round_.resource, first, version_end, zone,
                            leave_out={d.id for d in replaced})
     overrides = travel_overrides(round_)
-    for day in days:
+    for day in held:
         items = [DayItem(0, changed.place_name, changed.local_start, changed.local_end)]
         items += [DayItem(d.stop_id, d.stop.place_name, *local_times(d, zone))
                   for d in others.get(day, [])]
@@ -269,14 +285,18 @@ def change_stop_from(session, *, actor, stop: Stop, from_date: date, changed: St
     new = _new_version(round_, changed, effective_from=first, effective_until=old_until,
                        replaces=stop)
     if days:
-        bookings = hold_resource(
+        bookings = dict(zip(held, hold_resource(
             session, actor=actor, resource=round_.resource,
-            slots=[_slot(day, changed) for day in days], title=round_.name,
-            locations=[changed.address] * len(days), now=now, settings=settings)
+            slots=[_slot(day, changed) for day in held], title=round_.name,
+            locations=[changed.address] * len(held), now=now, settings=settings) if held
+            else [], strict=True))
         new.event = _stop_event(session, actor, round_.resource, new, days, skipped, now,
                                  zone)
-        for day, booking in zip(days, bookings, strict=True):
-            _add_date(session, new, day, booking, settings)
+        for day in days:
+            round_date = _add_date(session, new, day, bookings.get(day), settings)
+            if day in decided:
+                _carry_over(session, round_date, *decided[day], place_changed=(
+                    changed.place_name != stop.place_name), actor=actor, now=now)
     session.flush()
     record(session, actor=actor, subject_type="round", subject_id=round_.id,
            action="stop_changed", at=now,
@@ -284,6 +304,25 @@ def change_stop_from(session, *, actor, stop: Stop, from_date: date, changed: St
                     "dates": len(days)})
     feeds.bump(session, {resource_scope(round_.resource_id)}, now)
     return new
+
+
+def _carry_over(session, round_date: RoundDate, cancelled: bool, reason: str, staff: list,
+                starts_at: datetime, ends_at: datetime, *, place_changed: bool, actor,
+                now: datetime) -> None:
+    """What was decided for the replaced date of this day holds for the new one."""
+    if cancelled:
+        round_date.status = RoundDateStatus.CANCELLED
+        round_date.reason = reason
+        if round_date.event.rrule:
+            cancel_occurrence(session, round_date.event, round_date.original_date,
+                              actor=actor, now=now, reason=reason, keep_in_feed=True)
+        else:
+            cancel_event(session, round_date.event, actor=actor, now=now, reason=reason)
+        return
+    round_date.staff = staff
+    if place_changed or (starts_at, ends_at) != (round_date.starts_at, round_date.ends_at):
+        session.flush()
+        notices.tell_staff(session, round_date, cancelled=False)
 
 
 def _slot(day: date, stop) -> LocalSlot:
