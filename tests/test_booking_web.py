@@ -210,6 +210,32 @@ def test_a_manager_rejects_with_a_reason(browser, session, city):
     assert booking.status == "rejected" and booking.status_reason == "Raum wird renoviert"
 
 
+def test_a_manager_rejects_one_date_of_a_series_chosen_from_its_pending_dates(browser, session,
+                                                                              city):
+    from meetingplaces.booking.recurrence import weekly_rule
+
+    city.room.approval_required = True
+    session.commit()
+    booking = book(session, city, rrule=weekly_rule(count=3))
+    browser.login(city.manager.email)
+    page = browser.get(f"/bookings/{booking.id}").get_data(as_text=True)
+    offered = re.findall(r'<option value="(2027-[^"]*)"', page.split('id="reject-h"')[1]
+                         .split("</form>")[0])
+    assert offered == ["2027-03-16", "2027-03-23", "2027-03-30"]
+    refused = browser.post(f"/bookings/{booking.id}/reject",
+                           {"reject-reason": "Belegt", "reject-date": "2027-04-06"})
+    assert refused.status_code == 422, "a date the booking does not have is no choice"
+    assert browser.post(f"/bookings/{booking.id}/reject", {
+        "reject-reason": "Elternabend", "reject-date": "2027-03-23"}).status_code == 302
+    session.refresh(booking)
+    assert {o.original_date.isoformat(): o.status for o in booking.occurrences} == {
+        "2027-03-16": "pending", "2027-03-23": "rejected", "2027-03-30": "pending"}
+    page = browser.get(f"/bookings/{booking.id}").get_data(as_text=True)
+    offered = re.findall(r'<option value="(2027-[^"]*)"', page.split('id="reject-h"')[1]
+                         .split("</form>")[0])
+    assert offered == ["2027-03-16", "2027-03-30"], "only pending dates are offered"
+
+
 def test_changing_one_date_moves_it_and_a_taken_time_is_refused(browser, session, make, city):
     from meetingplaces.booking.recurrence import weekly_rule
 

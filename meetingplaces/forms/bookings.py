@@ -79,7 +79,7 @@ class DateChoiceForm(FlaskForm):
 class RejectForm(FlaskForm):
     reason = TextAreaField(_l("Reason for the requester"),
                            validators=[InputRequired(), Length(max=500)])
-    date = StringField(_l("Date"), validators=[Length(max=10)])
+    date = SelectField(_l("Date"), choices=[], default="")  # the pending dates, set per booking
 
 
 class CancelForm(FlaskForm):

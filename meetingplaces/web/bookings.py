@@ -19,7 +19,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -74,7 +74,12 @@ from ..forms.bookings import (
     RejectForm,
 )
 from ..models import Facility, Organisation, Resource
-from ..models.bookings import ACTIVE_OCCURRENCE_STATUSES, Booking, WaitingRequest
+from ..models.bookings import (
+    ACTIVE_OCCURRENCE_STATUSES,
+    Booking,
+    OccurrenceStatus,
+    WaitingRequest,
+)
 from ..policy import can
 from .clock import now
 
@@ -406,10 +411,10 @@ def _booking(booking_id: int) -> Booking:
         abort(404)
 
 
-def _date_choices(booking: Booking) -> list[tuple[str, str]]:
-    days = sorted({o.original_date for o in booking.occurrences
-                   if o.status in ACTIVE_OCCURRENCE_STATUSES})
-    return [(d.isoformat(), d.isoformat()) for d in days]
+def _date_choices(booking: Booking, statuses=ACTIVE_OCCURRENCE_STATUSES
+                  ) -> list[tuple[str, str]]:
+    days = sorted({o.original_date for o in booking.occurrences if o.status in statuses})
+    return [(d.isoformat(), format_date(d, "full")) for d in days]
 
 
 def _decision_forms(booking: Booking, **given) -> dict:
@@ -424,6 +429,8 @@ def _decision_forms(booking: Booking, **given) -> dict:
     choices = [("", _("Choose a date (not needed for all dates)")), *_date_choices(booking)]
     forms["cancel"].date.choices = choices
     forms["change"].date.choices = choices
+    forms["reject"].date.choices = [("", _("Every pending date")), *_date_choices(
+        booking, (OccurrenceStatus.PENDING,))]
     forms["change"].resource_ids.choices = [(r.id, _resource_label(r))
                                             for r in bookable_resources(db.session)]
     if not forms["change"].resource_ids.data:
@@ -519,7 +526,7 @@ def approve(booking_id: int):
 @login_required
 def reject(booking_id: int):
     booking = _actor_booking(booking_id, "reject")
-    form = RejectForm(prefix="reject")
+    form = _decision_forms(booking, reject=RejectForm(prefix="reject"))["reject"]
     return _decide(booking, "reject", form, lambda: reject_booking(
         db.session, actor=current_user, booking=booking, reason=form.reason.data,
         dates=_dates(form.date.data), now=now()),
