@@ -110,7 +110,7 @@ def tell_of_booking_trouble(session, event: Event, booking: Booking, trouble) ->
                 subject = _("Booking changed for the event: %(title)s", title=event.title)
                 what = "\n".join([
                     _("the booking of %(rooms)s that the event \"%(title)s\" is held in no "
-                      "longer holds these dates of the event:", rooms=rooms, title=event.title),
+                      "longer covers these dates of the event:", rooms=rooms, title=event.title),
                     _date_lines(event, trouble.dates)])
             lines = [_("Hello %(name)s,", name=person.name), what]
             if can(person, "view_private", booking):
