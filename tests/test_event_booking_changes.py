@@ -273,20 +273,6 @@ def test_members_of_another_organisation_do_not_read_the_booking(session, city, 
     assert "Deutschkurs" in mails[city.manager.email].body
 
 
-def test_the_mail_is_written_in_the_recipients_language(client, session, city, booking,
-                                                        booker):
-    city.manager.preferred_language = "de"
-    session.commit()
-    event = hold(session, city.manager, city, booking)
-    client.post(f"/api/v1/bookings/{booking.id}/cancel", headers=token_for(session, booker),
-                json={"reason": REASON})
-    [mail] = session.scalars(select(OutboxMessage).where(
-        OutboxMessage.recipient == city.manager.email,
-        OutboxMessage.subject.endswith(": Sprachcafé"))).all()
-    assert mail.subject == "Buchung für die Veranstaltung abgesagt: Sprachcafé"
-    assert "„Sprachcafé“" in mail.body and "Hallo" in mail.body
-
-
 def test_an_event_called_off_is_left_alone(session, city, booker):
     series = book(session, city, actor=booker, rrule=weekly_rule(count=3))
     event = hold(session, city.manager, city, series)
