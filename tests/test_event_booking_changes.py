@@ -152,6 +152,33 @@ def test_moving_the_booking_to_another_room_moves_the_page_and_the_feed_alike(
     assert told(session, event) == {}  # a move is no trouble: nobody gets mail about it
 
 
+def test_a_single_booking_moved_on_its_one_date_names_the_new_room_only(
+        browser, client, session, city, booking, booker, hall):
+    """The change form's first choice is "this date": the booking keeps the old room among its
+    resources, but no date uses it any more."""
+    event = hold(session, city.manager, city, booking)
+    browser.login(booker.email)
+    response = browser.post(f"/bookings/{booking.id}/change", {
+        "change-scope": "this", "change-date": "2027-03-16",
+        "change-resource_ids": [str(hall.id)]})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    session.expire_all()
+    event = session.get(Event, event.id)
+    assert (event.place_name, event.facility_id) == ("Großer Saal", hall.facility.id)
+    location = str(vevent(client, quarter_feed(city), "Sprachcafé")["LOCATION"])
+    assert location.startswith("Großer Saal, Stadtteilzentrum")
+
+
+def test_one_date_of_a_series_in_another_facility_keeps_the_events_facility(
+        session, city, booker, hall, series):
+    event = hold(session, city.manager, city, series, rrule="FREQ=WEEKLY;UNTIL=20270330")
+    change_booking(session, actor=booker, booking=series, scope="this", date=date(2027, 3, 23),
+                   resources=[hall], now=NOW)
+    session.commit()
+    assert event.facility_id == city.facility.id
+    assert event.place_name == f"Großer Saal, {city.room.name}"
+
+
 def test_a_place_name_the_user_gave_stays_and_the_facility_follows(session, city, booking,
                                                                    booker, hall):
     event = hold(session, city.manager, city, booking, place_name="Café-Ecke")

@@ -25,8 +25,8 @@ EXTENSION = "meetingplaces.booking_listeners"
 @dataclass(frozen=True)
 class BookingChange:
     """What one step did to a booking: `action` ("changed", "cancelled", "rejected"), who did
-    it and when, the spans of the dates it touched as they were before, and the resources the
-    booking had before."""
+    it and when, the spans of the dates it touched as they were before, and the resources its
+    pending and confirmed dates used before (all its resources when none was)."""
 
     action: str
     actor: object

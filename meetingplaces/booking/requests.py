@@ -578,10 +578,12 @@ def _settle(booking: Booking) -> None:
 def _change(action: str, actor, now: datetime, booking: Booking,
             targets: list[Occurrence]) -> listeners.BookingChange:
     """What listeners hear of a step, taken before it changes the dates it touches."""
+    in_use = {o.resource.id: o.resource for o in booking.occurrences
+              if o.status in ACTIVE_OCCURRENCE_STATUSES}
     return listeners.BookingChange(
         action=action, actor=actor, now=now,
         spans=tuple((o.starts_at, o.ends_at) for o in targets),
-        resources_before=tuple(booking.resources))
+        resources_before=tuple(in_use.values() or booking.resources))
 
 
 def _reason(reason: str) -> str:

@@ -42,9 +42,20 @@ def rooms_of(resources) -> list[Resource]:
     return sorted((r for r in resources if not r.is_mobile), key=lambda r: (r.name, r.id))
 
 
-def room_names(resources) -> str:
-    """"Room 1, Room 2": what a linked event's place name is unless the user gave one."""
-    return ", ".join(room.name for room in rooms_of(resources))[:PLACE_NAME_MAX]
+def resources_held(booking: Booking) -> list[Resource]:
+    """What the booking's pending and confirmed dates use (all its resources when none is
+    left). A booking keeps a resource one date has moved away from; this does not."""
+    in_use = {o.resource.id: o.resource for o in booking.occurrences
+              if o.status in ACTIVE_OCCURRENCE_STATUSES}
+    return list(in_use.values()) or list(booking.resources)
+
+
+def room_names(rooms) -> str:
+    """"Room 1, Room 2": what a linked event's place name is unless the user gave one; for
+    a booking, the rooms its dates use."""
+    if isinstance(rooms, Booking):
+        rooms = resources_held(rooms)
+    return ", ".join(room.name for room in rooms_of(rooms))[:PLACE_NAME_MAX]
 
 
 class HeldIn(NamedTuple):
@@ -89,7 +100,7 @@ def take_place_from(event, booking: Booking, quarter, *, newly_linked: bool,
             room.facility.quarter_id != quarter.id for room in rooms):
         raise InvalidInput(_("Please choose a booking of a room in this quarter."),
                            field="booking")
-    event.facility = rooms[0].facility
+    event.facility = (rooms_of(resources_held(booking)) or rooms)[0].facility
     if not place_name_given and (newly_linked or not event.place_name):
         event.place_name = room_names(booking)
 
@@ -139,9 +150,10 @@ class Trouble(NamedTuple):
 
 
 def in_quarter(booking: Booking, quarter_id: int) -> bool:
-    """Does the booking hold rooms only, all of them in this quarter?"""
-    rooms = rooms_of(booking)
-    return bool(rooms) and len(rooms) == len(booking.resources) and all(
+    """Do the booking's dates use rooms only, all of them in this quarter?"""
+    held = resources_held(booking)
+    rooms = rooms_of(held)
+    return bool(rooms) and len(rooms) == len(held) and all(
         room.facility.quarter_id == quarter_id for room in rooms)
 
 
@@ -221,12 +233,12 @@ def event_fields_for(booking: Booking, zone: ZoneInfo) -> dict:
     """
     active = sorted((o for o in booking.occurrences
                      if o.status in ACTIVE_OCCURRENCE_STATUSES), key=lambda o: o.starts_at)
-    rooms = rooms_of(booking)
+    rooms = rooms_of(resources_held(booking))
     fields = {
         "title": booking.title, "booking": booking, "organisation": booking.organisation,
         "quarter": rooms[0].facility.quarter if rooms else None,
         "facility": rooms[0].facility if rooms else None,
-        "place_name": room_names(booking)[:PLACE_NAME_MAX], "rrule": "", "exdates": [],
+        "place_name": room_names(booking), "rrule": "", "exdates": [],
     }
     if not booking.rrule or not active:
         first = active[0] if active else None

@@ -40,14 +40,18 @@ def follow_booking(session, booking: Booking, change: BookingChange) -> None:
 
 
 def _rooms_changed(booking: Booking, change: BookingChange) -> bool:
-    return {r.id for r in change.resources_before} != {r.id for r in booking.resources}
+    return ({r.id for r in change.resources_before}
+            != {r.id for r in booked_rooms.resources_held(booking)})
 
 
 def _follow_rooms(session, event: Event, booking: Booking, change: BookingChange) -> None:
     if not _rooms_changed(booking, change) or not booked_rooms.in_quarter(booking,
                                                                          event.quarter_id):
         return
-    facility = booked_rooms.rooms_of(booking)[0].facility
+    facilities = [room.facility for room in booked_rooms.rooms_of(
+        booked_rooms.resources_held(booking))]
+    # Dates in rooms of several facilities (one date moved): stay where some still are.
+    facility = event.facility if event.facility in facilities else facilities[0]
     place_name = (booked_rooms.room_names(booking)
                   if event.place_name == booked_rooms.room_names(change.resources_before)
                   else event.place_name)

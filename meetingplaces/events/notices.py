@@ -14,7 +14,7 @@ from ..models import User, quarter_managers
 from ..models.bookings import Booking
 from ..models.events import Event
 from ..policy import can
-from .booked_rooms import room_names
+from .booked_rooms import resources_held, room_names
 
 
 def _when(event: Event) -> str:
@@ -88,7 +88,7 @@ def tell_of_booking_trouble(session, event: Event, booking: Booking, trouble) ->
     page. The booking's title and page only go to those who may see the booking; the booker's
     name, address and reasons never."""
     link = external_url("events.edit", event_id=event.id)
-    rooms = room_names(booking) or ", ".join(r.name for r in booking.resources)
+    rooms = room_names(booking) or ", ".join(r.name for r in resources_held(booking))
     for person in responsible_for(session, event):
         with force_locale(person.preferred_language):
             if trouble.reason == "cancelled":
