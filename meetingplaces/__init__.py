@@ -47,6 +47,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     register_blueprints(app)
 
+    from .booking.listeners import listen
+    from .events.booking_changes import follow_booking
+
+    listen(app, follow_booking)  # events held in a booked room follow its changes
+
     from . import cli
 
     cli.register(app)

@@ -5,9 +5,16 @@ from datetime import UTC, datetime
 
 import pytest
 from flask import render_template_string
+from sqlalchemy import select
 
+from meetingplaces.booking import cancel_booking
 from meetingplaces.config import LANGUAGES
+from meetingplaces.events import create_event
+from meetingplaces.models.mail import OutboxMessage
 from scripts import translations
+
+from .booking_factories import NOW, book, city_fixture  # noqa: F401  (city is a fixture)
+from .events_factories import local
 
 COMPLETE_LANGUAGES = ("de", "en", "ar", "fa", "uk", "tr")
 PLACEHOLDER = re.compile(r"%(?:\(\w+\))?[-#0 +]*\d*(?:\.\d+)?[sdifr%]|\{\w*\}")
@@ -265,3 +272,22 @@ def test_city_texts_are_marked_german_on_pages_in_other_languages(client, make):
     assert '<p lang="de" dir="ltr">Offener Treff für alle</p>' in arabic
     german = client.get(f"/facilities/{facility.slug}?lang=de").get_data(as_text=True)
     assert "<p>Offener Treff für alle</p>" in german
+
+
+def test_mail_about_an_events_lost_booking_is_written_in_each_recipients_language(
+        session, make, city):
+    city.manager.preferred_language = "de"
+    colleague = make.manager(city.quarter, preferred_language="tr")
+    session.commit()
+    booking = book(session, city, now=NOW)
+    event = create_event(session, actor=city.manager, quarter=city.quarter, now=NOW,
+                         title="Sprachcafé", category="cafe", booking=booking,
+                         starts_at=local(2027, 3, 16, 18), ends_at=local(2027, 3, 16, 20))
+    session.commit()
+    cancel_booking(session, actor=city.member, booking=booking, reason="krank", now=NOW)
+    session.commit()
+    subjects = {m.recipient: m.subject for m in session.scalars(select(OutboxMessage))
+                if m.subject.endswith(event.title)}
+    assert subjects == {
+        city.manager.email: "Buchung für die Veranstaltung abgesagt: Sprachcafé",
+        colleague.email: "Etkinliğin rezervasyonu iptal edildi: Sprachcafé"}

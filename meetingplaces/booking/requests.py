@@ -10,6 +10,8 @@ Contract shared by every function here:
   transaction (mail through the outbox) and commits. Until then, on SQLite, the write lock
   taken by begin_write() is held, so commit promptly.
 - All or nothing: across the resources of a booking and across the dates of a series.
+- Changes, cancellations and rejections end by telling the app's listeners (booking.listeners:
+  events held in the booking follow it), in the same transaction.
 - Times: `local_start`/`local_end` are naive wall-clock datetimes in the city's zone
   (Settings.zone); a `fold=1` picks the second of the two autumn hours.
 """
@@ -36,7 +38,7 @@ from ..models.bookings import (
 from ..models.people import Organisation, User
 from ..models.places import Resource
 from ..policy import can
-from . import notifications, waiting
+from . import listeners, notifications, waiting
 from .conflicts import find_conflicts
 from .errors import BookingConflict
 from .recurrence import LocalSlot, as_date, expand, normalise_rule, to_local
@@ -269,6 +271,7 @@ def reject_booking(session, *, actor: User, booking: Booking, reason: str,
     targets = _select(booking, dates, statuses=(OccurrenceStatus.PENDING,))
     if not targets:
         raise InvalidInput(_("Nothing waits for approval on these dates."), field="date")
+    change = _change("rejected", actor, now, booking, targets)
     for occurrence in targets:
         occurrence.status = OccurrenceStatus.REJECTED
     booking.status_reason = reason
@@ -277,6 +280,7 @@ def reject_booking(session, *, actor: User, booking: Booking, reason: str,
     record(session, actor=actor, subject_type="booking", subject_id=booking.id,
            action="rejected", at=now, details={"dates": _dates(targets), "reason": reason})
     notifications.booking_decided(session, booking, "rejected", dates=_dates(targets))
+    listeners.tell(session, booking, change)
     return booking
 
 
@@ -292,6 +296,7 @@ def cancel_booking(session, *, actor: User, booking: Booking, reason: str, scope
     if not targets:
         raise InvalidInput(_("There is nothing to cancel on this date."), field="date")
     freed = [o for o in targets if o.status == OccurrenceStatus.CONFIRMED]
+    change = _change("cancelled", actor, now, booking, targets)
     for occurrence in targets:
         occurrence.status = OccurrenceStatus.CANCELLED
     booking.status_reason = reason
@@ -305,6 +310,7 @@ def cancel_booking(session, *, actor: User, booking: Booking, reason: str, scope
     notifications.booking_decided(session, booking, "cancelled", dates=_dates(targets),
                                   actor=actor)
     waiting.offer_freed_slots(session, freed, now=now)
+    listeners.tell(session, booking, change)
     return booking
 
 
@@ -365,6 +371,7 @@ def change_booking(
     begin_write(session)
     before = {"dates": _dates(targets), "resource_ids": sorted({o.resource_id for o in targets})}
     freed = [o for o in targets if o.status == OccurrenceStatus.CONFIRMED]
+    change = _change("changed", actor, now, booking, targets)
     for occurrence in targets:
         booking.occurrences.remove(occurrence)
     session.flush()
@@ -388,6 +395,7 @@ def change_booking(
     booking.notices = tuple(notices)
     notifications.booking_changed(session, booking, confirmed=confirmed, actor=actor)
     waiting.offer_freed_slots(session, freed, now=now)
+    listeners.tell(session, booking, change)
     return booking
 
 
@@ -565,6 +573,17 @@ def _settle(booking: Booking) -> None:
         booking.status = BookingStatus.CANCELLED
     else:
         booking.status = BookingStatus.REJECTED
+
+
+def _change(action: str, actor, now: datetime, booking: Booking,
+            targets: list[Occurrence]) -> listeners.BookingChange:
+    """What listeners hear of a step, taken before it changes the dates it touches."""
+    in_use = {o.resource.id: o.resource for o in booking.occurrences
+              if o.status in ACTIVE_OCCURRENCE_STATUSES}
+    return listeners.BookingChange(
+        action=action, actor=actor, now=now,
+        spans=tuple((o.starts_at, o.ends_at) for o in targets),
+        resources_before=tuple(in_use.values() or booking.resources))
 
 
 def _reason(reason: str) -> str:

@@ -1,10 +1,12 @@
 """Events held in a booked room: which bookings someone may hold an event in, what a linked
-booking decides about the event (its facility, its place name, its time), and the event a
-booking suggests ("create an event for this booking").
+booking decides about the event (its facility, its place name, its time), what has gone wrong
+with it since (cancelled, rejected, dates no longer booked), and the event a booking suggests
+("create an event for this booking").
 
 The event copies the room's facility and names when it is linked, so pages and feeds read the
-event alone and keep working when the booking is later cancelled or deleted. Nothing of the
-booker (the requesting person, a guest's name or address) is ever copied.
+event alone and keep working when the booking is later cancelled or deleted; when the booking
+moves to other rooms the copies follow (events/booking_changes.py). Nothing of the booker (the
+requesting person, a guest's name or address) is ever copied.
 """
 
 from datetime import datetime, timedelta
@@ -23,6 +25,7 @@ from ..models.bookings import (
     BookingStatus,
     Occurrence,
 )
+from ..models.events import EventStatus
 from ..models.places import Resource, ResourceKind
 from ..policy import can
 from . import recurrence
@@ -31,30 +34,48 @@ LINKABLE_STATUSES = (BookingStatus.PENDING, BookingStatus.APPROVED)
 PLACE_NAME_MAX = 160
 
 
-def rooms_of(booking: Booking) -> list[Resource]:
-    return [resource for resource in booking.resources if not resource.is_mobile]
+def rooms_of(resources) -> list[Resource]:
+    """The rooms among a booking's (or any list of) resources, by name: the order does not
+    depend on how the booking was loaded, so names compared later match."""
+    if isinstance(resources, Booking):
+        resources = resources.resources
+    return sorted((r for r in resources if not r.is_mobile), key=lambda r: (r.name, r.id))
 
 
-def room_names(booking: Booking) -> str:
-    return ", ".join(room.name for room in rooms_of(booking))
+def resources_held(booking: Booking) -> list[Resource]:
+    """What the booking's pending and confirmed dates use (all its resources when none is
+    left). A booking keeps a resource one date has moved away from; this does not."""
+    in_use = {o.resource.id: o.resource for o in booking.occurrences
+              if o.status in ACTIVE_OCCURRENCE_STATUSES}
+    return list(in_use.values()) or list(booking.resources)
+
+
+def room_names(rooms) -> str:
+    """"Room 1, Room 2": what a linked event's place name is unless the user gave one; for
+    a booking, the rooms its dates use."""
+    if isinstance(rooms, Booking):
+        rooms = resources_held(rooms)
+    return ", ".join(room.name for room in rooms_of(rooms))[:PLACE_NAME_MAX]
 
 
 class HeldIn(NamedTuple):
-    """Where a linked event is, for its public page: rooms, facility, the address, and a
-    place name the organiser gave beside the room names."""
+    """Where a linked event is, for its public page: rooms, facility and address."""
 
     rooms: str
     facility: str
     address: str
-    place_name: str
 
 
 def held_in(event) -> HeldIn | None:
-    if event.booking is None or event.facility is None or not rooms_of(event.booking):
+    """"In room X of facility Y", read from the event's own copies (place name, facility,
+    address), the same that the feed's LOCATION reads, so that page and feed always agree.
+    The booking only decides the wording: the place name must be its rooms' names; a name the
+    user gave (or a room renamed since) is shown as the plain location, as in the feed."""
+    if (event.booking is None or event.facility is None or not event.place_name
+            or event.place_name != room_names(event.booking)):
         return None
-    rooms = room_names(event.booking)
-    return HeldIn(rooms, event.facility.name, event.address or event.facility.address,
-                  event.place_name if event.place_name != rooms else "")
+    return HeldIn(event.place_name, event.facility.name,
+                  event.address or event.facility.address)
 
 
 def offers_event(actor, booking: Booking) -> bool:
@@ -79,9 +100,9 @@ def take_place_from(event, booking: Booking, quarter, *, newly_linked: bool,
             room.facility.quarter_id != quarter.id for room in rooms):
         raise InvalidInput(_("Please choose a booking of a room in this quarter."),
                            field="booking")
-    event.facility = rooms[0].facility
+    event.facility = (rooms_of(resources_held(booking)) or rooms)[0].facility
     if not place_name_given and (newly_linked or not event.place_name):
-        event.place_name = room_names(booking)[:PLACE_NAME_MAX]
+        event.place_name = room_names(booking)
 
 
 def first_date(event) -> tuple[datetime, datetime]:
@@ -94,6 +115,15 @@ def first_date(event) -> tuple[datetime, datetime]:
     return start, start + recurrence.local_span(event)[1]
 
 
+def _fits(starts_at: datetime, ends_at: datetime, all_day: bool, zone: ZoneInfo,
+          active: list[Occurrence]) -> bool:
+    """Inside a booked date: a timed date within its span, an all-day date on its day."""
+    if all_day:
+        return any(o.starts_at.astimezone(zone).date() == starts_at.astimezone(zone).date()
+                   for o in active)
+    return any(o.starts_at <= starts_at and ends_at <= o.ends_at for o in active)
+
+
 def check_fits(event, booking: Booking) -> None:
     """The event must take place within the booked time: its first date inside a pending or
     confirmed date of the booking. Later dates of a series are not compared one by one: a
@@ -104,15 +134,57 @@ def check_fits(event, booking: Booking) -> None:
             field="booking")
     starts_at, ends_at = first_date(event)
     active = [o for o in booking.occurrences if o.status in ACTIVE_OCCURRENCE_STATUSES]
-    if event.all_day:
-        zone = ZoneInfo(event.timezone)
-        fits = any(o.starts_at.astimezone(zone).date() == starts_at.date() for o in active)
-    else:
-        fits = any(o.starts_at <= starts_at and ends_at <= o.ends_at for o in active)
-    if not fits:
+    if not _fits(starts_at, ends_at, event.all_day, ZoneInfo(event.timezone), active):
         raise InvalidInput(
             _("The event must take place within the booked time (for a series: its first "
               "date). Please check the date and times."), field="booking")
+
+
+class Trouble(NamedTuple):
+    """What went wrong with a linked event's booking: "cancelled", "rejected", "elsewhere"
+    (its rooms are no longer rooms of the event's quarter) or "dates" (`dates`: the event's
+    dates to come that the booking no longer holds)."""
+
+    reason: str
+    dates: tuple = ()
+
+
+def in_quarter(booking: Booking, quarter_id: int) -> bool:
+    """Do the booking's dates use rooms only, all of them in this quarter?"""
+    held = resources_held(booking)
+    rooms = rooms_of(held)
+    return bool(rooms) and len(rooms) == len(held) and all(
+        room.facility.quarter_id == quarter_id for room in rooms)
+
+
+def dates_outside(event, booking: Booking, now: datetime) -> list:
+    """The event's dates to come that no pending or confirmed date of the booking holds, up to
+    the booking's last date (cancelled ones included). Dates beyond it are not counted: as in
+    check_fits, a series may run on past the booking it starts in."""
+    if not booking.occurrences:
+        return []
+    until = max(o.ends_at for o in booking.occurrences)
+    active = [o for o in booking.occurrences if o.status in ACTIVE_OCCURRENCE_STATUSES]
+    zone = ZoneInfo(event.timezone)
+    return [o for o in recurrence.expand(event, now, until)
+            if not o.cancelled and not _fits(o.starts_at, o.ends_at, event.all_day, zone,
+                                             active)]
+
+
+def trouble_of(event, now: datetime) -> Trouble | None:
+    """What the people responsible for a linked event must know, or None: its booking was
+    cancelled or rejected, moved out of the quarter, or no longer holds dates of the event.
+    Only for events not called off that have dates to come."""
+    booking = event.booking
+    if (booking is None or event.status == EventStatus.CANCELLED
+            or event.last_ends_at is not None and event.last_ends_at <= now):
+        return None
+    if booking.status in (BookingStatus.CANCELLED, BookingStatus.REJECTED):
+        return Trouble(str(booking.status))
+    if not in_quarter(booking, event.quarter_id):
+        return Trouble("elsewhere")
+    outside = dates_outside(event, booking, now)
+    return Trouble("dates", tuple(outside)) if outside else None
 
 
 def linkable_bookings(session, actor, *, quarter_ids, now: datetime) -> list[Booking]:
@@ -161,12 +233,12 @@ def event_fields_for(booking: Booking, zone: ZoneInfo) -> dict:
     """
     active = sorted((o for o in booking.occurrences
                      if o.status in ACTIVE_OCCURRENCE_STATUSES), key=lambda o: o.starts_at)
-    rooms = rooms_of(booking)
+    rooms = rooms_of(resources_held(booking))
     fields = {
         "title": booking.title, "booking": booking, "organisation": booking.organisation,
         "quarter": rooms[0].facility.quarter if rooms else None,
         "facility": rooms[0].facility if rooms else None,
-        "place_name": room_names(booking)[:PLACE_NAME_MAX], "rrule": "", "exdates": [],
+        "place_name": room_names(booking), "rrule": "", "exdates": [],
     }
     if not booking.rrule or not active:
         first = active[0] if active else None

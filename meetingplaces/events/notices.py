@@ -1,13 +1,20 @@
-"""Mail about proposals: to the quarter's managers when one arrives, to the proposer when a
-manager decides. Queued in the caller's transaction, written in each recipient's language."""
+"""Mail about events: to the quarter's managers when a proposal arrives, to the proposer when
+a manager decides, and to the people responsible when the booking an event is held in goes
+wrong. Queued in the caller's transaction, written in each recipient's language."""
+
+from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..booking.notifications import external_url
 from ..mail import queue_mail
 from ..models import User, quarter_managers
+from ..models.bookings import Booking
 from ..models.events import Event
+from ..policy import can
+from .booked_rooms import resources_held, room_names
 
 
 def _when(event: Event) -> str:
@@ -49,3 +56,66 @@ def tell_proposer(session, event: Event, *, approved: bool) -> None:
                      "send it again.", quarter=event.quarter.name, title=event.title,
                      when=_when(event), reason=event.rejection_reason)
         queue_mail(session, proposer.email, subject, body)
+
+
+def responsible_for(session, event: Event) -> list[User]:
+    """Who must hear what happens to an event: the quarter's managers, and the members of its
+    organisation who may edit it (while it is a draft or a proposal). Nobody else."""
+    people = {user.id: user for user in session.scalars(
+        select(User).join(quarter_managers, quarter_managers.c.user_id == User.id)
+        .where(quarter_managers.c.quarter_id == event.quarter_id, User.active)
+        .order_by(User.id))}
+    if event.organisation is not None:
+        for membership in event.organisation.memberships:
+            if can(membership.user, "edit", event):
+                people.setdefault(membership.user_id, membership.user)
+    return list(people.values())
+
+
+def _date_lines(event: Event, dates) -> str:
+    zone = ZoneInfo(event.timezone)
+    lines = []
+    for occurrence in dates:
+        starts, ends = occurrence.starts_at.astimezone(zone), occurrence.ends_at.astimezone(zone)
+        lines.append(f"- {starts:%Y-%m-%d}" if event.all_day
+                     else f"- {starts:%Y-%m-%d %H:%M}–{ends:%H:%M}")
+    return "\n".join(lines)
+
+
+def tell_of_booking_trouble(session, event: Event, booking: Booking, trouble) -> None:
+    """The booking an event is held in was cancelled or rejected, left the event's quarter or
+    no longer holds some of its dates: the people responsible get a link to the event's edit
+    page. The booking's title and page only go to those who may see the booking; the booker's
+    name, address and reasons never."""
+    link = external_url("events.edit", event_id=event.id)
+    rooms = room_names(booking) or ", ".join(r.name for r in resources_held(booking))
+    for person in responsible_for(session, event):
+        with force_locale(person.preferred_language):
+            if trouble.reason == "cancelled":
+                subject = _("Booking cancelled for the event: %(title)s", title=event.title)
+                what = _("the booking of %(rooms)s that the event \"%(title)s\" is held in has "
+                         "been cancelled. The room is no longer held for the event.",
+                         rooms=rooms, title=event.title)
+            elif trouble.reason == "rejected":
+                subject = _("Booking rejected for the event: %(title)s", title=event.title)
+                what = _("the booking of %(rooms)s that the event \"%(title)s\" is held in has "
+                         "been rejected. The room is not held for the event.",
+                         rooms=rooms, title=event.title)
+            elif trouble.reason == "elsewhere":
+                subject = _("Booking changed for the event: %(title)s", title=event.title)
+                what = _("the booking that the event \"%(title)s\" is held in no longer holds "
+                         "a room in %(quarter)s. It is now for: %(rooms)s.",
+                         title=event.title, quarter=event.quarter.name, rooms=rooms)
+            else:
+                subject = _("Booking changed for the event: %(title)s", title=event.title)
+                what = "\n".join([
+                    _("the booking of %(rooms)s that the event \"%(title)s\" is held in no "
+                      "longer covers these dates of the event:", rooms=rooms, title=event.title),
+                    _date_lines(event, trouble.dates)])
+            lines = [_("Hello %(name)s,", name=person.name), what]
+            if can(person, "view_private", booking):
+                lines.append("\n".join([_("The booking: %(title)s", title=booking.title),
+                                        external_url("bookings.show", booking_id=booking.id)]))
+            lines += [_("The event itself has not been changed. Please choose another booking "
+                        "or place for it, change its dates, or cancel it here:"), link]
+            queue_mail(session, person.email, subject, "\n\n".join(lines))

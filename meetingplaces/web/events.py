@@ -39,6 +39,7 @@ from ..events.booked_rooms import (
     linkable_bookings,
     next_date,
     room_names,
+    trouble_of,
 )
 from ..events.moderation import events_of
 from ..events.recurrence import expand
@@ -306,12 +307,17 @@ def edit(event_id: int):
         except DomainError as error:
             db.session.rollback()
             show_error(form, error)
-            return render_template("events/form.html", form=form, event=event), error.status
+            return _edit_page(form, event, error.status)
         db.session.commit()
         flash(_("The event is saved."), "success")
         return redirect(url_for("events.index"))
-    return render_template("events/form.html", form=form, event=event), (
-        422 if form.errors else 200)
+    return _edit_page(form, event, 422 if form.errors else 200)
+
+
+def _edit_page(form: EventForm, event: Event, status: int):
+    """The edit form, with a warning when the event's booking went wrong since it was linked."""
+    return render_template("events/form.html", form=form, event=event,
+                           trouble=trouble_of(event, now())), status
 
 
 def _confirmed() -> None:

@@ -1,0 +1,81 @@
+"""Events follow the booking whose room they are held in.
+
+`follow_booking` is registered as a booking listener in create_app() (booking/listeners.py says
+why a listener): every change, cancellation and rejection of a booking, through whichever
+page, link or API, reaches the events linked to it in the same transaction.
+"""
+
+from sqlalchemy import select
+
+from ..booking.listeners import BookingChange
+from ..calendar import feeds
+from ..models.bookings import Booking
+from ..models.events import Event, EventStatus
+from . import booked_rooms, notices
+from .publishing import guest_visible, record_change
+
+
+def follow_booking(session, booking: Booking, change: BookingChange) -> None:
+    """After a booking changed, was cancelled or rejected.
+
+    Its events move to its new rooms: the facility, and the place name while it was the old
+    rooms' names; SEQUENCE, stored blocks, feed versions and the audit log through
+    record_change, as for any edit. Nothing else changes an event by itself: when the booking
+    is cancelled or rejected, leaves the event's quarter, or no longer holds dates of the
+    event, the quarter's managers and the members who may edit the event are told by mail
+    (and its edit page warns), and they decide what the public is told.
+    """
+    events = session.scalars(
+        select(Event)
+        .where(Event.booking_id == booking.id, Event.status != EventStatus.CANCELLED)
+        .order_by(Event.id)
+    ).all()
+    for event in events:
+        if event.last_ends_at is not None and event.last_ends_at <= change.now:
+            continue  # over: where it was stays as it was
+        _follow_rooms(session, event, booking, change)
+        trouble = _caused_by(event, booking, change)
+        if trouble is not None:
+            notices.tell_of_booking_trouble(session, event, booking, trouble)
+
+
+def _rooms_changed(booking: Booking, change: BookingChange) -> bool:
+    return ({r.id for r in change.resources_before}
+            != {r.id for r in booked_rooms.resources_held(booking)})
+
+
+def _follow_rooms(session, event: Event, booking: Booking, change: BookingChange) -> None:
+    if not _rooms_changed(booking, change) or not booked_rooms.in_quarter(booking,
+                                                                         event.quarter_id):
+        return
+    facilities = [room.facility for room in booked_rooms.rooms_of(
+        booked_rooms.resources_held(booking))]
+    # Dates in rooms of several facilities (one date moved): stay where some still are.
+    facility = event.facility if event.facility in facilities else facilities[0]
+    place_name = (booked_rooms.room_names(booking)
+                  if event.place_name == booked_rooms.room_names(change.resources_before)
+                  else event.place_name)
+    if (event.facility_id, event.place_name) == (facility.id, place_name):
+        return
+    before, previous = guest_visible(event), feeds.scopes_of(event)
+    event.facility, event.place_name = facility, place_name
+    session.flush()  # sets facility_id, which guest_visible compares
+    record_change(session, event, actor=change.actor, now=change.now, action="follow_booking",
+                  before=before, previous_scopes=previous,
+                  details={"booking_id": booking.id, "facility_id": facility.id,
+                           "place_name": place_name})
+
+
+def _caused_by(event: Event, booking: Booking,
+               change: BookingChange) -> booked_rooms.Trouble | None:
+    """The trouble this step caused, not what was there before (dates cancelled earlier)."""
+    trouble = booked_rooms.trouble_of(event, change.now)
+    if trouble is None:
+        return None
+    if trouble.reason == "elsewhere":
+        return trouble if _rooms_changed(booking, change) else None
+    if trouble.reason == "dates":
+        touched = tuple(o for o in trouble.dates if any(
+            o.starts_at < until and o.ends_at > since for since, until in change.spans))
+        return booked_rooms.Trouble("dates", touched) if touched else None
+    return trouble  # cancelled or rejected: only this step can have done it
