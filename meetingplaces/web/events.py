@@ -50,8 +50,8 @@ from ..i18n import formatting_locale
 from ..models import Facility, Organisation, Quarter
 from ..models.bookings import Booking
 from ..models.events import Event
-from ..models.types import utcnow
 from ..policy import can
+from .clock import now
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 
@@ -65,10 +65,6 @@ DATES_SHOWN_DAYS = 120
 @login_required
 def _require_login():
     return None
-
-
-def now() -> datetime:
-    return current_app.config.get("FIXED_NOW") or utcnow()
 
 
 def zone() -> ZoneInfo:

@@ -24,8 +24,8 @@ from ...extensions import db
 from ...models import Organisation, Resource
 from ...models.audit import AuditEntry
 from ...models.bookings import Booking
-from ...models.types import utcnow
 from ...policy import can
+from ..clock import now
 from . import OPENAPI_PATHS, OPENAPI_SCHEMAS, api_user, bp, json_body
 
 AVAILABILITY_MAX_DAYS = 62
@@ -251,7 +251,7 @@ def booking_create():
         rrule=body.get("rrule") or "",
         exdates=exdates,
         moved=_moved(body.get("moved")),
-        now=utcnow(),
+        now=now(),
         settings=Settings.from_config(current_app.config),
     )
     notices = booking.notices
@@ -284,7 +284,7 @@ def booking_approve(booking_id: int):
     user = api_user()
     body = _optional_body()
     booking = booking_by_id(db.session, booking_id)
-    approve_booking(db.session, actor=user, booking=booking, dates=_dates(body), now=utcnow(),
+    approve_booking(db.session, actor=user, booking=booking, dates=_dates(body), now=now(),
                     settings=Settings.from_config(current_app.config))
     db.session.commit()
     return booking_json(booking, user)
@@ -296,7 +296,7 @@ def booking_reject(booking_id: int):
     body = json_body()
     booking = booking_by_id(db.session, booking_id)
     reject_booking(db.session, actor=user, booking=booking, reason=_text(body, "reason"),
-                   dates=_dates(body), now=utcnow())
+                   dates=_dates(body), now=now())
     db.session.commit()
     return booking_json(booking, user)
 
@@ -309,7 +309,7 @@ def booking_cancel(booking_id: int):
     dates = _dates(body)
     scope = body.get("scope") or ("this" if dates else "all")
     cancel_booking(db.session, actor=user, booking=booking, reason=_text(body, "reason"),
-                   scope=scope, date=dates[0] if dates else None, now=utcnow())
+                   scope=scope, date=dates[0] if dates else None, now=now())
     db.session.commit()
     return booking_json(booking, user)
 

@@ -22,8 +22,8 @@ from ...extensions import db
 from ...models import Facility, Organisation, Quarter
 from ...models.bookings import Booking
 from ...models.events import Event, EventStatus
-from ...models.types import utcnow
 from ...policy import can
+from ..clock import now
 from . import OPENAPI_PATHS, OPENAPI_SCHEMAS, api_user, bp, json_body
 
 MAX_WINDOW_DAYS = 366
@@ -172,7 +172,7 @@ def events_list():
     """Public occurrences in a window, repeating events expanded."""
     zone = _zone()
     args = request.args
-    start_day = parse_date(args["start"], "start") if args.get("start") else utcnow().date()
+    start_day = parse_date(args["start"], "start") if args.get("start") else now().date()
     end_day = parse_date(args["end"], "end") if args.get("end") else start_day + timedelta(31)
     if not start_day < end_day <= start_day + timedelta(days=MAX_WINDOW_DAYS):
         raise InvalidInput(f"end must be after start, at most {MAX_WINDOW_DAYS} days.",
@@ -208,7 +208,7 @@ def event_create():
     if quarter is None:
         raise InvalidInput("Which quarter?", field="quarter")
     with _api_field_names():
-        event = create_event(db.session, actor=user, quarter=quarter, now=utcnow(),
+        event = create_event(db.session, actor=user, quarter=quarter, now=now(),
                              submit=body.get("submit", True) is not False, **fields)
     db.session.commit()
     return event_json(event, user), 201
@@ -224,7 +224,7 @@ def event_edit(event_id: int):
     user = api_user()
     event = _event(event_id, "edit")
     with _api_field_names():
-        update_event(db.session, event, actor=user, now=utcnow(), **fields_from(json_body()))
+        update_event(db.session, event, actor=user, now=now(), **fields_from(json_body()))
     db.session.commit()
     return event_json(event, user)
 
@@ -232,7 +232,7 @@ def event_edit(event_id: int):
 @bp.delete("/events/<int:event_id>")
 def event_delete(event_id: int):
     user = api_user()
-    delete_event(db.session, _event(event_id, "delete"), actor=user, now=utcnow())
+    delete_event(db.session, _event(event_id, "delete"), actor=user, now=now())
     db.session.commit()
     return "", 204
 
@@ -242,7 +242,7 @@ def event_cancel(event_id: int):
     user = api_user()
     body = request.get_json(silent=True) or {}
     event = _event(event_id, "cancel")
-    cancel_event(db.session, event, actor=user, now=utcnow(), reason=str(body.get("reason", "")))
+    cancel_event(db.session, event, actor=user, now=now(), reason=str(body.get("reason", "")))
     db.session.commit()
     return event_json(event, user)
 
@@ -252,7 +252,7 @@ def event_cancel_date(event_id: int, day: str):
     user = api_user()
     body = request.get_json(silent=True) or {}
     event = _event(event_id, "change_dates")
-    cancel_occurrence(db.session, event, parse_date(day, "date"), actor=user, now=utcnow(),
+    cancel_occurrence(db.session, event, parse_date(day, "date"), actor=user, now=now(),
                       reason=str(body.get("reason", "")))
     db.session.commit()
     return event_json(event, user)
@@ -265,7 +265,7 @@ def event_move_date(event_id: int, day: str):
     event = _event(event_id, "change_dates")
     fields = {name: value for name, value in fields_from(body).items()
               if name in ("starts_at", "ends_at", "start_date", "end_date")}
-    move_occurrence(db.session, event, parse_date(day, "date"), actor=user, now=utcnow(),
+    move_occurrence(db.session, event, parse_date(day, "date"), actor=user, now=now(),
                     note=str(body.get("note", "")), **fields)
     db.session.commit()
     return event_json(event, user)
