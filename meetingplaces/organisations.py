@@ -1,4 +1,5 @@
-"""Organisations as their quarter's managers set them up: profile, languages, contacts, status.
+"""Organisations as their quarter's managers set them up (profile, languages, contacts, status)
+and as their own admins keep their profile up to date.
 
 What of an organisation the public may see is decided here too: the private contact never, the
 public contact only when the organisation chose to show it (DSGVO).
@@ -11,9 +12,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .calendar import feeds
-from .errors import InvalidInput
+from .errors import Forbidden, InvalidInput
 from .models import Organisation, OrganisationStatus, Quarter
+from .models.audit import record
 from .models.types import utcnow
+from .policy import can
 from .slugs import claim_slug, flush_claiming_slug
 from .vocabulary import SPOKEN_LANGUAGES
 
@@ -47,6 +50,38 @@ def save_organisation(session, organisation: Organisation, *, quarter: Quarter, 
     if renamed_from is not None and renamed_from != organisation.name:
         # Feeds name the organiser in their events' descriptions.
         feeds.place_changed(session, now or utcnow(), organisation=organisation)
+    return organisation
+
+
+# What an organisation's own admins may change; home quarter, kind, web address and status stay
+# as its managers set them.
+PROFILE_FIELDS = ("name", "description", "languages", "public_contact", "show_contact_publicly",
+                  "private_contact_email", "private_contact_phone")
+
+
+def update_profile(session, organisation: Organisation, *, actor, name: str, description: str,
+                   languages: list[str], public_contact: str, show_contact_publicly: bool,
+                   private_contact_email: str, private_contact_phone: str,
+                   now: datetime) -> Organisation:
+    """The profile as the organisation's admins (or its managers) edit it, through the same
+    rules as the managers' form; each change, a rename with both names, goes to the edit log."""
+    if not can(actor, "edit", organisation):
+        raise Forbidden(_("You may not edit this organisation."))
+    before = {field: getattr(organisation, field) for field in PROFILE_FIELDS}
+    save_organisation(
+        session, organisation, quarter=organisation.quarter, slug=organisation.slug,
+        kind=organisation.kind, status=organisation.status, name=name,
+        description=description, languages=languages, public_contact=public_contact,
+        show_contact_publicly=show_contact_publicly, private_contact_email=private_contact_email,
+        private_contact_phone=private_contact_phone, now=now,
+    )
+    changed = [field for field in PROFILE_FIELDS if getattr(organisation, field) != before[field]]
+    if changed:
+        details: dict = {"changed": changed}
+        if "name" in changed:
+            details["name"] = [before["name"], organisation.name]
+        record(session, actor=actor, subject_type="organisation", subject_id=organisation.id,
+               action="profile_edited", details=details, at=now)
     return organisation
 
 

@@ -83,6 +83,12 @@ rule("act_for", Organisation)(_is_member)
 rule("view_private", Organisation)(
     lambda user, org: _manages_quarter_of(user, org) or user.membership_in(org.id) is not None
 )
+# "My organisation": its members see who belongs to it and may leave; its admins see the members'
+# e-mail addresses, change their roles and remove them (meetingplaces.memberships keeps the last
+# admin).
+rule("view_members", Organisation)(lambda user, org: user.membership_in(org.id) is not None)
+rule("manage_members", Organisation)(_is_organisation_admin)
+rule("leave", Organisation)(lambda user, org: user.membership_in(org.id) is not None)
 
 # Users: admins manage all accounts; nobody else edits someone else's account.
 rule("manage", User)(lambda user, other: user.is_admin or user.id == other.id)

@@ -24,12 +24,14 @@ def register_blueprints(app: Flask) -> None:
         feeds,
         invitations,
         manage,
+        organisations,
         public,
         rounds,
     )
 
     for module in (
-        public, calendar, feeds, auth, account, invitations, manage, bookings, events, rounds, api
+        public, calendar, feeds, auth, account, organisations, invitations, manage, bookings,
+        events, rounds, api,
     ):
         app.register_blueprint(module.bp)
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions

@@ -7,6 +7,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from flask_babel import gettext as _
@@ -95,6 +96,11 @@ def new(path: str):
     target_field = form.quarter if kind == InvitationKind.MANAGER else form.organisation
     target_field.choices = [(t.id, f"{t.name} ({t.city if model is Quarter else t.quarter.name})")
                             for t in targets]
+    if not form.is_submitted():
+        # A link from an organisation's page names it (?organisation=<id>) to start with.
+        wanted = request.args.get(target_field.name, type=int)
+        if wanted in {target.id for target in targets}:
+            target_field.data = wanted
     if form.validate_on_submit():
         try:
             invitation, _token = invitations.invite(
