@@ -77,3 +77,37 @@ def test_public_organisation_page_has_no_serious_violation(page, axe):
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto("/organisations/sprachcafe-nordstadt?lang=ar")
     assert not axe(page), _describe(axe(page))
+
+
+MY_ORGANISATION = "/account/organisations/sprachcafe-nordstadt"
+
+
+@pytest.mark.parametrize("language", ["de", "ar"])
+def test_my_organisation_page_has_no_serious_violation_also_with_an_error(page, axe, language):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, "initiative@example.org")
+    page.goto(f"/account/organisations/?lang={language}")  # one organisation: its page
+    assert page.url.endswith(MY_ORGANISATION)
+    violations = axe(page)
+    assert not violations, f"{page.url}\n{_describe(violations)}"
+    page.fill("#private_contact_email", "keine-adresse")
+    page.locator("main form.form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.input_value("#private_contact_email") == "keine-adresse"
+    assert page.get_attribute("#private_contact_email", "aria-invalid") == "true"
+    violations = axe(page)
+    assert not violations, f"{page.url}\n{_describe(violations)}"
+
+
+def test_my_organisation_fits_a_phone_for_admins_and_members(page, axe, screenshot):
+    page.set_viewport_size({"width": 360, "height": 800})
+    for email, name in (("initiative@example.org", "admin"), ("member@example.org", "member")):
+        page.context.clear_cookies()
+        log_in(page, email)
+        page.goto(MY_ORGANISATION)
+        screenshot(page, f"my-organisation-{name}-de-360")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        assert not axe(page), _describe(axe(page))
+    page.get_by_role("link", name="Aus dieser Organisation austreten").click()
+    page.wait_for_load_state()
+    assert not axe(page), _describe(axe(page))
