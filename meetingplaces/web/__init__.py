@@ -4,6 +4,7 @@ from flask import Flask, current_app, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
+from ..errors import Forbidden, NotFound
 from ..extensions import db, login_manager
 from ..models import User
 
@@ -93,3 +94,6 @@ def _register_error_pages(app: Flask) -> None:
     for status in (400, 403, 404, 405, 409, 429, 500):
         app.register_error_handler(status, render_error(status))
     app.register_error_handler(CSRFError, render_error(400))
+    # A domain refusal that a view lets through; the API answers these in JSON itself.
+    app.register_error_handler(Forbidden, render_error(403))
+    app.register_error_handler(NotFound, render_error(404))

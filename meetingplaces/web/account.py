@@ -15,7 +15,7 @@ from flask_login import current_user, login_required, login_user
 
 from ..accounts import invitations, passwords, profiles, tokens
 from ..config import LANGUAGES
-from ..errors import DomainError, Forbidden
+from ..errors import DomainError
 from ..extensions import db
 from ..forms import show_domain_error
 from ..forms.account import ApiTokenForm, ChangePasswordForm, ProfileForm
@@ -30,10 +30,6 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 def _require_login():
     return None
 
-
-@bp.errorhandler(Forbidden)
-def _forbidden(error):
-    return render_template("errors/error.html", status=403, error=error), 403
 
 
 def _user():

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..accounts import invitations, registrations
-from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..errors import Conflict, InvalidInput
 from ..extensions import db
 from ..forms import show_domain_error
 from ..forms.invitations import (
@@ -45,14 +45,6 @@ def _require_login():
     return None
 
 
-@bp.errorhandler(Forbidden)
-def _forbidden(error):
-    return render_template("errors/error.html", status=403, error=error), 403
-
-
-@bp.errorhandler(NotFound)
-def _not_found(error):
-    return render_template("errors/error.html", status=404, error=error), 404
 
 
 def _user():

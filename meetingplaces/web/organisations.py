@@ -26,14 +26,6 @@ def _require_login():
     return None
 
 
-@bp.errorhandler(Forbidden)
-def _forbidden(error):
-    return render_template("errors/error.html", status=403, error=error), 403
-
-
-@bp.errorhandler(NotFound)
-def _not_found(error):
-    return render_template("errors/error.html", status=404, error=error), 404
 
 
 def _user():
