@@ -48,6 +48,9 @@ class Defaults:
     PASSWORD_RESET_MAX_AGE_SECONDS = 2 * 60 * 60
     FEED_PAST_DAYS = 92
     FEED_FUTURE_DAYS = 366
+    # PostgreSQL: keep feed versions in memory until the database notifies a change (LISTEN).
+    # Switch off behind a pooler that does not keep a session (pgbouncer transaction mode).
+    FEED_VERSION_NOTIFICATIONS = True
 
 
 def sqlite_url(instance_path: str) -> str:

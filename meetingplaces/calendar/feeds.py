@@ -3,8 +3,9 @@
 Every change of an event re-serialises only that event's blocks and raises the version of each
 feed scope it is or was in (city, its quarter, its facility), in the change's transaction. A feed
 body is assembled once per version and kept in `feed_bodies`; ETag and Last-Modified derive from
-the version, so a conditional request costs one indexed lookup. A small per-process memo only
-saves reading the body again and is always checked against the database version first.
+the version, so a conditional request costs one indexed lookup (on PostgreSQL usually none: the
+database announces changes, version_watch.py). A small per-process memo only saves reading the
+body again and is always checked against the current version first.
 """
 
 import os
@@ -34,7 +35,7 @@ from ..events.vocabulary import TEXT_LANGUAGES
 from ..models import Facility, Organisation, Quarter
 from ..models.events import Event, EventCalendarBlock, EventStatus, FeedBody, FeedVersion
 from ..models.rounds import Round, RoundDate, Stop
-from . import ics
+from . import ics, version_watch
 
 CANCELLED_STAYS_DAYS = 30
 MEMO_SIZE = 32
@@ -236,7 +237,16 @@ class _VersionReaders(local):
 _readers = _VersionReaders()
 
 
-def _peek(engine, kind: str, params: dict):
+def _peek(engine, kind: str, params: dict, *, listen: bool):
+    """One row of a version query. With `listen` on PostgreSQL, from this process's memory
+    while the database has announced no change (version_watch.py)."""
+    if listen and engine.dialect.name == "postgresql":
+        return version_watch.watch_of(engine).read(
+            (kind, *params.values()), lambda: _read(engine, kind, params))
+    return _read(engine, kind, params)
+
+
+def _read(engine, kind: str, params: dict):
     """One row of a version query, on this thread's kept connection; a broken connection
     (a restarted database server) is replaced once."""
     sql, order = _compiled(kind, engine.dialect)
@@ -265,16 +275,17 @@ def _instant(value) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def current_version(engine, scope: str, now: datetime) -> Version:
+def current_version(engine, scope: str, now: datetime, *, listen: bool = False) -> Version:
     """The version of one scope (the city feed)."""
-    row = _peek(engine, "city", {"scope": scope})
+    row = _peek(engine, "city", {"scope": scope}, listen=listen)
     return _version(row[0] if row else None, _instant(row[1]) if row else None, now)
 
 
-def find_scope(engine, kind: str, slug: str, now: datetime) -> tuple[str, str, Version] | None:
+def find_scope(engine, kind: str, slug: str, now: datetime, *,
+               listen: bool = False) -> tuple[str, str, Version] | None:
     """(scope, name, version) of a quarter's ("quarter") or facility's ("facility") feed, or
-    None. A conditional request that ends in 304 costs exactly this one statement."""
-    row = _peek(engine, kind, {"slug": slug})
+    None. A conditional request that ends in 304 costs exactly this one statement, or none."""
+    row = _peek(engine, kind, {"slug": slug}, listen=listen)
     if row is None:
         return None
     ident, name, counter, changed_at = row

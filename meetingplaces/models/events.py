@@ -5,6 +5,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import (
+    DDL,
     JSON,
     CheckConstraint,
     Date,
@@ -14,6 +15,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -229,3 +231,22 @@ class FeedBody(db.Model):
     version: Mapped[str] = mapped_column(String(80))
     body: Mapped[str] = mapped_column(Text)
     built_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# PostgreSQL announces every committed change of what a feed's version row or its quarter's or
+# facility's name and slug say, so that processes can keep those rows (calendar/version_watch.py).
+# Migration 0007 writes the same for migrated databases.
+FEED_CHANGES_CHANNEL = "meetingplaces_feeds"
+_NOTIFY_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION meetingplaces_feeds_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('{FEED_CHANGES_CHANNEL}', '');
+    RETURN NULL;
+END $$"""
+
+for _table in (FeedVersion.__table__, Quarter.__table__, Facility.__table__):
+    for _statement in (_NOTIFY_FUNCTION, f"""
+CREATE TRIGGER feeds_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {_table.name}
+FOR EACH STATEMENT EXECUTE FUNCTION meetingplaces_feeds_changed()"""):
+        sqlalchemy_event.listen(_table, "after_create",
+                                DDL(_statement).execute_if(dialect="postgresql"))

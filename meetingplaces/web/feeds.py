@@ -24,6 +24,10 @@ def _feeds_are_not_rate_limited() -> bool:
     return request.blueprint == bp.name
 
 
+def listens() -> bool:
+    return current_app.config["FEED_VERSION_NOTIFICATIONS"]
+
+
 def feed_for(scope: str, name: str) -> feeds.Feed:
     """The Feed a request asks for; unknown filter values are a 400, not a silently empty feed."""
     args = request.args if request.query_string else {}
@@ -77,13 +81,13 @@ def _unchanged(etag: str, version: feeds.Version) -> bool:
 @bp.get("/calendar.ics")
 def city():
     moment = now()
-    version = feeds.current_version(db.engine, "city", moment)
+    version = feeds.current_version(db.engine, "city", moment, listen=listens())
     return serve(feed_for("city", current_app.config["CITY_NAME"]), version, moment)
 
 
 def _place_feed(kind: str, slug: str) -> Response:
     moment = now()
-    found = feeds.find_scope(db.engine, kind, slug, moment)
+    found = feeds.find_scope(db.engine, kind, slug, moment, listen=listens())
     if found is None:
         abort(404)
     scope, name, version = found

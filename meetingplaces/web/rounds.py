@@ -63,7 +63,7 @@ from ..rounds import (
 )
 from ..rounds.calendars import new_staff_feed_token, staff_feed, staff_member_by_token
 from .clock import now
-from .feeds import feed_for, serve
+from .feeds import feed_for, listens, serve
 
 bp = Blueprint("rounds", __name__)
 
@@ -515,7 +515,7 @@ def resource_feed(slug: str):
         Resource.slug == slug, Resource.kind == "mobile", Resource.active)) or abort(404)
     moment = now()
     scope = resource_scope(resource.id)
-    version = feeds.current_version(db.engine, scope, moment)
+    version = feeds.current_version(db.engine, scope, moment, listen=listens())
     return serve(feed_for(scope, resource.name), version, moment)
 
 
