@@ -4,7 +4,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 
 from meetingplaces import create_app
 from meetingplaces.extensions import db
@@ -36,6 +36,19 @@ def _migrated_app(url, options):
     )
 
 
+FEED_TRIGGERS = """
+SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+WHERE t.tgname = 'feeds_changed' AND c.relnamespace = current_schema()::regnamespace
+"""
+
+
+def feed_triggers(conn) -> set[str]:
+    """Tables whose changes PostgreSQL announces to the feeds (calendar/version_watch.py)."""
+    if conn.dialect.name != "postgresql":
+        return set()
+    return set(conn.scalars(text(FEED_TRIGGERS)))
+
+
 def test_migrated_schema_equals_the_models(empty_database):
     url, options = empty_database
     app = _migrated_app(url, options)
@@ -45,9 +58,19 @@ def test_migrated_schema_equals_the_models(empty_database):
         with engine.connect() as conn:
             context = MigrationContext.configure(conn, opts={"compare_type": True})
             differences = compare_metadata(context, db.metadata)
+            triggers = feed_triggers(conn)
         engine.dispose()
         db.engine.dispose()
     assert differences == []
+    if url.startswith("postgresql"):
+        assert triggers == {"feed_versions", "quarters", "facilities"}
+
+
+def test_created_tables_announce_feed_changes_like_migrated_ones(session, database):
+    """Tests and `bench/` create tables from the models: the same triggers as migration 0007."""
+    triggers = feed_triggers(session.connection())
+    assert triggers == ({"feed_versions", "quarters", "facilities"}
+                        if database["kind"] == "postgresql" else set())
 
 
 def test_migrations_downgrade_to_nothing_and_up_again(empty_database):
@@ -58,6 +81,8 @@ def test_migrations_downgrade_to_nothing_and_up_again(empty_database):
         downgrade(revision="base")
         engine = create_engine(url, **options)
         assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+        with engine.connect() as conn:
+            assert feed_triggers(conn) == set()
         engine.dispose()
         upgrade()
         db.engine.dispose()
