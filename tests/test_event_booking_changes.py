@@ -355,6 +355,26 @@ def test_a_rejected_booking_tells_the_manager_and_the_edit_page_warns(browser, s
     assert session.get(Event, event.id).status == "published"
 
 
+def test_the_events_list_points_to_each_event_whose_room_is_gone(browser, session, city, booker,
+                                                                booking):
+    """Not only the edit page: a manager scanning the list sees which events to check."""
+    lost = hold(session, city.manager, city, booking, title="Sprachcafé")
+    other = book(session, city, actor=booker, start=wall_clock(2027, 3, 23, 18),
+                 end=wall_clock(2027, 3, 23, 20))
+    fine = hold(session, city.manager, city, other, title="Nähcafé",
+                starts_at=local(2027, 3, 23, 18), ends_at=local(2027, 3, 23, 20))
+    browser.login(city.manager.email)
+    assert "Check the booked room" not in browser.get("/events/").get_data(as_text=True)
+    browser.post(f"/bookings/{booking.id}/cancel", {"cancel-scope": "all",
+                                                     "cancel-reason": REASON})
+    page = browser.get("/events/").get_data(as_text=True)
+    rows = {title: row for row in page.split("<tr>")[2:]
+            for title in ("Sprachcafé", "Nähcafé") if f">{title}</a>" in row}
+    assert f'href="/events/{lost.id}/edit">Check the booked room</a>' in rows["Sprachcafé"]
+    assert "Check the booked room" not in rows["Nähcafé"]
+    assert fine.id != lost.id
+
+
 # --- single dates -----------------------------------------------------------------------------
 
 

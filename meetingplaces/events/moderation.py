@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..errors import InvalidInput
+from ..models.bookings import Booking, Occurrence
 from ..models.events import Event, EventStatus
 from . import notices
 from .publishing import guest_visible, record_change, require
@@ -59,7 +60,12 @@ def reject_event(session, event: Event, *, actor, now: datetime, reason: str) ->
 
 def events_of(session, actor) -> list[Event]:
     """The events a user looks after: in the quarters they manage, or of their organisations."""
-    query = select(Event).options(selectinload(Event.quarter), selectinload(Event.organisation))
+    query = select(Event).options(
+        selectinload(Event.quarter), selectinload(Event.organisation),
+        # what booked_rooms.trouble_of reads, for the list's "check the booked room"
+        selectinload(Event.booking).selectinload(Booking.occurrences).selectinload(
+            Occurrence.resource),
+        selectinload(Event.changes))
     if not actor.is_admin:
         quarters = [q.id for q in actor.managed_quarters]
         organisations = [m.organisation_id for m in actor.memberships]

@@ -255,8 +255,10 @@ def _fill_suggested(form: EventForm, suggested: dict) -> None:
 
 @bp.get("/")
 def index():
+    events, moment = events_of(db.session, current_user), now()
     return render_template(
-        "events/index.html", events=events_of(db.session, current_user),
+        "events/index.html", events=events,
+        troubles={e.id for e in events if e.booking_id and trouble_of(e, moment)},
         queue_size=len(moderation_queue(db.session, current_user)) if current_user.is_manager
         else 0, may_create=can(current_user, "create", Event), can=can)
 
