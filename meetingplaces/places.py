@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from .calendar import feeds
 from .errors import InvalidInput
+from .events import booking_changes
 from .models import Closure, Facility, OpeningHours, Quarter, Resource, ResourceKind, User
 from .models.types import utcnow
 from .slugs import claim_slug, flush_claiming_slug
@@ -187,13 +188,21 @@ def save_resource(session, resource: Resource, *, facility: Facility | None = No
                   description: str, capacity: int, equipment: list[str], step_free: bool,
                   approval_required: bool, setup_minutes: int, cleanup_minutes: int,
                   min_duration_minutes: int, max_duration_minutes: int, max_advance_days: int,
-                  min_notice_hours: int, monthly_hours_per_organisation: int | None) -> Resource:
-    """Create or update a room (of `facility`) or a mobile resource (at home in `quarter`)."""
+                  min_notice_hours: int, monthly_hours_per_organisation: int | None,
+                  actor=None, now: datetime | None = None) -> Resource:
+    """Create or update a room (of `facility`) or a mobile resource (at home in `quarter`).
+
+    A room's new name reaches the events held in it that carry its old name (page and feeds),
+    logged as a change by `actor`."""
     if max_duration_minutes < min_duration_minutes:
         raise InvalidInput(
             _("The longest booking cannot be shorter than the shortest."),
             field="max_duration_minutes",
         )
+    now = now or utcnow()
+    renamed = (resource.id is not None and not resource.is_mobile
+               and resource.name != name.strip())
+    named_after = booking_changes.named_after(session, resource, now) if renamed else []
     resource.slug = claim_slug(session, Resource, slug, name, resource.id)
     session.add(resource)
     if resource.kind == ResourceKind.MOBILE:
@@ -217,6 +226,7 @@ def save_resource(session, resource: Resource, *, facility: Facility | None = No
     resource.min_notice_hours = min_notice_hours
     resource.monthly_hours_per_organisation = monthly_hours_per_organisation
     flush_claiming_slug(session, resource)
+    booking_changes.follow_rename(session, resource, named_after, actor=actor, now=now)
     return resource
 
 

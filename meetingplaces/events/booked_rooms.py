@@ -5,8 +5,8 @@ with it since (cancelled, rejected, dates no longer booked), and the event a boo
 
 The event copies the room's facility and names when it is linked, so pages and feeds read the
 event alone and keep working when the booking is later cancelled or deleted; when the booking
-moves to other rooms the copies follow (events/booking_changes.py). Nothing of the booker (the
-requesting person, a guest's name or address) is ever copied.
+moves to other rooms, or a room is renamed, the copies follow (events/booking_changes.py).
+Nothing of the booker (the requesting person, a guest's name or address) is ever copied.
 """
 
 from datetime import datetime, timedelta
@@ -70,7 +70,8 @@ def held_in(event) -> HeldIn | None:
     """"In room X of facility Y", read from the event's own copies (place name, facility,
     address), the same that the feed's LOCATION reads, so that page and feed always agree.
     The booking only decides the wording: the place name must be its rooms' names; a name the
-    user gave (or a room renamed since) is shown as the plain location, as in the feed."""
+    user gave (or the old name of a room renamed after the event was over) is shown as the
+    plain location, as in the feed."""
     if (event.booking is None or event.facility is None or not event.place_name
             or event.place_name != room_names(event.booking)):
         return None

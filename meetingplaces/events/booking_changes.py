@@ -3,14 +3,21 @@
 `follow_booking` is registered as a booking listener in create_app() (booking/listeners.py says
 why a listener): every change, cancellation and rejection of a booking, through whichever
 page, link or API, reaches the events linked to it in the same transaction.
+
+A room renamed by its managers (places.save_resource) renames the events held in it too:
+`named_after` finds them before the rename, `follow_rename` gives them the new names after.
 """
 
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from ..booking.listeners import BookingChange
 from ..calendar import feeds
-from ..models.bookings import Booking
+from ..models.bookings import Booking, Occurrence
 from ..models.events import Event, EventStatus
+from ..models.places import Resource
 from . import booked_rooms, notices
 from .publishing import guest_visible, record_change
 
@@ -79,3 +86,39 @@ def _caused_by(event: Event, booking: Booking,
             o.starts_at < until and o.ends_at > since for since, until in change.spans))
         return booked_rooms.Trouble("dates", touched) if touched else None
     return trouble  # cancelled or rejected: only this step can have done it
+
+
+def named_after(session, room: Resource, now: datetime) -> list[Event]:
+    """The events not called off and not over, held in a booking whose dates use `room`, whose
+    place name is still their rooms' names. Asked before the room is renamed: a place name the
+    user gave, or one that already differs, is theirs and stays."""
+    events = session.scalars(
+        select(Event)
+        .join(Booking, Event.booking_id == Booking.id)
+        .where(Event.status != EventStatus.CANCELLED,
+               or_(Event.last_ends_at.is_(None), Event.last_ends_at > now),
+               or_(Booking.resources.any(Resource.id == room.id),
+                   Booking.occurrences.any(Occurrence.resource_id == room.id)))
+        .options(selectinload(Event.booking).selectinload(Booking.resources),
+                 selectinload(Event.booking).selectinload(Booking.occurrences)
+                 .selectinload(Occurrence.resource))
+        .order_by(Event.id)
+    ).all()
+    return [event for event in events
+            if room in booked_rooms.resources_held(event.booking)
+            and event.place_name == booked_rooms.room_names(event.booking)]
+
+
+def follow_rename(session, room: Resource, events: list[Event], *, actor,
+                  now: datetime) -> None:
+    """After `room` was renamed: the events `named_after` found take the new rooms' names, with
+    SEQUENCE, stored blocks, feed versions and the audit log through record_change."""
+    for event in events:
+        place_name = booked_rooms.room_names(event.booking)
+        if event.place_name == place_name:
+            continue
+        before = guest_visible(event)
+        event.place_name = place_name
+        record_change(session, event, actor=actor, now=now, action="room_renamed",
+                      before=before, details={"booking_id": event.booking_id,
+                                              "resource_id": room.id, "place_name": place_name})

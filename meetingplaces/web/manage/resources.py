@@ -31,10 +31,12 @@ def _save(form: ResourceForm, resource: Resource) -> Resource:
     if resource.kind == ResourceKind.MOBILE:
         quarter = get_or_404(Quarter, form.quarter_id.data)
         require("manage", quarter)
-        return save_resource(db.session, resource, quarter=quarter, **form.values("quarter_id"))
+        return save_resource(db.session, resource, quarter=quarter, actor=current_user,
+                             now=now(), **form.values("quarter_id"))
     facility = get_or_404(Facility, form.facility_id.data)
     require("edit", facility)
-    return save_resource(db.session, resource, facility=facility, **form.values("facility_id"))
+    return save_resource(db.session, resource, facility=facility, actor=current_user,
+                         now=now(), **form.values("facility_id"))
 
 
 def _edit_url(resource: Resource) -> str:
