@@ -1,5 +1,6 @@
 """The iCalendar feeds, parsed back with icalendar and expanded with recurring-ical-events."""
 
+import re
 import subprocess
 import sys
 from datetime import date, datetime, timedelta
@@ -16,6 +17,7 @@ from meetingplaces.events import (
     update_event,
 )
 from meetingplaces.extensions import db
+from meetingplaces.web.feeds import is_public_feed
 
 from .events_factories import BERLIN, NOW, event, local
 from .manage_factories import facility_form, organisation_form, quarter_form
@@ -415,3 +417,27 @@ def test_switching_a_quarter_off_takes_its_events_out_of_the_city_feed(
         == 302
     after = client.get("/calendar.ics", headers={"If-None-Match": first.headers["ETag"]})
     assert after.status_code == 200 and b"Stadtteilfest" not in after.data
+
+
+def test_only_the_feeds_urls_skip_the_session(app):
+    """The session is opened before Flask matches a view, so feeds are told by their path:
+    it must name exactly the feeds blueprint's URLs."""
+    for rule in app.url_map.iter_rules():
+        path = rule.rule.replace("<slug>", "ostersbaum").replace("<int:event_id>", "1")
+        path = re.sub(r"<[^>]+>", "x", path)
+        assert is_public_feed(path) == (rule.endpoint.split(".")[0] == "feeds"), rule.rule
+
+
+def test_a_feed_neither_reads_nor_sets_the_session_cookie(client, session, manager, quarter):
+    event(session, manager, quarter)
+    client.get("/?lang=ar")  # a page remembers the visitor's language in the session cookie
+    remembered = client.get_cookie("session", domain="localhost.test").value
+    for url, status in (("/quarters/ostersbaum/calendar.ics?lang=en", 200),
+                        ("/quarters/unbekannt/calendar.ics?lang=uk", 404)):
+        response = client.get(url)
+        assert response.status_code == status
+        assert "Set-Cookie" not in response.headers, url
+        assert "Cookie" not in response.headers.get("Vary", "")
+    assert client.get_cookie("session", domain="localhost.test").value == remembered
+    page = client.get("/quarters/unbekannt?lang=uk")  # a page's error page does remember
+    assert page.status_code == 404 and "Set-Cookie" in page.headers

@@ -35,6 +35,7 @@ def register_blueprints(app: Flask) -> None:
         events, rounds, api,
     ):
         app.register_blueprint(module.bp)
+    app.session_interface = feeds.SessionInterface()
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
 
     login_manager.login_view = "auth.login"

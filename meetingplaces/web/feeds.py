@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from flask import Blueprint, Response, abort, current_app, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import force_locale
 from werkzeug.http import http_date
 
@@ -22,6 +23,31 @@ def _feeds_are_not_rate_limited() -> bool:
     """Calendar apps poll feeds all day, and a shelter's residents share one address; a
     repeated poll costs one indexed lookup (304), so a per-address limit would only hurt them."""
     return request.blueprint == bp.name
+
+
+FEED_PLACES = ("quarters", "facilities")
+
+
+def is_public_feed(path: str) -> bool:
+    """Whether a path is one of this blueprint's feeds, known before Flask matches the
+    request to a view (the session is opened first)."""
+    parts = path.split("/")
+    return path == "/calendar.ics" or (
+        len(parts) == 4 and parts[1] in FEED_PLACES and parts[3] == "calendar.ics")
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Public feeds are the same for everyone: their requests neither read nor set the session
+    cookie, which a calendar app does not send anyway and which a 304 should not pay for."""
+
+    def open_session(self, app, request):
+        if is_public_feed(request.path):
+            return self.session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app, session, response):
+        if not is_public_feed(request.path):
+            super().save_session(app, session, response)
 
 
 def listens() -> bool:
