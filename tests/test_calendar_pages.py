@@ -7,22 +7,12 @@ import pytest
 
 from meetingplaces.events import cancel_occurrence
 
-from .events_factories import NOW, event, local
+from .events_factories import NOW, event, local, ostersbaum_fixture, ostersbaum_manager_fixture  # noqa: F401
 
 
 @pytest.fixture
 def app_config():
     return {"FIXED_NOW": NOW}
-
-
-@pytest.fixture
-def quarter(make):
-    return make.quarter(slug="ostersbaum", name="Ostersbaum")
-
-
-@pytest.fixture
-def manager(make, quarter):
-    return make.manager(quarter)
 
 
 def test_quarter_page_links_to_its_calendar(client, quarter):

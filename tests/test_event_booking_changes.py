@@ -7,7 +7,6 @@ import re
 import time
 from datetime import date
 
-import icalendar
 import pytest
 from sqlalchemy import select
 
@@ -24,7 +23,7 @@ from .booking_factories import NOW, book, city_fixture, token_for  # noqa: F401 
 from .booking_factories import local as wall_clock
 from .booking_web_helpers import form_data as booking_form
 from .booking_web_helpers import link_in
-from .events_factories import local
+from .events_factories import local, vevent
 
 BOOKER_NAME = "Erika Buchungsperson"
 BOOKER_EMAIL = "erika.buchung@example.org"
@@ -78,14 +77,6 @@ def hold(session, actor, city, booking, **fields):
                          **fields)
     session.commit()
     return event
-
-
-def vevent(client, url: str, title: str):
-    response = client.get(url)
-    assert response.status_code == 200
-    found = [c for c in icalendar.Calendar.from_ical(response.data).walk("VEVENT")
-             if str(c["SUMMARY"]) == title]
-    return found[0] if found else None
 
 
 def quarter_feed(city) -> str:

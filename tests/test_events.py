@@ -23,17 +23,14 @@ from meetingplaces.events.text import plain_text, render_markdown
 from meetingplaces.models import AuditEntry, OutboxMessage
 from meetingplaces.models.events import Event, EventCalendarBlock
 
-from .events_factories import BERLIN, NOW, event, local
-
-
-@pytest.fixture
-def quarter(make):
-    return make.quarter(slug="ostersbaum", name="Ostersbaum")
-
-
-@pytest.fixture
-def manager(make, quarter):
-    return make.manager(quarter)
+from .events_factories import (  # noqa: F401
+    BERLIN,
+    NOW,
+    event,
+    local,
+    ostersbaum_fixture,
+    ostersbaum_manager_fixture,
+)
 
 
 def test_until_as_a_date_means_up_to_the_end_of_that_local_day():

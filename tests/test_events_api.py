@@ -1,21 +1,10 @@
 """The events JSON API: public occurrences, creating, editing, cancelling, single dates."""
 
-import pytest
 
 from meetingplaces.models import ApiToken
 from meetingplaces.models.people import token_digest
 
-from .events_factories import event
-
-
-@pytest.fixture
-def quarter(make):
-    return make.quarter(slug="ostersbaum", name="Ostersbaum")
-
-
-@pytest.fixture
-def manager(make, quarter):
-    return make.manager(quarter)
+from .events_factories import event, ostersbaum_fixture, ostersbaum_manager_fixture  # noqa: F401
 
 
 def token_for(session, user) -> dict:

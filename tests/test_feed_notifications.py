@@ -12,7 +12,7 @@ from meetingplaces.events import update_event
 from meetingplaces.extensions import db
 
 from .conftest import PG_URL
-from .events_factories import NOW, event
+from .events_factories import NOW, event, ostersbaum_fixture, ostersbaum_manager_fixture  # noqa: F401
 
 pytestmark = pytest.mark.parametrize(
     "database", [pytest.param("postgresql", marks=pytest.mark.postgresql)], indirect=True)
@@ -25,16 +25,6 @@ def app_config(database):
     """Reads that wait for a lock give up after two seconds instead of hanging the test."""
     options = database["options"]["connect_args"]["options"] + " -clock_timeout=2s"
     return {"FIXED_NOW": NOW, "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": options}}}
-
-
-@pytest.fixture
-def quarter(make):
-    return make.quarter(slug="ostersbaum", name="Ostersbaum")
-
-
-@pytest.fixture
-def manager(make, quarter):
-    return make.manager(quarter)
 
 
 @pytest.fixture

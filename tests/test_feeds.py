@@ -19,23 +19,20 @@ from meetingplaces.events import (
 from meetingplaces.extensions import db
 from meetingplaces.web.feeds import is_public_feed
 
-from .events_factories import BERLIN, NOW, event, local
+from .events_factories import (  # noqa: F401
+    BERLIN,
+    NOW,
+    event,
+    local,
+    ostersbaum_fixture,
+    ostersbaum_manager_fixture,
+)
 from .manage_factories import facility_form, organisation_form, quarter_form
 
 
 @pytest.fixture
 def app_config():
     return {"FIXED_NOW": NOW}
-
-
-@pytest.fixture
-def quarter(make):
-    return make.quarter(slug="ostersbaum", name="Ostersbaum")
-
-
-@pytest.fixture
-def manager(make, quarter):
-    return make.manager(quarter)
 
 
 def fetch(client, url, **headers):

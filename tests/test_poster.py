@@ -5,7 +5,7 @@ import pytest
 
 from scripts import translations
 
-from .events_factories import NOW, event, local
+from .events_factories import NOW, event, local, ostersbaum_fixture, ostersbaum_manager_fixture  # noqa: F401
 
 
 @pytest.fixture(scope="module")
@@ -20,16 +20,6 @@ def catalogues(tmp_path_factory):
 def app_config(catalogues):
     # Monday 4 January 2027, 09:00 in Berlin
     return {"FIXED_NOW": NOW, "BABEL_TRANSLATION_DIRECTORIES": catalogues}
-
-
-@pytest.fixture
-def quarter(make):
-    return make.quarter(slug="ostersbaum", name="Ostersbaum")
-
-
-@pytest.fixture
-def manager(make, quarter):
-    return make.manager(quarter)
 
 
 def poster(client, url: str) -> str:

@@ -4,7 +4,6 @@ over keep what they have."""
 
 from datetime import timedelta
 
-import icalendar
 import pytest
 from sqlalchemy import select
 
@@ -14,7 +13,7 @@ from meetingplaces.models.events import Event
 
 from .booking_factories import NOW, book, city_fixture  # noqa: F401  (a fixture)
 from .booking_factories import local as wall_clock
-from .events_factories import local
+from .events_factories import local, vevent
 from .manage_factories import room_form
 
 NEW_NAME = "Großer Gruppenraum"
@@ -52,14 +51,6 @@ def rename(browser, session, city, room, name: str):
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     browser.logout()
     session.expire_all()
-
-
-def vevent(client, url: str, title: str):
-    response = client.get(url)
-    assert response.status_code == 200
-    found = [c for c in icalendar.Calendar.from_ical(response.data).walk("VEVENT")
-             if str(c["SUMMARY"]) == title]
-    return found[0] if found else None
 
 
 def quarter_feed(city) -> str:
