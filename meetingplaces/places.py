@@ -192,17 +192,17 @@ def save_resource(session, resource: Resource, *, facility: Facility | None = No
                   actor=None, now: datetime | None = None) -> Resource:
     """Create or update a room (of `facility`) or a mobile resource (at home in `quarter`).
 
-    A room's new name reaches the events held in it that carry its old name (page and feeds),
-    logged as a change by `actor`."""
+    Events held in a room follow its new name or facility (page and feeds), logged as a
+    change by `actor`."""
     if max_duration_minutes < min_duration_minutes:
         raise InvalidInput(
             _("The longest booking cannot be shorter than the shortest."),
             field="max_duration_minutes",
         )
     now = now or utcnow()
-    renamed = (resource.id is not None and not resource.is_mobile
-               and resource.name != name.strip())
-    named_after = booking_changes.named_after(session, resource, now) if renamed else []
+    changed = (resource.id is not None and not resource.is_mobile
+               and (resource.name != name.strip() or resource.facility is not facility))
+    held = booking_changes.held_in_room(session, resource, now) if changed else []
     resource.slug = claim_slug(session, Resource, slug, name, resource.id)
     session.add(resource)
     if resource.kind == ResourceKind.MOBILE:
@@ -226,7 +226,7 @@ def save_resource(session, resource: Resource, *, facility: Facility | None = No
     resource.min_notice_hours = min_notice_hours
     resource.monthly_hours_per_organisation = monthly_hours_per_organisation
     flush_claiming_slug(session, resource)
-    booking_changes.follow_rename(session, resource, named_after, actor=actor, now=now)
+    booking_changes.follow_room(session, resource, held, actor=actor, now=now)
     return resource
 
 

@@ -1,6 +1,7 @@
 """A room renamed by its managers renames the events held in it: page and feed alike, SEQUENCE
 up, same UID, logged. A place name the user gave, events in other rooms and events that are
-over keep what they have."""
+over keep what they have. A room moved to another facility takes its events along; moved into
+another quarter, it leaves them and their managers are told."""
 
 from datetime import timedelta
 
@@ -8,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from meetingplaces.events import cancel_event, create_event
+from meetingplaces.models import OutboxMessage
 from meetingplaces.models.audit import AuditEntry
 from meetingplaces.models.events import Event
 
@@ -42,11 +44,11 @@ def hold(session, city, booking, now=NOW, **fields):
     return event
 
 
-def rename(browser, session, city, room, name: str):
-    """The room's manager saves its edit page with a new name (and everything else kept)."""
-    browser.login(city.manager.email)
+def rename(browser, session, city, room, name: str, *, facility=None, manager=None):
+    """The room's manager saves its edit page with a new name or facility (all else kept)."""
+    browser.login((manager or city.manager).email)
     response = browser.post(f"/manage/resources/{room.id}/edit", room_form(
-        room.facility, name=name, slug=room.slug, capacity=str(room.capacity),
+        facility or room.facility, name=name, slug=room.slug, capacity=str(room.capacity),
         min_notice_hours=str(room.min_notice_hours)))
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     browser.logout()
@@ -146,3 +148,66 @@ def test_the_change_is_stamped_with_the_apps_clock(browser, session, city, booki
     event = hold(session, city, booking, now=NOW - timedelta(days=1))
     rename(browser, session, city, city.room, NEW_NAME)
     assert session.get(Event, event.id).last_modified == NOW
+
+
+# --- a room moved to another facility ---------------------------------------------------------
+
+
+def test_a_room_moved_to_another_facility_takes_the_event_along(client, browser, session, make,
+                                                                city, booking):
+    event = hold(session, city, booking)
+    centre = make.facility(city.quarter, name="Stadtteilzentrum", address="Hauptstraße 5")
+    before = vevent(client, quarter_feed(city), "Sprachcafé")
+    rename(browser, session, city, city.room, city.room.name, facility=centre)
+
+    event = session.get(Event, event.id)
+    assert (event.facility_id, event.place_name) == (centre.id, city.room.name)
+    after = vevent(client, quarter_feed(city), "Sprachcafé")
+    assert int(after["SEQUENCE"]) > int(before["SEQUENCE"])
+    assert "Stadtteilzentrum" in str(after["LOCATION"])
+    assert vevent(client, f"/facilities/{centre.slug}/calendar.ics", "Sprachcafé") is not None
+    assert vevent(client, f"/facilities/{city.facility.slug}/calendar.ics", "Sprachcafé") is None
+    assert "of Stadtteilzentrum" in client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert session.scalars(select(AuditEntry.action).where(
+        AuditEntry.subject_type == "event", AuditEntry.subject_id == event.id)).all()[-1] \
+        == "room_moved"
+
+
+def test_an_event_stays_where_another_of_its_rooms_still_is(browser, session, make, city):
+    annex = make.room(city.facility, name="Anbau")
+    event = hold(session, city, book(session, city, resources=[city.room, annex]))
+    centre = make.facility(city.quarter, name="Stadtteilzentrum")
+    rename(browser, session, city, city.room, city.room.name, facility=centre)
+    assert session.get(Event, event.id).facility_id == city.facility.id
+
+
+def test_a_room_moved_into_another_quarter_leaves_the_event_and_tells_its_managers(
+        browser, session, make, city, booking):
+    event = hold(session, city, booking)
+    sequence = event.sequence
+    elsewhere = make.facility(make.quarter(name="Nordstadt"), name="Bürgerhaus Nord")
+    both = make.manager(city.quarter, elsewhere.quarter)
+    rename(browser, session, city, city.room, city.room.name, facility=elsewhere, manager=both)
+
+    event = session.get(Event, event.id)
+    assert (event.facility_id, event.sequence) == (city.facility.id, sequence)
+    told = session.scalars(select(OutboxMessage.recipient).where(
+        OutboxMessage.subject.endswith("event: Sprachcafé"))).all()
+    assert city.manager.email in told
+    browser.login(city.manager.email)
+    listed = browser.get("/events/").get_data(as_text=True)
+    assert f'href="/events/{event.id}/edit">Check the booked room</a>' in listed
+
+
+def test_renaming_a_room_already_elsewhere_tells_nobody_again(browser, session, make, city,
+                                                             booking):
+    hold(session, city, booking)
+    elsewhere = make.facility(make.quarter(name="Nordstadt"), name="Bürgerhaus Nord")
+    both = make.manager(city.quarter, elsewhere.quarter)
+    rename(browser, session, city, city.room, city.room.name, facility=elsewhere, manager=both)
+    told = session.scalars(select(OutboxMessage.recipient).where(
+        OutboxMessage.subject.endswith("event: Sprachcafé"))).all()
+    assert sorted(told) == sorted([city.manager.email, both.email])
+    rename(browser, session, city, city.room, NEW_NAME, facility=elsewhere, manager=both)
+    assert len(session.scalars(select(OutboxMessage).where(
+        OutboxMessage.subject.endswith("event: Sprachcafé"))).all()) == len(told)

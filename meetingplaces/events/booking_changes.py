@@ -4,11 +4,12 @@
 why a listener): every change, cancellation and rejection of a booking, through whichever
 page, link or API, reaches the events linked to it in the same transaction.
 
-A room renamed by its managers (places.save_resource) renames the events held in it too:
-`named_after` finds them before the rename, `follow_rename` gives them the new names after.
+A room renamed or moved to another facility by its managers (places.save_resource) takes the
+events held in it along: `held_in_room` notes them before the change, `follow_room` after.
 """
 
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -88,10 +89,18 @@ def _caused_by(event: Event, booking: Booking,
     return trouble  # cancelled or rejected: only this step can have done it
 
 
-def named_after(session, room: Resource, now: datetime) -> list[Event]:
-    """The events not called off and not over, held in a booking whose dates use `room`, whose
-    place name is still their rooms' names. Asked before the room is renamed: a place name the
-    user gave, or one that already differs, is theirs and stays."""
+class HeldEvent(NamedTuple):
+    """An event held in a room, as it was before the room was renamed or moved."""
+
+    event: Event
+    named: bool  # its place name was its rooms' names
+    at_facility: bool  # it was at the room's facility
+    in_quarter: bool  # its booking's rooms were all in its quarter
+
+
+def held_in_room(session, room: Resource, now: datetime) -> list[HeldEvent]:
+    """The events not called off and not over, held in a booking whose dates use `room`.
+    Asked before the room is renamed or moved: afterwards its old name and facility are gone."""
     events = session.scalars(
         select(Event)
         .join(Booking, Event.booking_id == Booking.id)
@@ -104,21 +113,38 @@ def named_after(session, room: Resource, now: datetime) -> list[Event]:
                  .selectinload(Occurrence.resource))
         .order_by(Event.id)
     ).all()
-    return [event for event in events
-            if room in booked_rooms.resources_held(event.booking)
-            and event.place_name == booked_rooms.room_names(event.booking)]
+    return [HeldEvent(event, event.place_name == booked_rooms.room_names(event.booking),
+                      event.facility_id == room.facility_id,
+                      booked_rooms.in_quarter(event.booking, event.quarter_id))
+            for event in events if room in booked_rooms.resources_held(event.booking)]
 
 
-def follow_rename(session, room: Resource, events: list[Event], *, actor,
-                  now: datetime) -> None:
-    """After `room` was renamed: the events `named_after` found take the new rooms' names, with
-    SEQUENCE, stored blocks, feed versions and the audit log through record_change."""
-    for event in events:
-        place_name = booked_rooms.room_names(event.booking)
-        if event.place_name == place_name:
-            continue
-        before = guest_visible(event)
-        event.place_name = place_name
-        record_change(session, event, actor=actor, now=now, action="room_renamed",
-                      before=before, details={"booking_id": event.booking_id,
-                                              "resource_id": room.id, "place_name": place_name})
+def follow_room(session, room: Resource, held: list[HeldEvent], *, actor,
+                now: datetime) -> None:
+    """After `room` was renamed or moved to another facility: a place name that was the rooms'
+    names takes their new names (one the user gave stays), and an event at the room's old
+    facility moves with it unless another of its rooms is still there. Through record_change,
+    as any edit: SEQUENCE, stored blocks, feed versions, audit log. A room moved into another
+    quarter leaves the event where it is and tells its managers, as a booking moved there does.
+    """
+    for event, named, at_facility, in_quarter in held:
+        booking = event.booking
+        place_name = booked_rooms.room_names(booking) if named else event.place_name
+        rooms = booked_rooms.rooms_of(booked_rooms.resources_held(booking))
+        facility = event.facility
+        if (at_facility and room.facility.quarter_id == event.quarter_id
+                and event.facility not in {r.facility for r in rooms}):
+            facility = room.facility
+        if (event.facility_id, event.place_name) != (facility.id, place_name):
+            before, previous = guest_visible(event), feeds.scopes_of(event)
+            moved = facility.id != event.facility_id
+            event.facility, event.place_name = facility, place_name
+            session.flush()  # sets facility_id, which guest_visible compares
+            record_change(session, event, actor=actor, now=now,
+                          action="room_moved" if moved else "room_renamed", before=before,
+                          previous_scopes=previous,
+                          details={"booking_id": booking.id, "resource_id": room.id,
+                                   "facility_id": facility.id, "place_name": place_name})
+        if in_quarter and not booked_rooms.in_quarter(booking, event.quarter_id):
+            notices.tell_of_booking_trouble(session, event, booking,
+                                            booked_rooms.Trouble("elsewhere"))
