@@ -72,3 +72,15 @@ def refusals_roll_back(function):
             raise
 
     return wrapper
+
+
+def detached_connection(engine: Engine):
+    """A DBAPI connection made like the engine's (URL, connect_args) and taken out of its
+    pool, in autocommit: for a connection a thread keeps for itself (feed version reads, the
+    feed-change listener), which the pool must neither count nor reset."""
+    pooled = engine.raw_connection()
+    pooled.detach()
+    connection = pooled.dbapi_connection
+    if engine.dialect.name == "postgresql":
+        connection.autocommit = True  # SQLite connections are set up so on connect
+    return connection

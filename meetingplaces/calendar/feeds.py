@@ -31,6 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ..database import detached_connection
 from ..events.vocabulary import TEXT_LANGUAGES
 from ..models import Facility, Organisation, Quarter
 from ..models.events import Event, EventCalendarBlock, EventStatus, FeedBody, FeedVersion
@@ -219,11 +220,7 @@ class _VersionReaders(local):
         kept = self.connections.get(engine)
         if kept is not None and kept[0] == os.getpid():  # not inherited through a fork
             return kept[1]
-        pooled = engine.raw_connection()
-        pooled.detach()  # ours now: the pool neither counts nor resets it
-        connection = pooled.dbapi_connection
-        if engine.dialect.name == "postgresql":
-            connection.autocommit = True
+        connection = detached_connection(engine)
         self.connections[engine] = (os.getpid(), connection)
         return connection
 

@@ -26,6 +26,7 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from ..database import detached_connection
 from ..models.events import FEED_CHANGES_CHANNEL
 
 log = logging.getLogger(__name__)
@@ -88,7 +89,7 @@ class VersionWatch:
         while not self.stopping.is_set():
             connection = None
             try:
-                connection = _own_connection(self.engine)
+                connection = detached_connection(self.engine)
                 connection.execute(f"SET application_name = '{self.application_name}'")
                 connection.execute(f"LISTEN {FEED_CHANGES_CHANNEL}")
                 self.forget(listening=True)  # what a change before LISTEN left is gone
@@ -108,15 +109,6 @@ class VersionWatch:
                         connection.close()
             self.stopping.wait(delay)
             delay = min(delay * 2, RETRY_SECONDS[1])
-
-
-def _own_connection(engine: Engine):
-    """A DBAPI connection made like the engine's (URL, connect_args), outside its pool."""
-    pooled = engine.raw_connection()
-    pooled.detach()
-    connection = pooled.dbapi_connection
-    connection.autocommit = True
-    return connection
 
 
 _watches: WeakKeyDictionary = WeakKeyDictionary()

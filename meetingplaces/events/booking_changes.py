@@ -63,15 +63,22 @@ def _follow_rooms(session, event: Event, booking: Booking, change: BookingChange
     place_name = (booked_rooms.room_names(booking)
                   if event.place_name == booked_rooms.room_names(change.resources_before)
                   else event.place_name)
+    _place(session, event, facility, place_name, actor=change.actor, now=change.now,
+           action="follow_booking", details={"booking_id": booking.id})
+
+
+def _place(session, event: Event, facility, place_name: str, *, actor, now: datetime,
+           action: str, details: dict) -> None:
+    """Give the event another facility or place name, recorded as any edit (SEQUENCE, stored
+    blocks, the feeds it was and is in, audit log); nothing when both stay as they are."""
     if (event.facility_id, event.place_name) == (facility.id, place_name):
         return
     before, previous = guest_visible(event), feeds.scopes_of(event)
     event.facility, event.place_name = facility, place_name
     session.flush()  # sets facility_id, which guest_visible compares
-    record_change(session, event, actor=change.actor, now=change.now, action="follow_booking",
-                  before=before, previous_scopes=previous,
-                  details={"booking_id": booking.id, "facility_id": facility.id,
-                           "place_name": place_name})
+    record_change(session, event, actor=actor, now=now, action=action, before=before,
+                  previous_scopes=previous,
+                  details={**details, "facility_id": facility.id, "place_name": place_name})
 
 
 def _caused_by(event: Event, booking: Booking,
@@ -135,16 +142,9 @@ def follow_room(session, room: Resource, held: list[HeldEvent], *, actor,
         if (at_facility and room.facility.quarter_id == event.quarter_id
                 and event.facility not in {r.facility for r in rooms}):
             facility = room.facility
-        if (event.facility_id, event.place_name) != (facility.id, place_name):
-            before, previous = guest_visible(event), feeds.scopes_of(event)
-            moved = facility.id != event.facility_id
-            event.facility, event.place_name = facility, place_name
-            session.flush()  # sets facility_id, which guest_visible compares
-            record_change(session, event, actor=actor, now=now,
-                          action="room_moved" if moved else "room_renamed", before=before,
-                          previous_scopes=previous,
-                          details={"booking_id": booking.id, "resource_id": room.id,
-                                   "facility_id": facility.id, "place_name": place_name})
+        _place(session, event, facility, place_name, actor=actor, now=now,
+               action="room_renamed" if facility == event.facility else "room_moved",
+               details={"booking_id": booking.id, "resource_id": room.id})
         if in_quarter and not booked_rooms.in_quarter(booking, event.quarter_id):
             notices.tell_of_booking_trouble(session, event, booking,
                                             booked_rooms.Trouble("elsewhere"))
