@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from . import demo_data
+from .booking import Settings
 from .models import (
     Facility,
     Membership,
@@ -200,4 +201,4 @@ def load_demo_round(session, today: date, now: datetime) -> None:
     ]
     save_round(session, actor=manager, resource=van, name="Spielmobil-Tour (Demo)",
                season_start=first, season_end=first + timedelta(weeks=12), stops=stops,
-               now=now)
+               now=now, settings=Settings.from_config(current_app.config))

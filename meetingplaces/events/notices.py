@@ -8,7 +8,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..booking.notifications import external_url
+from ..links import external_url
 from ..mail import queue_mail
 from ..models import User, quarter_managers
 from ..models.bookings import Booking

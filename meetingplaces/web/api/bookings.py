@@ -10,7 +10,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ...booking import (
-    Settings,
     approve_booking,
     booking_by_id,
     cancel_booking,
@@ -26,6 +25,7 @@ from ...models.audit import AuditEntry
 from ...models.bookings import Booking
 from ...policy import can
 from ..clock import now
+from ..context import booking_settings
 from . import OPENAPI_PATHS, OPENAPI_SCHEMAS, api_user, bp, json_body
 
 AVAILABILITY_MAX_DAYS = 62
@@ -252,7 +252,7 @@ def booking_create():
         exdates=exdates,
         moved=_moved(body.get("moved")),
         now=now(),
-        settings=Settings.from_config(current_app.config),
+        settings=booking_settings(),
     )
     notices = booking.notices
     db.session.commit()
@@ -285,7 +285,7 @@ def booking_approve(booking_id: int):
     body = _optional_body()
     booking = booking_by_id(db.session, booking_id)
     approve_booking(db.session, actor=user, booking=booking, dates=_dates(body), now=now(),
-                    settings=Settings.from_config(current_app.config))
+                    settings=booking_settings())
     db.session.commit()
     return booking_json(booking, user)
 

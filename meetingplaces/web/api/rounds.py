@@ -14,6 +14,7 @@ from ...models.rounds import Round, RoundDate
 from ...policy import can
 from ...rounds import SkipPeriod, StopInput, cancel_date, move_date, save_round
 from ..clock import now
+from ..context import booking_settings
 from . import OPENAPI_PATHS, OPENAPI_SCHEMAS, api_user, bp, json_body
 
 
@@ -151,7 +152,7 @@ def round_create():
         skip_periods=[_skip(item) for item in _list(body, "skip_periods")],
         travel_minutes=travel_minutes,
         travel_times=dict(_travel(item) for item in _list(body, "travel_times")),
-        now=now())
+        now=now(), settings=booking_settings())
     db.session.commit()
     return jsonify(round_json(round_)), 201
 
@@ -193,7 +194,8 @@ def round_cancel_date(round_id: int, day: str):
         if round_date.is_cancelled:
             continue
         cancelled.append(cancel_date(db.session, actor=user, round_date=round_date,
-                                     reason=str(body.get("reason") or ""), now=now()))
+                                     reason=str(body.get("reason") or ""), now=now(),
+                                     settings=booking_settings()))
     if not cancelled:
         raise InvalidInput(_("This date is cancelled already."), field="date")
     db.session.commit()
@@ -212,7 +214,8 @@ def round_move_date(round_id: int, day: str):
     moved = move_date(db.session, actor=user, round_date=found[0],
                       local_start=_local_datetime(body.get("start"), "start"),
                       local_end=_local_datetime(body.get("end"), "end"),
-                      note=str(body.get("note") or ""), now=now())
+                      note=str(body.get("note") or ""), now=now(),
+                      settings=booking_settings())
     db.session.commit()
     return jsonify(round_date_json(moved))
 
