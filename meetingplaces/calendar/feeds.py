@@ -31,7 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..database import detached_connection
+from ..database import detached_connection, write_aside
 from ..events.vocabulary import TEXT_LANGUAGES
 from ..models import Facility, Organisation, Quarter
 from ..models.events import Event, EventCalendarBlock, EventStatus, FeedBody, FeedVersion
@@ -386,12 +386,15 @@ def serve(session, feed: Feed, version: Version, *, now: datetime, base_url: str
                          city_timezone=city_timezone)
             statement = _insert(session, FeedBody).values(
                 key=feed.key, version=version.stamp, body=text, built_at=now)
-            session.execute(statement.on_conflict_do_update(
+            statement = statement.on_conflict_do_update(
                 index_elements=["key"],
                 set_={"version": statement.excluded.version, "body": statement.excluded.body,
                       "built_at": statement.excluded.built_at},
-            ))
-            session.commit()
+            )
+            # Best effort, outside the reader's transaction: a feed never fails for its cache.
+            write_aside(session.get_bind(), lambda connection: connection.execute(statement),
+                        what="feed body")
+            session.commit()  # nothing to write: ends the read snapshot, as a stored body did
         body = ics.with_base_url(text, base_url).encode()
         memo.put(memo_key, body)
     return ServedFeed(body, version.etag(feed, base_url), version.last_modified)

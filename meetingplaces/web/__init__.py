@@ -1,9 +1,10 @@
 """The web layer: one blueprint per area, security headers, error pages."""
 
-from flask import Flask, current_app, render_template
+from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
+from ..database import end_writer
 from ..errors import Forbidden, NotFound
 from ..extensions import db, login_manager
 from ..models import User
@@ -44,7 +45,7 @@ def register_blueprints(app: Flask) -> None:
     login_manager.user_loader(_load_user)
 
     app.after_request(_security_headers)
-    app.after_request(_send_mail_after_response)
+    app.teardown_request(lambda _error: end_writer(db.session))
     _register_error_pages(app)
 
 
@@ -60,28 +61,6 @@ def _security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
-    return response
-
-
-def _send_mail_after_response(response):
-    """Deliver queued mail once the response has gone out, so SMTP never delays or breaks it.
-    Only requests that queued mail pay for the outbox query."""
-    from ..mail import QUEUED_FLAG
-
-    # registry.has(): a request that never opened a session (a feed's 304) does not make one here.
-    if not db.session.registry.has() or not db.session.info.pop(QUEUED_FLAG, False):
-        return response
-    if not current_app.config.get("MAIL_SEND_AFTER_REQUEST"):
-        return response
-    app = current_app._get_current_object()
-
-    def send():
-        from ..mail import send_due
-
-        with app.app_context():
-            send_due(db.session, app.config)
-
-    response.call_on_close(send)
     return response
 
 
