@@ -6,11 +6,12 @@ confirmation link and the waiting list's offer. Each in its recipient's language
 from contextlib import nullcontext
 from zoneinfo import ZoneInfo
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from ..links import absolute_url
 from ..mail import Attachment, queue_mail
 from ..models import User, quarter_managers
 from ..models.audit import AuditEntry
@@ -20,12 +21,8 @@ from .recurrence import to_local
 
 
 def external_url(endpoint: str, **values) -> str:
-    """An absolute link for a mail. Outside a request (cron) it needs SERVER_NAME; without it
-    the link is built for localhost rather than failing the change it reports."""
-    if has_request_context() or current_app.config.get("SERVER_NAME"):
-        return url_for(endpoint, _external=True, **values)
-    with current_app.test_request_context():
-        return url_for(endpoint, _external=True, **values)
+    """An absolute link for a mail, from the configured BASE_URL (meetingplaces.links)."""
+    return absolute_url(endpoint, **values)
 
 
 def _zone() -> ZoneInfo:

@@ -21,6 +21,7 @@ def register_blueprints(app: Flask) -> None:
         api,
         auth,
         bookings,
+        boundary,
         calendar,
         events,
         feeds,
@@ -31,6 +32,7 @@ def register_blueprints(app: Flask) -> None:
         rounds,
     )
 
+    boundary.install(app)
     for module in (
         public, calendar, feeds, auth, account, organisations, invitations, manage, bookings,
         events, rounds, api,
@@ -65,13 +67,17 @@ def _security_headers(response):
 
 
 def _register_error_pages(app: Flask) -> None:
+    from .boundary import RefusedInput
+
     def render_error(status: int):
         def handler(error):
-            return render_template("errors/error.html", status=status, error=error), status
+            message = error.description if isinstance(error, RefusedInput) else None
+            return render_template("errors/error.html", status=status, error=error,
+                                   message=message), status
 
         return handler
 
-    for status in (400, 403, 404, 405, 409, 429, 500):
+    for status in (400, 403, 404, 405, 409, 413, 429, 500):
         app.register_error_handler(status, render_error(status))
     app.register_error_handler(CSRFError, render_error(400))
     # A domain refusal that a view lets through; the API answers these in JSON itself.

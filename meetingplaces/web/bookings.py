@@ -74,6 +74,7 @@ from ..forms.bookings import (
     GuestBookingForm,
     RejectForm,
 )
+from ..links import absolute_url
 from ..models import Facility, Organisation, Resource
 from ..models.bookings import (
     ACTIVE_OCCURRENCE_STATUSES,
@@ -769,7 +770,7 @@ def renew(kind: str, slug: str):
         "bookings/feeds.html", form=ConfirmForm(),
         organisations=[(o, feed_of(db.session, o)) for o in organisations],
         resources=[(r, feed_of(db.session, r)) for r in resources], new_thing=thing,
-        new_url=url_for("bookings.feed", token=token, _external=True))
+        new_url=absolute_url("bookings.feed", token=token))
 
 
 @bp.get("/feeds/<token>.ics")
