@@ -51,6 +51,11 @@ class Defaults:
     # PostgreSQL: keep feed versions in memory until the database notifies a change (LISTEN).
     # Switch off behind a pooler that does not keep a session (pgbouncer transaction mode).
     FEED_VERSION_NOTIFICATIONS = True
+    # Logs: "text" for a terminal, "json" for one JSON object per line (a log collector).
+    LOG_FORMAT = "text"
+    LOG_LEVEL = "INFO"
+    # /readyz reports unavailable when due mail has waited longer than this (seconds).
+    READY_MAIL_QUEUE_MAX_AGE = 600
 
 
 def sqlite_url(instance_path: str) -> str:

@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError
 from ..errors import Forbidden, NotFound
 from ..extensions import db, login_manager
 from ..models import User
+from . import requestlog
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -23,6 +24,7 @@ def register_blueprints(app: Flask) -> None:
         calendar,
         events,
         feeds,
+        health,
         invitations,
         manage,
         organisations,
@@ -32,10 +34,10 @@ def register_blueprints(app: Flask) -> None:
 
     for module in (
         public, calendar, feeds, auth, account, organisations, invitations, manage, bookings,
-        events, rounds, api,
+        events, rounds, api, health,
     ):
         app.register_blueprint(module.bp)
-    app.session_interface = feeds.SessionInterface()
+    app.session_interface = health.SessionInterface()  # feeds' rule plus the health checks
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
 
     login_manager.login_view = "auth.login"
@@ -43,6 +45,7 @@ def register_blueprints(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.user_loader(_load_user)
 
+    requestlog.register(app)
     app.after_request(_security_headers)
     app.after_request(_send_mail_after_response)
     _register_error_pages(app)
