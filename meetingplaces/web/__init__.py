@@ -8,6 +8,7 @@ from ..database import end_writer
 from ..errors import Forbidden, NotFound
 from ..extensions import db, login_manager
 from ..models import User
+from . import requestlog
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -25,6 +26,7 @@ def register_blueprints(app: Flask) -> None:
         calendar,
         events,
         feeds,
+        health,
         invitations,
         manage,
         organisations,
@@ -35,10 +37,10 @@ def register_blueprints(app: Flask) -> None:
     boundary.install(app)
     for module in (
         public, calendar, feeds, auth, account, organisations, invitations, manage, bookings,
-        events, rounds, api,
+        events, rounds, api, health,
     ):
         app.register_blueprint(module.bp)
-    app.session_interface = feeds.SessionInterface()
+    app.session_interface = health.SessionInterface()  # feeds' rule plus the health checks
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
 
     login_manager.login_view = "auth.login"
@@ -46,6 +48,7 @@ def register_blueprints(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.user_loader(_load_user)
 
+    requestlog.register(app)
     app.after_request(_security_headers)
     app.teardown_request(lambda _error: end_writer(db.session))
     _register_error_pages(app)
