@@ -27,12 +27,13 @@ def register_blueprints(app: Flask) -> None:
         manage,
         organisations,
         public,
+        reports,
         rounds,
     )
 
     for module in (
         public, calendar, feeds, auth, account, organisations, invitations, manage, bookings,
-        events, rounds, api,
+        events, rounds, reports, api,
     ):
         app.register_blueprint(module.bp)
     app.session_interface = feeds.SessionInterface()

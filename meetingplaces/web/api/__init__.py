@@ -146,4 +146,4 @@ def openapi():
     })
 
 
-from . import bookings, events, rounds  # noqa: E402,F401  (routes register on bp)
+from . import bookings, events, reports, rounds  # noqa: E402,F401  (routes register on bp)
