@@ -84,7 +84,10 @@ def refresh_event(session, event: Event, now: datetime, previous_scopes=frozense
 
 
 def _rewrite_blocks(session, events: list[Event], now: datetime, scopes: set[str]) -> None:
+    from ..reports import event_dates  # the dates reports count change with the event
+
     session.flush()
+    event_dates.store(session, events, now)
     session.execute(delete(EventCalendarBlock).where(
         EventCalendarBlock.event_id.in_([event.id for event in events])))
     for event in events:

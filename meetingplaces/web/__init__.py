@@ -31,13 +31,14 @@ def register_blueprints(app: Flask) -> None:
         manage,
         organisations,
         public,
+        reports,
         rounds,
     )
 
     boundary.install(app)
     for module in (
         public, calendar, feeds, auth, account, organisations, invitations, manage, bookings,
-        events, rounds, api, health,
+        events, rounds, reports, api, health,
     ):
         app.register_blueprint(module.bp)
     app.session_interface = health.SessionInterface()  # feeds' rule plus the health checks

@@ -145,4 +145,4 @@ def openapi():
     })
 
 
-from . import bookings, events, rounds  # noqa: E402,F401  (routes register on bp)
+from . import bookings, events, reports, rounds  # noqa: E402,F401  (routes register on bp)
