@@ -17,10 +17,10 @@ from ..accounts import invitations, passwords, profiles, tokens
 from ..config import LANGUAGES
 from ..errors import DomainError
 from ..extensions import db
-from ..forms import show_domain_error
 from ..forms.account import ApiTokenForm, ChangePasswordForm, ProfileForm
 from ..models import ApiToken
 from ..models.types import utcnow
+from .form_errors import refused
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -53,8 +53,7 @@ def profile():
                             preferred_language=form.preferred_language.data,
                             languages=current_app.config["LANGUAGES"])
         except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
+            refused(form, error)
             return _render_profile(form), error.status
         db.session.commit()
         flash(_("Your profile is saved."), "success")
@@ -76,8 +75,7 @@ def password():
                                       current_password=form.current_password.data,
                                       password=form.password.data, now=utcnow())
         except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
+            refused(form, error)
             return render_template("account/password.html", form=form), error.status
         db.session.commit()
         # The new password ended every session, this one too: continue it under the new id.
@@ -98,8 +96,7 @@ def api_tokens():
         try:
             _, secret = tokens.create(db.session, _user(), form.name.data, now=utcnow())
         except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
+            refused(form, error)
             status = error.status
         else:
             db.session.commit()
