@@ -65,6 +65,11 @@ class Defaults:
     # Guests' and past bookers' names, e-mails and purposes are anonymised this many months
     # after their last booked date (`flask anonymise-personal-data`, daily from cron).
     PERSONAL_DATA_RETENTION_MONTHS = 12
+    # Logs: "text" for a terminal, "json" for one JSON object per line (a log collector).
+    LOG_FORMAT = "text"
+    LOG_LEVEL = "INFO"
+    # /readyz reports unavailable when due mail has waited longer than this (seconds).
+    READY_MAIL_QUEUE_MAX_AGE = 600
 
 
 def sqlite_url(instance_path: str) -> str:

@@ -11,12 +11,12 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from ..calendar import ics
 from ..links import absolute_url
 from ..mail import Attachment, queue_mail
 from ..models import User, quarter_managers
 from ..models.audit import AuditEntry
 from ..models.bookings import Booking, Guest, OccurrenceStatus, WaitingRequest
-from .ics import calendar_of
 from .recurrence import to_local
 
 
@@ -50,9 +50,9 @@ def sequence_of(session, booking: Booking) -> int:
 
 
 def ics_attachment(session, booking: Booking) -> Attachment:
-    text = calendar_of([booking], zone=_zone(), name=booking.title,
-                       sequences={booking.id: sequence_of(session, booking)},
-                       descriptions={booking.id: booking.purpose})
+    text = ics.booking_calendar([booking], zone=_zone(), name=booking.title,
+                            sequences={booking.id: sequence_of(session, booking)},
+                            descriptions={booking.id: booking.purpose}, feed=False)
     return Attachment(f"booking-{booking.id}.ics", "text/calendar; method=PUBLISH", text)
 
 

@@ -248,9 +248,8 @@ def event_ics(event_id: int):
     """One event as a file to open in a calendar app ("add to calendar")."""
     event = _visible_event(event_id)
     language = visitor_language()
-    title, _ = localised(event, language)
-    text = ics.assemble(title, current_app.config["TIMEZONE"], [ics.serialise(event, language)],
-                        {event.timezone})
+    text = ics.single([ics.serialise(event, language)], {event.timezone},
+                      ics.first_year(event.first_starts_at))
     response = Response(ics.with_base_url(text, base_url()).encode(),
                         content_type="text/calendar; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="event-{event.id}.ics"'
