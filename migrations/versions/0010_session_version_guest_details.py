@@ -2,14 +2,14 @@
 organisation a guest typed into a request, applied to the guest once the address is proven
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0014
 """
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0010"
-down_revision = "0007"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
