@@ -16,6 +16,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(send_mail)
     app.cli.add_command(attendance_reminders)
     app.cli.add_command(rebuild_reports)
+    app.cli.add_command(anonymise_personal_data)
 
 
 @click.command("seed-demo")
@@ -118,3 +119,23 @@ def rebuild_reports() -> None:
     sums = usage.rebuild(db.session, ZoneInfo(current_app.config["TIMEZONE"]))
     db.session.commit()
     click.echo(f"dates of {events} events stored, {sums} booked-time sums written")
+
+
+@click.command("anonymise-personal-data")
+@click.option("--months", type=click.IntRange(min=1), default=None,
+              help="Retention in months (default: PERSONAL_DATA_RETENTION_MONTHS, 12).")
+def anonymise_personal_data(months: int | None) -> None:
+    """Anonymise guests and past bookings after the retention period (run it daily from cron):
+    names, e-mail addresses and purposes go; rooms, times and figures stay for the reports."""
+    from flask import current_app
+
+    from .accounts.personal_data import anonymise_past
+    from .database import begin_write
+    from .models.types import utcnow
+
+    months = months or int(current_app.config["PERSONAL_DATA_RETENTION_MONTHS"])
+    begin_write(db.session)
+    done = anonymise_past(db.session, now=utcnow(), months=months)
+    db.session.commit()
+    click.echo(f"Anonymised after {months} months: {done.bookings} bookings, {done.guests} "
+               f"guests, {done.waiting} waiting-list requests; {done.mails} old mails deleted.")

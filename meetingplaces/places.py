@@ -15,11 +15,13 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from .addresses import check_email
 from .calendar import feeds
 from .errors import InvalidInput
 from .events import booking_changes
 from .models import Closure, Facility, OpeningHours, Quarter, Resource, ResourceKind, User
 from .models.types import utcnow
+from .policy import require_choice
 from .slugs import claim_slug, flush_claiming_slug
 from .vocabulary import EQUIPMENT
 
@@ -139,10 +141,14 @@ def save_facility(session, facility: Facility, *, quarter: Quarter, hours: dict[
                   name: str, slug: str | None, address: str, latitude: float | None,
                   longitude: float | None, description: str, accessibility: str,
                   contact_email: str, contact_phone: str, website: str,
-                  now: datetime | None = None) -> Facility:
+                  actor=None, now: datetime | None = None) -> Facility:
     """Create or update a facility with its week of opening hours given as text per weekday.
 
     A new name, address or position reaches the feeds of its events at once."""
+    if actor is not None:
+        require_choice(actor, "manage", quarter, "quarter_id")
+    if (contact_email or "").strip():
+        contact_email = check_email(contact_email, field="contact_email")
     week = parse_week_hours(hours)
     shown_before = _shown_in_feeds(facility) if facility.id is not None else None
     if (latitude is None) != (longitude is None):
@@ -199,6 +205,10 @@ def save_resource(session, resource: Resource, *, facility: Facility | None = No
             _("The longest booking cannot be shorter than the shortest."),
             field="max_duration_minutes",
         )
+    if actor is not None and resource.kind == ResourceKind.MOBILE:
+        require_choice(actor, "manage", quarter, "quarter_id")
+    elif actor is not None:
+        require_choice(actor, "edit", facility, "facility_id")
     now = now or utcnow()
     changed = (resource.id is not None and not resource.is_mobile
                and (resource.name != name.strip() or resource.facility is not facility))

@@ -31,6 +31,17 @@ def can(user, action: str, thing=None) -> bool:
     return bool(check(user, thing))
 
 
+def require_choice(actor, action: str, thing, field: str) -> None:
+    """A field that names an organisation, quarter, facility, room or booking is taken only
+    when `actor` may `action` it: the domain asks, so pages and the API are covered alike."""
+    if not can(actor, action, thing):
+        from flask_babel import gettext as _
+
+        from .errors import Forbidden
+
+        raise Forbidden(_("You may not choose this."), field=field)
+
+
 def _manages_quarter_of(user: User, thing) -> bool:
     return user.manages(thing.quarter_id)
 
@@ -178,6 +189,17 @@ def _proposes(user: User, event: Event) -> bool:
 # Managers publish in their quarters; members of an active organisation propose for it.
 rule("publish_events", Quarter)(lambda user, quarter: user.manages(quarter.id))
 rule("propose_events", Organisation)(_is_member)
+
+
+def _may_credit(user: User, organisation: Organisation) -> bool:
+    """Naming an organisation as an event's organiser (shown publicly): its members, and the
+    city's managers, for an active organisation of their own city."""
+    return organisation.is_active and (
+        user.is_admin or _is_member(user, organisation)
+        or any(q.city == organisation.quarter.city for q in user.managed_quarters))
+
+
+rule("credit_events_to", Organisation)(_may_credit)
 rule("create", Event)(lambda user, _: user.is_manager or bool(user.organisations))
 rule("edit", Event)(lambda user, event: _manages_event(user, event) or _proposes(user, event))
 rule("delete", Event)(lambda user, event: _manages_event(user, event) or _proposes(user, event))

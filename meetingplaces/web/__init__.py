@@ -30,6 +30,7 @@ def register_blueprints(app: Flask) -> None:
         invitations,
         manage,
         organisations,
+        privacy,
         public,
         reports,
         rounds,
@@ -38,7 +39,7 @@ def register_blueprints(app: Flask) -> None:
     boundary.install(app)
     for module in (
         public, calendar, feeds, auth, account, organisations, invitations, manage, bookings,
-        events, rounds, reports, api, health,
+        events, rounds, reports, api, health, privacy,
     ):
         app.register_blueprint(module.bp)
     app.session_interface = health.SessionInterface()  # feeds' rule plus the health checks
