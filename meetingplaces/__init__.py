@@ -55,6 +55,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     listen(app, follow_booking)  # events held in a booked room follow its changes
 
+    from .reports import usage
+
+    usage.listen()  # booked minutes per room and month follow every occurrence written
+
     from . import cli
 
     cli.register(app)

@@ -16,6 +16,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(send_mail)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(attendance_reminders)
+    app.cli.add_command(rebuild_reports)
 
 
 @click.command("seed-demo")
@@ -113,3 +115,44 @@ def restore_command(path: str, yes: bool) -> None:
         raise click.ClickException(str(error)) from error
     click.echo(f"Restored {restored.path} (schema version {restored.schema_version}). "
                "Run `flask db upgrade` if this release has newer migrations.")
+
+
+@click.command("attendance-reminders")
+def attendance_reminders() -> None:
+    """Ask organisers and staff how many came to yesterday's dates (run it daily, e.g. 08:00);
+    also stores the dates of series without an end further ahead."""
+    from zoneinfo import ZoneInfo
+
+    from flask import current_app
+
+    from .booking.notifications import external_url
+    from .models.types import utcnow
+    from .reports import attendance, event_dates
+
+    now = utcnow()
+    queued = attendance.send_reminders(
+        db.session, now=now, zone=ZoneInfo(current_app.config["TIMEZONE"]),
+        link=lambda slot: external_url("attendance.record", event_id=slot.event.id,
+                                       day=slot.occurrence_date.isoformat()))
+    event_dates.rebuild(db.session, now, only_endless=True)
+    db.session.commit()
+    click.echo(f"{queued} reminders queued")
+
+
+@click.command("rebuild-reports")
+def rebuild_reports() -> None:
+    """Compute the reports' stored dates and booked-time sums anew from the bookings and
+    events (after upgrading to migration 0014, or after loading rows with SQL)."""
+    from zoneinfo import ZoneInfo
+
+    from flask import current_app
+
+    from .database import begin_write
+    from .models.types import utcnow
+    from .reports import event_dates, usage
+
+    begin_write(db.session)
+    events = event_dates.rebuild(db.session, utcnow())
+    sums = usage.rebuild(db.session, ZoneInfo(current_app.config["TIMEZONE"]))
+    db.session.commit()
+    click.echo(f"dates of {events} events stored, {sums} booked-time sums written")

@@ -5,7 +5,6 @@ the database (unique slugs) or parsing (opening hours, local times) live in the 
 """
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -31,6 +30,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..models import OrganisationStatus
 from ..vocabulary import EQUIPMENT, ORGANISATION_KINDS, SPOKEN_LANGUAGES
+from .base import Form
 
 LONG_TEXT = 5000
 WEEKDAY_LABELS = [
@@ -84,7 +84,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else ""
 
 
-class ManageForm(FlaskForm):
+class ManageForm(Form):
     class Meta:
         def bind_field(self, form, unbound_field, options):
             if issubclass(unbound_field.field_class, StringField):
