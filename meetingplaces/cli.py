@@ -14,6 +14,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(create_token)
     app.cli.add_command(send_mail)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(attendance_reminders)
     app.cli.add_command(rebuild_reports)
     app.cli.add_command(anonymise_personal_data)
@@ -78,6 +80,42 @@ def send_mail() -> None:
 
     sent, failed = send_due(db.session, current_app.config)
     click.echo(f"{sent} sent, {failed} failed")
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+def backup_command(path: str) -> None:
+    """Write a consistent copy of the database to PATH while the app keeps running
+    (SQLite: online backup API; PostgreSQL: pg_dump custom format)."""
+    from .backup import BackupError, backup
+
+    try:
+        made = backup(db.engine, path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backup of the {made.database} database, schema version "
+               f"{made.schema_version or 'none'}, written to {made.path}.")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the database's content.")
+def restore_command(path: str, yes: bool) -> None:
+    """Replace the database's content by the backup at PATH (refused for a backup made by a
+    newer release). Stop the app nodes and the mail sender first."""
+    from flask import current_app
+
+    from .backup import BackupError, restore
+
+    if not yes:
+        click.confirm(f"Replace everything in the database by {path}?", abort=True)
+    db.session.remove()  # this process's own open transaction would block the restore
+    try:
+        restored = restore(db.engine, path, current_app.extensions["migrate"].directory)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored {restored.path} (schema version {restored.schema_version}). "
+               "Run `flask db upgrade` if this release has newer migrations.")
 
 
 @click.command("attendance-reminders")
