@@ -133,7 +133,7 @@ def attendance_reminders() -> None:
     now = utcnow()
     queued = attendance.send_reminders(
         db.session, now=now, zone=ZoneInfo(current_app.config["TIMEZONE"]),
-        link=lambda slot: external_url("attendance.record", event_id=slot.event.id,
+        link=lambda slot: external_url("reports.record", event_id=slot.event.id,
                                        day=slot.occurrence_date.isoformat()))
     event_dates.rebuild(db.session, now, only_endless=True)
     db.session.commit()

@@ -209,7 +209,9 @@ def record(event_id: int, day: str):
     row = attendance.existing(db.session, slot)
     is_locked = attendance.locked(slot, now)
     may_correct = can(current_user, "correct_attendance", slot)
-    form = AttendanceForm(obj=row)
+    # Only a first view shows the stored numbers: a submission stands for itself (a language
+    # unticked is not sent at all, and must not come back from the stored row).
+    form = AttendanceForm(obj=row if request.method == "GET" else None)
     status = 200
     if form.validate_on_submit():
         data = attendance.AttendanceInput(
