@@ -14,6 +14,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(create_token)
     app.cli.add_command(send_mail)
+    app.cli.add_command(attendance_reminders)
+    app.cli.add_command(rebuild_reports)
 
 
 @click.command("seed-demo")
@@ -75,3 +77,44 @@ def send_mail() -> None:
 
     sent, failed = send_due(db.session, current_app.config)
     click.echo(f"{sent} sent, {failed} failed")
+
+
+@click.command("attendance-reminders")
+def attendance_reminders() -> None:
+    """Ask organisers and staff how many came to yesterday's dates (run it daily, e.g. 08:00);
+    also stores the dates of series without an end further ahead."""
+    from zoneinfo import ZoneInfo
+
+    from flask import current_app
+
+    from .booking.notifications import external_url
+    from .models.types import utcnow
+    from .reports import attendance, event_dates
+
+    now = utcnow()
+    queued = attendance.send_reminders(
+        db.session, now=now, zone=ZoneInfo(current_app.config["TIMEZONE"]),
+        link=lambda slot: external_url("attendance.record", event_id=slot.event.id,
+                                       day=slot.occurrence_date.isoformat()))
+    event_dates.rebuild(db.session, now, only_endless=True)
+    db.session.commit()
+    click.echo(f"{queued} reminders queued")
+
+
+@click.command("rebuild-reports")
+def rebuild_reports() -> None:
+    """Compute the reports' stored dates and booked-time sums anew from the bookings and
+    events (after upgrading to migration 0014, or after loading rows with SQL)."""
+    from zoneinfo import ZoneInfo
+
+    from flask import current_app
+
+    from .database import begin_write
+    from .models.types import utcnow
+    from .reports import event_dates, usage
+
+    begin_write(db.session)
+    events = event_dates.rebuild(db.session, utcnow())
+    sums = usage.rebuild(db.session, ZoneInfo(current_app.config["TIMEZONE"]))
+    db.session.commit()
+    click.echo(f"dates of {events} events stored, {sums} booked-time sums written")

@@ -195,6 +195,10 @@ def load_demo(session) -> None:
     load_demo_events(session, datetime.now(zone).date(), zone)
     load_demo_round(session, datetime.now(zone).date(), datetime.now(zone))
 
+    from .reports.demo import load_demo_reports  # programmes, past dates and their attendance
+
+    load_demo_reports(session, datetime.now(zone).date(), zone)
+
 
 def load_demo_round(session, today: date, now: datetime) -> None:
     """The Spielmobil's autumn round: two weekly stops in the quarters it serves (seeds)."""

@@ -211,3 +211,33 @@ rule("view", Round)(lambda user, round_: _manages_round(user, round_) or user.is
 rule("view", RoundDate)(
     lambda user, round_date: _manages_round(user, round_date.stop.round)
     or any(person.id == user.id for person in round_date.staff))
+
+
+# --- reports -----------------------------------------------------------------------------------
+from .models.reports import AttendanceSlot, Programme  # noqa: E402
+
+
+def _manages_slot(user: User, slot: AttendanceSlot) -> bool:
+    round_date = slot.round_date
+    return user.manages(slot.event.quarter_id) or (
+        round_date is not None and _manages_round(user, round_date.stop.round))
+
+
+def _organises_slot(user: User, slot: AttendanceSlot) -> bool:
+    """The event's organisation (its active members) or its proposer; a stop's assigned staff."""
+    event, round_date = slot.event, slot.round_date
+    return ((event.organisation is not None and _is_member(user, event.organisation))
+            or (event.proposed_by_id is not None and event.proposed_by_id == user.id)
+            or (round_date is not None and any(p.id == user.id for p in round_date.staff)))
+
+
+# Attendance: recorded by the organiser, the stop's staff or a manager; once locked (a month
+# after the date) only managers correct it.
+rule("record_attendance", AttendanceSlot)(
+    lambda user, slot: _manages_slot(user, slot) or _organises_slot(user, slot))
+rule("correct_attendance", AttendanceSlot)(_manages_slot)
+# Programmes: the city coordinator keeps them and tags quarters.
+rule("manage", Programme)(lambda user, _: user.is_admin)
+# Reports: managers of some quarter (for their quarters), the coordinator for everything.
+rule("read_reports", Quarter)(lambda user, quarter: user.manages(quarter.id))
+rule("read_city_reports", Quarter)(lambda user, _: user.is_admin)

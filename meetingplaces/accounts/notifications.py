@@ -2,10 +2,11 @@
 
 from contextlib import nullcontext
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
+from ..links import absolute_url
 from ..mail import queue_mail
 from ..models import Invitation, InvitationKind, Organisation, User
 
@@ -22,7 +23,7 @@ def _greeting(name: str) -> str:
 
 
 def password_reset(session, user: User, token: str) -> None:
-    link = url_for("auth.reset_password", token=token, _external=True)
+    link = absolute_url("auth.reset_password", token=token)
     hours = current_app.config["PASSWORD_RESET_MAX_AGE_SECONDS"] // 3600
     with _in_language_of(user):
         subject = _("Set a new password")
@@ -47,7 +48,7 @@ def _invitation_purpose(invitation: Invitation) -> str:
 
 
 def invitation(session, invitation: Invitation, token: str, invitee: User | None) -> None:
-    link = url_for("auth.accept_invitation", token=token, _external=True)
+    link = absolute_url("auth.accept_invitation", token=token)
     inviter = invitation.invited_by.name if invitation.invited_by else current_app.config[
         "CITY_NAME"]
     with _in_language_of(invitee):
@@ -66,7 +67,7 @@ def invitation(session, invitation: Invitation, token: str, invitee: User | None
 
 
 def registration_received(session, organisation: Organisation, managers: list[User]) -> None:
-    link = url_for("invitations.registrations", _external=True)
+    link = absolute_url("invitations.registrations")
     for manager in managers:
         with _in_language_of(manager):
             subject = _("New registration: %(organisation)s", organisation=organisation.name)
@@ -90,7 +91,7 @@ def registration_decided(session, organisation: Organisation, admins: list[User]
                 lines = [
                     _("the registration of %(organisation)s has been approved. You can now "
                       "book rooms and propose events.", organisation=organisation.name),
-                    url_for("auth.login", _external=True),
+                    absolute_url("auth.login"),
                 ]
             else:
                 subject = _("%(organisation)s was not approved", organisation=organisation.name)

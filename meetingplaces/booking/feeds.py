@@ -10,13 +10,13 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from ..calendar import ics
 from ..errors import Forbidden, NotFound
 from ..models.audit import AuditEntry, record
 from ..models.bookings import ACTIVE_OCCURRENCE_STATUSES, Booking, BookingFeed, Occurrence
 from ..models.people import Organisation, token_digest
 from ..models.places import Resource
 from ..policy import can
-from .ics import calendar_of
 
 PAST_DAYS, FUTURE_DAYS = 92, 366
 
@@ -82,5 +82,5 @@ def feed_calendar(session, feed: BookingFeed, *, now: datetime, zone: ZoneInfo) 
                AuditEntry.subject_id.in_([b.id for b in bookings]))
         .group_by(AuditEntry.subject_id)
     ).all()) if bookings else {}
-    return calendar_of(bookings, zone=zone, name=name, sequences=sequences,
-                       descriptions={b.id: b.purpose for b in bookings})
+    return ics.booking_calendar(bookings, zone=zone, name=name, sequences=sequences,
+                            descriptions={b.id: b.purpose for b in bookings})

@@ -1,7 +1,6 @@
 """Forms of the booking pages: the request (members and guests) and the decisions on it."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -15,6 +14,8 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from .base import Form
 
 REPEATS = {
     "": _l("Does not repeat"),
@@ -34,7 +35,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class BookingForm(FlaskForm):
+class BookingForm(Form):
     organisation_id = SelectField(_l("Booking for"), coerce=int)
     resource_ids = MultiCheckboxField(
         _l("Rooms or resources"), coerce=int,
@@ -70,25 +71,25 @@ class GuestBookingForm(BookingForm):
                         description=_l("We send you a link to confirm the request."))
 
 
-class DateChoiceForm(FlaskForm):
+class DateChoiceForm(Form):
     """Approve or add back: optionally one date of a series."""
 
     date = StringField(_l("Date"), validators=[Length(max=10)])
 
 
-class RejectForm(FlaskForm):
+class RejectForm(Form):
     reason = TextAreaField(_l("Reason for the requester"),
                            validators=[InputRequired(), Length(max=500)])
     date = SelectField(_l("Date"), choices=[], default="")  # the pending dates, set per booking
 
 
-class CancelForm(FlaskForm):
+class CancelForm(Form):
     scope = RadioField(_l("Cancel"), choices=list(SCOPES.items()), default="all")
     date = SelectField(_l("From the date"), choices=[], default="")
     reason = TextAreaField(_l("Reason"), validators=[InputRequired(), Length(max=500)])
 
 
-class ChangeForm(FlaskForm):
+class ChangeForm(Form):
     scope = RadioField(_l("Change"), choices=list(SCOPES.items()), default="this")
     date = SelectField(_l("Date"), choices=[], default="")
     new_date = DateField(_l("New date (only for this date)"), validators=[Optional()])
@@ -97,5 +98,5 @@ class ChangeForm(FlaskForm):
     resource_ids = MultiCheckboxField(_l("Rooms or resources"), coerce=int)
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that changes something: only the CSRF token."""

@@ -5,7 +5,6 @@ the database (unique slugs) or parsing (opening hours, local times) live in the 
 """
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -33,6 +32,7 @@ from ..config import LANGUAGES, RTL_LANGUAGES
 from ..models import OrganisationStatus
 from ..place_texts import PLACE_LANGUAGES
 from ..vocabulary import EQUIPMENT, ORGANISATION_KINDS, SPOKEN_LANGUAGES
+from .base import Form
 
 LONG_TEXT = 5000
 WEEKDAY_LABELS = [
@@ -86,7 +86,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else ""
 
 
-class ManageForm(FlaskForm):
+class ManageForm(Form):
     # Texts with a field `<name>_<language>` per further language (add_translation_fields).
     TRANSLATED: tuple[str, ...] = ()
 

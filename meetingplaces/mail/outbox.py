@@ -9,6 +9,7 @@ from email.message import EmailMessage
 
 from sqlalchemy import select
 
+from .. import logs
 from ..models import OutboxMessage
 from ..models.types import utcnow
 
@@ -34,6 +35,7 @@ def queue_mail(session, recipient: str, subject: str, body: str,
         subject=subject,
         body=body,
         attachments=[a.__dict__ for a in attachments],
+        request_id=logs.request_id.get(),
     )
     session.add(message)
     session.info[QUEUED_FLAG] = True
@@ -101,6 +103,9 @@ def send_due(session, config, now: datetime | None = None, limit: int = 100) -> 
     sent = failed = 0
     for message in due:
         message.attempts += 1
+        # Lines about this mail name the request that queued it, not the sender's own.
+        fields = {"request_id": message.request_id, "mail_id": message.id,
+                  "attempt": message.attempts}
         try:
             _deliver(_build(message, config["MAIL_SENDER"]), config)
         except (OSError, smtplib.SMTPException) as error:
@@ -110,9 +115,10 @@ def send_due(session, config, now: datetime | None = None, limit: int = 100) -> 
                 message.failed_at = now
             else:
                 message.next_attempt_at = now + _backoff(message.attempts)
-            log.warning("Mail %s to %s failed: %s", message.id, message.recipient, error)
+            log.warning("Mail %s failed: %s", message.id, type(error).__name__, extra=fields)
         else:
             sent += 1
             message.sent_at = now
+            log.info("Mail %s sent", message.id, extra=fields)
         session.commit()
     return sent, failed

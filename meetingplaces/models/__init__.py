@@ -1,6 +1,6 @@
 """All tables, imported here so that Alembic and create_all() see every one of them."""
 
-from . import bookings, events, rounds  # noqa: F401  (area tables)
+from . import bookings, events, reports, rounds  # noqa: F401  (area tables)
 from .audit import AuditEntry
 from .mail import OutboxMessage
 from .people import (

@@ -27,6 +27,7 @@ from ..forms.auth import (
     RegisterOrganisationForm,
     ResetPasswordForm,
 )
+from ..links import same_site_path
 from ..models import Quarter, User
 from ..models.people import normalise_email
 from ..models.types import utcnow
@@ -67,10 +68,7 @@ def logout():
 
 def _safe_next() -> str | None:
     """Only follow ?next= within this site."""
-    target = request.args.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    return same_site_path(request.args.get("next"))
 
 
 def _failed(form, error: DomainError, template: str, **context):

@@ -59,6 +59,7 @@ from ..booking.waiting import (
     decline_offer,
     entry_for_offer_token,
     join_waiting_list,
+    offer_status,
     pass_on_expired_offers,
 )
 from ..errors import DomainError, InvalidInput
@@ -73,6 +74,7 @@ from ..forms.bookings import (
     GuestBookingForm,
     RejectForm,
 )
+from ..links import absolute_url
 from ..models import Facility, Organisation, Resource
 from ..models.bookings import (
     ACTIVE_OCCURRENCE_STATUSES,
@@ -682,19 +684,19 @@ def guest_change(token: str):
 
 def _offer(token: str) -> WaitingRequest:
     try:
-        entry = entry_for_offer_token(db.session, token)
+        return entry_for_offer_token(db.session, token)
     except DomainError:
         abort(404)
-    if pass_on_expired_offers(db.session, now=now()):
-        db.session.commit()
-    return entry
 
 
 @bp.get("/offers/<token>")
 def waiting_offer(token: str):
+    """Only reads: an offer past its time shows as expired; passing it on is the cron's and
+    the next answer's work."""
     entry = _offer(token)
     return render_template("bookings/offer.html", entry=entry, form=ConfirmForm(), token=token,
-                           resources=resources_by_ids(db.session, entry.resource_ids))
+                           resources=resources_by_ids(db.session, entry.resource_ids),
+                           status=offer_status(entry, now()))
 
 
 @bp.post("/offers/<token>")
@@ -703,6 +705,8 @@ def waiting_offer_answer(token: str):
     form = ConfirmForm()
     if not form.validate():
         abort(400)
+    if pass_on_expired_offers(db.session, now=now()):
+        db.session.commit()
     try:
         if request.form.get("answer") == "decline":
             decline_offer(db.session, entry, now=now())
@@ -713,8 +717,8 @@ def waiting_offer_answer(token: str):
         db.session.rollback()
         form.form_errors.append(error.message)
         return render_template("bookings/offer.html", entry=entry, form=form, token=token,
-                               resources=resources_by_ids(db.session, entry.resource_ids)
-                               ), error.status
+                               resources=resources_by_ids(db.session, entry.resource_ids),
+                               status=offer_status(entry, now())), error.status
     db.session.commit()
     if booking is None:
         flash(_("The slot passes to the next on the waiting list."), "info")
@@ -766,7 +770,7 @@ def renew(kind: str, slug: str):
         "bookings/feeds.html", form=ConfirmForm(),
         organisations=[(o, feed_of(db.session, o)) for o in organisations],
         resources=[(r, feed_of(db.session, r)) for r in resources], new_thing=thing,
-        new_url=url_for("bookings.feed", token=token, _external=True))
+        new_url=absolute_url("bookings.feed", token=token))
 
 
 @bp.get("/feeds/<token>.ics")

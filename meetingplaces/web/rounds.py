@@ -39,6 +39,7 @@ from ..forms.rounds import (
     skip_periods,
     travel_times,
 )
+from ..links import absolute_url, base_url
 from ..models import Quarter, Resource, User
 from ..models.rounds import Round, RoundDate, Stop
 from ..policy import can
@@ -528,7 +529,7 @@ def renew_staff_feed():
         abort(403 if not current_user.is_spielmobil_staff else 400)
     secret = new_staff_feed_token(db.session, current_user, now())
     db.session.commit()
-    link = url_for("rounds.staff_calendar", token=secret, _external=True)
+    link = absolute_url("rounds.staff_calendar", token=secret)
     flash(_("Your private calendar link (shown once): %(link)s", link=link), "success")
     return redirect(url_for("rounds.index"))
 
@@ -536,7 +537,7 @@ def renew_staff_feed():
 @bp.get("/rounds/staff/<token>/calendar.ics")
 def staff_calendar(token: str):
     person = staff_member_by_token(db.session, token) or abort(404)
-    body = staff_feed(db.session, person, now=now(), zone=zone(), base_url=request.host_url)
+    body = staff_feed(db.session, person, now=now(), zone=zone(), base_url=base_url())
     response = Response(body, content_type="text/calendar; charset=utf-8")
     response.cache_control.private = True
     response.cache_control.no_store = True

@@ -11,7 +11,7 @@ from ...errors import DomainError
 from ...extensions import csrf, db
 from ...models import ApiToken, User
 from ...models.people import token_digest
-from ...models.types import utcnow
+from ..after_response import touch_token_later
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -70,8 +70,7 @@ def token_user(header: str | None) -> User | None:
     )
     if token is None or not token.user.active:
         return None
-    token.last_used_at = utcnow()
-    db.session.commit()
+    touch_token_later(token)
     return token.user
 
 
@@ -146,4 +145,4 @@ def openapi():
     })
 
 
-from . import bookings, events, rounds  # noqa: E402,F401  (routes register on bp)
+from . import bookings, events, reports, rounds  # noqa: E402,F401  (routes register on bp)
