@@ -63,6 +63,14 @@ def content_language() -> Markup:
     return Markup(' lang="{}" dir="{}"').format(language, direction)
 
 
+def language_attributes(language: str) -> Markup:
+    """lang/dir attributes for text in `language` on this page, none when it is the page's."""
+    if str(get_locale()) == language:
+        return Markup("")
+    direction = "rtl" if language in RTL_LANGUAGES else "ltr"
+    return Markup(' lang="{}" dir="{}"').format(language, direction)
+
+
 def formatting_locale() -> Locale:
     """The locale whose conventions format dates, times and numbers for this visitor."""
     language = str(get_locale())
@@ -85,6 +93,8 @@ def template_globals() -> dict:
         "content_language": content_language,
         "weekday_name": weekday_name,
         "vocabulary_label": _vocabulary_label,
+        "text_in": _text_in,
+        "language_attributes": language_attributes,
     }
 
 
@@ -128,3 +138,10 @@ def _vocabulary_label(mapping_name: str, code: str) -> str:
     from . import vocabulary
 
     return vocabulary.label(getattr(vocabulary, mapping_name), code)
+
+
+def _text_in(thing, field: str):
+    """A place's text in the visitor's language, else German (place_texts.LocalText)."""
+    from .place_texts import text_in
+
+    return text_in(thing, field, str(get_locale()))

@@ -12,16 +12,28 @@ from .people import (
     Organisation,
     OrganisationKind,
     OrganisationStatus,
+    OrganisationTranslation,
     User,
     quarter_managers,
 )
-from .places import Closure, Facility, OpeningHours, Quarter, Resource, ResourceKind
+from .places import (
+    Closure,
+    Facility,
+    FacilityTranslation,
+    OpeningHours,
+    Quarter,
+    QuarterTranslation,
+    Resource,
+    ResourceKind,
+    ResourceTranslation,
+)
 
 __all__ = [
     "ApiToken",
     "AuditEntry",
     "Closure",
     "Facility",
+    "FacilityTranslation",
     "Invitation",
     "InvitationKind",
     "Membership",
@@ -30,10 +42,13 @@ __all__ = [
     "Organisation",
     "OrganisationKind",
     "OrganisationStatus",
+    "OrganisationTranslation",
     "OutboxMessage",
     "Quarter",
+    "QuarterTranslation",
     "Resource",
     "ResourceKind",
+    "ResourceTranslation",
     "User",
     "quarter_managers",
 ]

@@ -480,7 +480,8 @@ def request_page(booking_id: int):
             collisions = colliding_dates(db.session, booking)
         else:
             db.session.commit()
-            flash(_("The request is approved; the round gave way."), "success")
+            flash(_("The request is approved; the round dates are moved or cancelled as you "
+                    "chose."), "success")
             return redirect(url_for("rounds.index"))
     elif form.is_submitted():
         status = 422
