@@ -2,6 +2,7 @@
 
 from . import bookings, events, rounds  # noqa: F401  (area tables)
 from .audit import AuditEntry
+from .idempotency import IdempotencyKey
 from .mail import OutboxMessage
 from .people import (
     ApiToken,
@@ -22,6 +23,7 @@ __all__ = [
     "AuditEntry",
     "Closure",
     "Facility",
+    "IdempotencyKey",
     "Invitation",
     "InvitationKind",
     "Membership",
