@@ -1,12 +1,19 @@
 """Commands for operators: flask --app meetingplaces <command>."""
 
+import logging
+import signal
+import threading
+
 import click
 from flask import Flask
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
 from .extensions import db
 from .models import User
 from .models.people import normalise_email
+
+log = logging.getLogger("meetingplaces.mail")
 
 
 def register(app: Flask) -> None:
@@ -72,14 +79,35 @@ def create_token(email: str, name: str) -> None:
 
 
 @click.command("send-mail")
-def send_mail() -> None:
-    """Send the mail that is due from the outbox (run it from cron every minute)."""
+@click.option("--watch", is_flag=True,
+              help="Keep running and send what becomes due (the mail process of a server).")
+@click.option("--interval", default=5.0, show_default=True,
+              help="Seconds between looks at the outbox with --watch.")
+def send_mail(watch: bool, interval: float) -> None:
+    """Send the mail that is due from the outbox: once (cron: every minute) or, with --watch,
+    until stopped. Without MAIL_SERVER the mail is printed here instead of sent."""
     from flask import current_app
 
     from .mail import send_due
 
-    sent, failed = send_due(db.session, current_app.config)
-    click.echo(f"{sent} sent, {failed} failed")
+    if not watch:
+        sent, failed = send_due(db.session, current_app.config)
+        click.echo(f"{sent} sent, {failed} failed")
+        return
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    click.echo(f"Watching the outbox every {interval:g} s; stop with Ctrl+C.")
+    while not stop.is_set():
+        try:
+            sent, failed = send_due(db.session, current_app.config)
+            if sent or failed:
+                click.echo(f"{sent} sent, {failed} failed")
+        except DBAPIError as error:  # the database went away: try again on the next round
+            log.warning("Outbox not read: %s", error.orig)
+        finally:
+            db.session.remove()
+        stop.wait(interval)
 
 
 @click.command("backup")

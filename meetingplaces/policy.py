@@ -6,7 +6,17 @@ Areas add their rules to RULES with @rule("action", Model).
 
 from collections.abc import Callable
 
-from .models import ApiToken, Closure, Facility, Invitation, Organisation, Quarter, Resource, User
+from .models import (
+    ApiToken,
+    Closure,
+    Facility,
+    Invitation,
+    Organisation,
+    OutboxMessage,
+    Quarter,
+    Resource,
+    User,
+)
 from .models.people import InvitationKind, MembershipRole
 
 RULES: dict[tuple[str, type], Callable] = {}
@@ -53,6 +63,8 @@ rule("manage", Quarter)(lambda user, quarter: user.manages(quarter.id))
 rule("invite_manager", Quarter)(lambda user, _: user.is_admin)
 # Entering the management area at all: admins and managers of some quarter.
 rule("administer", Quarter)(lambda user, _: user.is_manager)
+# The outbox (failed mail, addresses of everyone): the city coordinator only.
+rule("administer", OutboxMessage)(lambda user, _: user.is_admin)
 # Switching a whole quarter off is the city's decision.
 rule("deactivate", Quarter)(lambda user, _: user.is_admin)
 
