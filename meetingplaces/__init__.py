@@ -24,6 +24,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import config
 
     config.load(app, test_config)
+    from . import logs
+
+    logs.configure(app.config["LOG_FORMAT"], app.config["LOG_LEVEL"])
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", _shipped_dir("translations"))
     app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config["DEFAULT_LANGUAGE"])
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", app.config["TIMEZONE"])
@@ -49,6 +52,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     _register_booking_listeners(app)
 
+    from .reports import usage
+
+    usage.listen()  # booked minutes per room and month follow every occurrence written
+
     from . import cli
 
     cli.register(app)
@@ -68,11 +75,11 @@ def _register_booking_listeners(app: Flask) -> None:
     from .booking.rules import Settings
     from .booking.waiting import WaitingList
     from .events.booking_changes import follow_booking
-    from .links import external_url
+    from .links import absolute_url
 
     settings = Settings.from_config(app.config)
     listen(app, BookingMails(zone=settings.zone, languages=tuple(app.config["LANGUAGES"]),
-                             secret_key=app.config["SECRET_KEY"], link=external_url))
+                             secret_key=app.config["SECRET_KEY"], link=absolute_url))
     listen(app, WaitingList(settings), actions=("cancelled", "changed"))
     # events held in a booked room follow its changes
     listen(app, follow_booking, actions=("changed", "cancelled", "rejected"))

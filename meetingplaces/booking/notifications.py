@@ -15,11 +15,11 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from ..calendar import ics
 from ..mail import Attachment, queue_mail
 from ..models import User, quarter_managers
 from ..models.audit import AuditEntry
 from ..models.bookings import Booking, Guest, OccurrenceStatus, WaitingRequest
-from .ics import calendar_of
 from .listeners import BookingChange, SlotOffered
 from .recurrence import to_local
 from .tokens import guest_token, offer_token
@@ -92,9 +92,9 @@ class BookingMails:
         return nullcontext()
 
     def ics_attachment(self, session, booking: Booking) -> Attachment:
-        text = calendar_of([booking], zone=self.zone, name=booking.title,
-                           sequences={booking.id: sequence_of(session, booking)},
-                           descriptions={booking.id: booking.purpose})
+        text = ics.booking_calendar([booking], zone=self.zone, name=booking.title,
+                                    sequences={booking.id: sequence_of(session, booking)},
+                                    descriptions={booking.id: booking.purpose}, feed=False)
         return Attachment(f"booking-{booking.id}.ics", "text/calendar; method=PUBLISH", text)
 
     def dates_text(self, booking: Booking, statuses=None) -> str:

@@ -20,7 +20,7 @@ from ..models import Facility, Organisation, Quarter
 from ..models.audit import record
 from ..models.bookings import Booking
 from ..models.events import Event, EventStatus, EventTranslation, OccurrenceChange
-from ..policy import can
+from ..policy import can, require_choice
 from ..vocabulary import SPOKEN_LANGUAGES
 from . import booked_rooms, notices, recurrence
 from .vocabulary import CATEGORIES, TARGET_GROUPS, TRANSLATION_LANGUAGES
@@ -120,6 +120,8 @@ def _apply(session, event: Event, fields: dict, quarter: Quarter, actor) -> None
         organisation = fields["organisation"]
         if organisation is not None and not isinstance(organisation, Organisation):
             raise InvalidInput(_("Unknown organisation."), field="organisation")
+        if organisation is not None and organisation is not event.organisation:
+            require_choice(actor, "credit_events_to", organisation, "organisation")
         event.organisation = organisation
     _apply_times(event, fields)
     _apply_booking(event, fields, quarter, actor, before)

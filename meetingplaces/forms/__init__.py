@@ -10,4 +10,9 @@ def normalised_email(value: str | None) -> str | None:
 
 def optional_int(value) -> int | None:
     """coerce= for a select with an empty first option: nothing chosen is None, not an error."""
-    return int(value) if value not in ("", None) else None
+    if value in ("", None):
+        return None
+    number = int(value)
+    if not -2**31 < number < 2**31:  # no database row has such an id: as unknown as "abc"
+        raise ValueError(value)
+    return number

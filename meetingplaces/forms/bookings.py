@@ -4,7 +4,6 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -22,6 +21,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..booking import resources_by_ids
 from ..booking.recurrence import repeat_rule
 from ..errors import InvalidInput
+from .base import Form
 
 REPEATS = {
     "": _l("Does not repeat"),
@@ -41,7 +41,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class BookingForm(FlaskForm):
+class BookingForm(Form):
     organisation_id = SelectField(_l("Booking for"), coerce=int)
     resource_ids = MultiCheckboxField(
         _l("Rooms or resources"), coerce=int,
@@ -95,19 +95,19 @@ class GuestBookingForm(BookingForm):
                         description=_l("We send you a link to confirm the request."))
 
 
-class DateChoiceForm(FlaskForm):
+class DateChoiceForm(Form):
     """Approve or add back: optionally one date of a series."""
 
     date = StringField(_l("Date"), validators=[Length(max=10)])
 
 
-class RejectForm(FlaskForm):
+class RejectForm(Form):
     reason = TextAreaField(_l("Reason for the requester"),
                            validators=[InputRequired(), Length(max=500)])
     date = SelectField(_l("Date"), choices=[], default="")  # the pending dates, set per booking
 
 
-class CancelForm(FlaskForm):
+class CancelForm(Form):
     scope = RadioField(_l("Cancel"), choices=list(SCOPES.items()), default="all")
     date = SelectField(_l("From the date"), choices=[], default="")
     reason = TextAreaField(_l("Reason"), validators=[InputRequired(), Length(max=500)])
@@ -118,7 +118,7 @@ class CancelForm(FlaskForm):
                 "date": self.date.data or None}
 
 
-class ChangeForm(FlaskForm):
+class ChangeForm(Form):
     scope = RadioField(_l("Change"), choices=list(SCOPES.items()), default="this")
     date = SelectField(_l("Date"), choices=[], default="")
     new_date = DateField(_l("New date (only for this date)"), validators=[Optional()])
@@ -146,5 +146,5 @@ class ChangeForm(FlaskForm):
                 "resources": None if unchanged else resources_by_ids(session, chosen)}
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that changes something: only the CSRF token."""

@@ -13,6 +13,7 @@ from ..forms.manage import ORGANISATION_STATUSES
 from ..forms.organisations import OrganisationProfileForm
 from ..models import Organisation
 from ..organisations import update_profile
+from ..place_texts import translation_values
 from ..policy import can
 from .clock import now
 from .form_errors import refused
@@ -61,7 +62,8 @@ def show(slug: str):
     may_edit = can(_user(), "edit", organisation)
     if request.method == "POST" and not may_edit:
         abort(403)
-    form = OrganisationProfileForm(obj=organisation) if may_edit else None
+    form = OrganisationProfileForm(
+        obj=organisation, **translation_values(organisation)) if may_edit else None
     if form is not None and form.validate_on_submit():
         try:
             update_profile(db.session, organisation, actor=_user(), **form.values(), now=now())
@@ -102,7 +104,8 @@ def _refused(organisation: Organisation, error: DomainError):
     if isinstance(error, NotFound):
         abort(404)
     may_edit = can(_user(), "edit", organisation)
-    form = OrganisationProfileForm(formdata=None, obj=organisation) if may_edit else None
+    form = OrganisationProfileForm(
+        formdata=None, obj=organisation, **translation_values(organisation)) if may_edit else None
     return _render(organisation, form, error=error.message), error.status
 
 

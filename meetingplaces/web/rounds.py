@@ -39,6 +39,7 @@ from ..forms.rounds import (
     skip_periods,
     travel_times,
 )
+from ..links import absolute_url, base_url
 from ..models import Quarter, Resource, User
 from ..models.rounds import Round, RoundDate, Stop
 from ..places import quarters_managed_by
@@ -486,7 +487,8 @@ def request_page(booking_id: int):
             collisions = colliding_dates(db.session, booking)
         else:
             db.session.commit()
-            flash(_("The request is approved; the round gave way."), "success")
+            flash(_("The request is approved; the round dates are moved or cancelled as you "
+                    "chose."), "success")
             return redirect(url_for("rounds.index"))
     elif form.is_submitted():
         status = 422
@@ -518,7 +520,7 @@ def renew_staff_feed():
         abort(400)
     secret = new_staff_feed_token(db.session, current_user, now())
     db.session.commit()
-    link = url_for("rounds.staff_calendar", token=secret, _external=True)
+    link = absolute_url("rounds.staff_calendar", token=secret)
     flash(_("Your private calendar link (shown once): %(link)s", link=link), "success")
     return redirect(url_for("rounds.index"))
 
@@ -526,7 +528,7 @@ def renew_staff_feed():
 @bp.get("/rounds/staff/<token>/calendar.ics")
 def staff_calendar(token: str):
     person = staff_member_by_token(db.session, token) or abort(404)
-    body = staff_feed(db.session, person, now=now(), zone=zone(), base_url=request.host_url)
+    body = staff_feed(db.session, person, now=now(), zone=zone(), base_url=base_url())
     response = Response(body, content_type="text/calendar; charset=utf-8")
     response.cache_control.private = True
     response.cache_control.no_store = True

@@ -1,7 +1,7 @@
 """Private booking feeds: an organisation's for its members, a resource's for its managers;
 a secret link per subscriber, renewed on request."""
 
-from flask import Response, abort, render_template, url_for
+from flask import Response, abort, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -10,6 +10,7 @@ from ...booking.feeds import feed_calendar, feed_for_token, feed_of, renew_feed
 from ...errors import DomainError
 from ...extensions import db
 from ...forms.bookings import ConfirmForm
+from ...links import absolute_url
 from ...models import Organisation, Resource
 from ...policy import can
 from ..clock import now
@@ -34,7 +35,7 @@ def renew(kind: str, slug: str):
     token = renew_feed(db.session, actor=current_user, thing=thing, now=now())
     db.session.commit()
     return _render_feeds(new_thing=thing,
-                         new_url=url_for("bookings.feed", token=token, _external=True))
+                         new_url=absolute_url("bookings.feed", token=token))
 
 
 @bp.get("/feeds/<token>.ics")

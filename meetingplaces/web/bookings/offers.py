@@ -11,6 +11,7 @@ from ...booking.waiting import (
     accept_offer,
     decline_offer,
     entry_for_offer_token,
+    offer_status,
     pass_on_expired_offers,
 )
 from ...errors import DomainError
@@ -25,6 +26,8 @@ from .blueprint import bp, settings
 
 @bp.get("/offers/<token>")
 def waiting_offer(token: str):
+    """Only reads: an offer past its time shows as expired; passing it on is the cron's and
+    the next answer's work."""
     return _render_offer(_offer(token), ConfirmForm(), token)
 
 
@@ -34,6 +37,8 @@ def waiting_offer_answer(token: str):
     form = ConfirmForm()
     if not form.validate():
         abort(400)
+    if pass_on_expired_offers(db.session, now=now(), settings=settings()):
+        db.session.commit()
     try:
         if request.form.get("answer") == "decline":
             decline_offer(db.session, entry, now=now(), settings=settings())
@@ -63,14 +68,12 @@ def pass_on_offers_command():
 
 def _offer(token: str) -> WaitingRequest:
     try:
-        entry = entry_for_offer_token(db.session, token, secret_key=secret_key())
+        return entry_for_offer_token(db.session, token, secret_key=secret_key())
     except DomainError:
         abort(404)
-    if pass_on_expired_offers(db.session, now=now(), settings=settings()):
-        db.session.commit()
-    return entry
 
 
 def _render_offer(entry: WaitingRequest, form: ConfirmForm, token: str, status: int = 200):
     return render_template("bookings/offer.html", entry=entry, form=form, token=token,
-                           resources=resources_by_ids(db.session, entry.resource_ids)), status
+                           resources=resources_by_ids(db.session, entry.resource_ids),
+                           status=offer_status(entry, now())), status
