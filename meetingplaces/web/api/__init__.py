@@ -248,4 +248,5 @@ def openapi():
 
 __all__ = ["ErrorBody", "api_user", "bp", "http_error_json", "is_api_request"]
 
-from . import bookings, events, places, reports, rounds  # noqa: E402,F401  (routes register on bp)
+# reports: off until web/api/reports.py declares its operations in contract.py (wt-rep)
+from . import bookings, events, places, rounds  # noqa: E402,F401  (routes register on bp)
