@@ -235,3 +235,47 @@ def test_a_cancelled_date_is_left_out_with_its_reason_told_in_the_series(client,
     unfolded = text.replace("\r\n ", "")
     assert "EXDATE;TZID=Europe/Berlin:20270803T180000" in unfolded
     assert "Sommerpause" in unfolded and "RECURRENCE-ID" not in unfolded
+
+
+def _series(*extra: str) -> str:
+    """A weekly series of four Tuesdays from 6 July 2027 plus `extra` lines or components."""
+    from meetingplaces.calendar.ics import vtimezone
+
+    lines = [line for line in extra if not line.startswith("BEGIN:VEVENT")]
+    components = [part for part in extra if part.startswith("BEGIN:VEVENT")]
+    master = ("BEGIN:VEVENT\r\nUID:s@test\r\nDTSTAMP:20270101T000000Z\r\n"
+              "DTSTART;TZID=Europe/Berlin:20270706T180000\r\n"
+              "DTEND;TZID=Europe/Berlin:20270706T200000\r\nRRULE:FREQ=WEEKLY;COUNT=4\r\n"
+              + "".join(line + "\r\n" for line in lines) + "SUMMARY:S\r\nEND:VEVENT\r\n")
+    return ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//tests//EN\r\n"
+            + vtimezone("Europe/Berlin", 2027) + master + "".join(components)
+            + "END:VCALENDAR\r\n")
+
+
+def _override(uid: str, start: str, end: str, *lines: str) -> str:
+    return (f"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20270101T000000Z\r\n"
+            + "".join(line + "\r\n" for line in lines)
+            + f"DTSTART;TZID=Europe/Berlin:{start}\r\nDTEND;TZID=Europe/Berlin:{end}\r\n"
+            "SUMMARY:S\r\nEND:VEVENT\r\n")
+
+
+def test_why_we_leave_dates_out_with_exdate_and_never_override_them():
+    """The experiment behind calendar/ics.py's one form: the readers agree on EXDATE and on
+    events of their own, and disagree on every override with RECURRENCE-ID."""
+    exdate = "EXDATE;TZID=Europe/Berlin:20270713T180000"
+    recurrence_id = "RECURRENCE-ID;TZID=Europe/Berlin:20270713T180000"
+    forms = {
+        "cancel: EXDATE": _series(exdate),
+        "move: EXDATE + own UID": _series(exdate, _override(
+            "s-20270713@test", "20270715T160000", "20270715T180000", "RELATED-TO:s@test")),
+        "cancel: override STATUS:CANCELLED": _series(_override(
+            "s@test", "20270713T180000", "20270713T200000", recurrence_id, "STATUS:CANCELLED")),
+        "move: override": _series(_override(
+            "s@test", "20270715T160000", "20270715T180000", recurrence_id)),
+    }
+    differ = disagreements(all_readers(forms, *WINDOW))
+    assert set(differ) == {"cancel: override STATUS:CANCELLED", "move: override"}
+    # Home Assistant's `ical` shows the overridden date as well as the override.
+    assert set(differ["move: override"]) == {"ical"}
+    assert differ["move: override"]["ical"]["extra"] == [
+        ("s@test", "2027-07-13T16:00:00Z", "2027-07-13T18:00:00Z", "CONFIRMED")]
