@@ -21,6 +21,7 @@ from .errors import InvalidInput
 from .events import booking_changes
 from .models import Closure, Facility, OpeningHours, Quarter, Resource, ResourceKind, User
 from .models.types import utcnow
+from .place_texts import apply_translations, texts_shown
 from .policy import require_choice
 from .slugs import claim_slug, flush_claiming_slug
 from .vocabulary import EQUIPMENT
@@ -52,7 +53,8 @@ def public_quarter(session, slug: str) -> Quarter | None:
 
 def save_quarter(session, quarter: Quarter, *, name: str, slug: str | None, city: str,
                  description: str, holiday_region: str | None,
-                 now: datetime | None = None) -> Quarter:
+                 translations: dict | None = None, now: datetime | None = None) -> Quarter:
+    """Create or update a quarter; `translations` = {language: {"description": ...}}."""
     renamed_from = quarter.name if quarter.id is not None else None
     quarter.slug = claim_slug(session, Quarter, slug, name, quarter.id)
     session.add(quarter)
@@ -60,6 +62,7 @@ def save_quarter(session, quarter: Quarter, *, name: str, slug: str | None, city
     quarter.city = city.strip()
     quarter.description = description.strip()
     quarter.holiday_region = holiday_region or None
+    apply_translations(quarter, translations)
     flush_claiming_slug(session, quarter)
     if renamed_from is not None and renamed_from != quarter.name:
         feeds.place_changed(session, now or utcnow(), quarter=quarter)  # the calendar's name
@@ -141,10 +144,13 @@ def save_facility(session, facility: Facility, *, quarter: Quarter, hours: dict[
                   name: str, slug: str | None, address: str, latitude: float | None,
                   longitude: float | None, description: str, accessibility: str,
                   contact_email: str, contact_phone: str, website: str,
+                  opening_notes: str = "", translations: dict | None = None,
                   actor=None, now: datetime | None = None) -> Facility:
-    """Create or update a facility with its week of opening hours given as text per weekday.
+    """Create or update a facility with its week of opening hours given as text per weekday,
+    and its texts in further languages ({language: {field: text}}).
 
-    A new name, address or position reaches the feeds of its events at once."""
+    A new name, address, position or accessibility text reaches the feeds of its events at
+    once."""
     if actor is not None:
         require_choice(actor, "manage", quarter, "quarter_id")
     if (contact_email or "").strip():
@@ -164,7 +170,9 @@ def save_facility(session, facility: Facility, *, quarter: Quarter, hours: dict[
     facility.latitude = latitude
     facility.longitude = longitude
     facility.description = description.strip()
+    facility.opening_notes = opening_notes.strip()
     facility.accessibility = accessibility.strip()
+    apply_translations(facility, translations)
     facility.contact_email = contact_email.strip()
     facility.contact_phone = contact_phone.strip()
     facility.website = website.strip()
@@ -183,7 +191,10 @@ def save_facility(session, facility: Facility, *, quarter: Quarter, hours: dict[
 
 
 def _shown_in_feeds(facility: Facility) -> tuple:
-    return facility.name, facility.address, facility.latitude, facility.longitude
+    """What the feeds of its events show of a facility: LOCATION, GEO and, in DESCRIPTION,
+    the accessibility text in each language."""
+    return (facility.name, facility.address, facility.latitude, facility.longitude,
+            texts_shown(facility))
 
 
 # --- resources ---------------------------------------------------------------------------------
@@ -195,7 +206,8 @@ def save_resource(session, resource: Resource, *, facility: Facility | None = No
                   approval_required: bool, setup_minutes: int, cleanup_minutes: int,
                   min_duration_minutes: int, max_duration_minutes: int, max_advance_days: int,
                   min_notice_hours: int, monthly_hours_per_organisation: int | None,
-                  actor=None, now: datetime | None = None) -> Resource:
+                  translations: dict | None = None, actor=None,
+                  now: datetime | None = None) -> Resource:
     """Create or update a room (of `facility`) or a mobile resource (at home in `quarter`).
 
     Events held in a room follow its new name or facility (page and feeds), logged as a
@@ -224,6 +236,7 @@ def save_resource(session, resource: Resource, *, facility: Facility | None = No
         resource.quarter = facility.quarter
     resource.name = name.strip()
     resource.description = description.strip()
+    apply_translations(resource, translations)
     resource.capacity = capacity
     resource.equipment = [tag for tag in EQUIPMENT if tag in set(equipment)]
     resource.step_free = step_free

@@ -6,7 +6,17 @@ Areas add their rules to RULES with @rule("action", Model).
 
 from collections.abc import Callable
 
-from .models import ApiToken, Closure, Facility, Invitation, Organisation, Quarter, Resource, User
+from .models import (
+    ApiToken,
+    Closure,
+    Facility,
+    Invitation,
+    Organisation,
+    OutboxMessage,
+    Quarter,
+    Resource,
+    User,
+)
 from .models.people import InvitationKind, MembershipRole
 
 RULES: dict[tuple[str, type], Callable] = {}
@@ -53,6 +63,8 @@ rule("manage", Quarter)(lambda user, quarter: user.manages(quarter.id))
 rule("invite_manager", Quarter)(lambda user, _: user.is_admin)
 # Entering the management area at all: admins and managers of some quarter.
 rule("administer", Quarter)(lambda user, _: user.is_manager)
+# The outbox (failed mail, addresses of everyone): the city coordinator only.
+rule("administer", OutboxMessage)(lambda user, _: user.is_admin)
 # Switching a whole quarter off is the city's decision.
 rule("deactivate", Quarter)(lambda user, _: user.is_admin)
 
@@ -91,6 +103,8 @@ rule("invite_member", Organisation)(
 # Setting up an organisation, its home quarter and status: managers of that quarter only.
 rule("administer", Organisation)(_manages_quarter_of)
 rule("act_for", Organisation)(_is_member)
+# The queue of registered initiatives waiting for a manager.
+rule("review_registrations", Organisation)(lambda user, _: user.is_manager)
 rule("view_private", Organisation)(
     lambda user, org: _manages_quarter_of(user, org) or user.membership_in(org.id) is not None
 )
@@ -160,6 +174,8 @@ rule("reject", Booking)(_manages_all_resources)
 rule("cancel", Booking)(_may_cancel_booking)
 rule("change", Booking)(_may_cancel_booking)
 rule("view_private", Booking)(_may_cancel_booking)
+# The approval queue and the agenda of requests: managers (each sees their quarters' only).
+rule("review", Booking)(lambda user, _: user.is_manager)
 # Private booking feeds: an organisation's for its members, a resource's for its managers.
 rule("subscribe_bookings", Organisation)(lambda user, org: user.membership_in(org.id) is not None)
 rule("subscribe_bookings", Resource)(_manages_quarter_of)
@@ -209,6 +225,8 @@ rule("view", Event)(
 )
 # Holding an event in a booked room: members of the booking's (active) organisation, and the
 # managers of its rooms' quarter. Nobody else, not even for a public booking.
+# The moderation queue and the "city quarter management" as organiser: managers.
+rule("moderate_proposals", Event)(lambda user, _: user.is_manager)
 rule("use_for_event", Booking)(
     lambda user, booking: _manages_all_resources(user, booking)
     or (booking.organisation is not None and _is_member(user, booking.organisation))
@@ -228,8 +246,12 @@ def _manages_round(user: User, round_: Round) -> bool:
 # the rounds, and a member their own dates.
 rule("plan_rounds", Resource)(
     lambda user, resource: resource.is_mobile and user.manages(resource.quarter_id))
+rule("plan", Round)(lambda user, _: user.is_manager)
+rule("list", Round)(lambda user, _: user.is_manager or user.is_spielmobil_staff)
 rule("manage", Round)(_manages_round)
 rule("view", Round)(lambda user, round_: _manages_round(user, round_) or user.is_spielmobil_staff)
+# The Spielmobil team: their own dates and their private calendar of them.
+rule("list_own", RoundDate)(lambda user, _: user.is_spielmobil_staff)
 rule("view", RoundDate)(
     lambda user, round_date: _manages_round(user, round_date.stop.round)
     or any(person.id == user.id for person in round_date.staff))

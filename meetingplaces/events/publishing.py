@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from ..calendar import feeds
 from ..errors import Forbidden, InvalidInput, NotFound
@@ -224,6 +225,25 @@ def _apply_translations(event: Event, translations: dict) -> None:
                 EventTranslation(language=language, title=title, description=description))
         else:
             existing.title, existing.description = title, description
+
+
+def event_quarters(session, user) -> list[Quarter]:
+    """The quarters offered for a new event: a quarter manager's own; for the city's admin and
+    for initiatives every active quarter."""
+    if user.is_manager and not user.is_admin:
+        return list(user.managed_quarters)
+    return list(session.scalars(select(Quarter).where(Quarter.active).order_by(Quarter.name)))
+
+
+def event_organisations(session, user, quarters: list[Quarter]) -> list[Organisation]:
+    """The organisations an event may be held by: the user's own and, for managers, every
+    active organisation of `quarters`."""
+    organisations = list(user.organisations)
+    if can(user, "moderate_proposals", Event):
+        organisations += session.scalars(select(Organisation).where(
+            Organisation.quarter_id.in_([q.id for q in quarters]),
+            Organisation.status == "active")).all()
+    return organisations
 
 
 def require(actor, action: str, thing) -> None:

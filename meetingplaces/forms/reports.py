@@ -16,7 +16,7 @@ class ReportForm(Form):
     class Meta:
         csrf = False
 
-    scope = SelectField(_l("Report on"))
+    scope = SelectField(_l("Report on"), validate_choice=False)  # the policy decides
     start = DateField(_l("From"), validators=[Optional()])
     end = DateField(_l("To"), validators=[Optional()])
 

@@ -6,12 +6,21 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
-from .places import Quarter
+from .places import Quarter, TranslatedTexts
 from .types import UTCDateTime, utcnow
 
 quarter_managers = Table(
@@ -115,8 +124,9 @@ class OrganisationStatus(StrEnum):
     INACTIVE = "inactive"
 
 
-class Organisation(db.Model):
+class Organisation(TranslatedTexts, db.Model):
     __tablename__ = "organisations"
+    TRANSLATED_FIELDS = ("description",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
@@ -138,6 +148,10 @@ class Organisation(db.Model):
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="organisation", cascade="all, delete-orphan"
     )
+    translations: Mapped[list["OrganisationTranslation"]] = relationship(
+        cascade="all, delete-orphan", order_by="OrganisationTranslation.language",
+        lazy="selectin",
+    )
 
     __table_args__ = (
         CheckConstraint("status IN ('pending', 'active', 'rejected', 'inactive')", name="status"),
@@ -149,6 +163,24 @@ class Organisation(db.Model):
 
     def __repr__(self) -> str:
         return f"<Organisation {self.slug}>"
+
+
+class OrganisationTranslation(db.Model):
+    """An organisation's description in one more language; German lives on the organisation."""
+
+    __tablename__ = "organisation_translations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE")
+    )
+    language: Mapped[str] = mapped_column(String(8))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "language",
+                         name="uq_organisation_translations_language"),
+    )
 
 
 class MembershipRole(StrEnum):

@@ -20,10 +20,10 @@ from ..accounts import invitations, passwords, personal_data, profiles, tokens
 from ..config import LANGUAGES
 from ..errors import DomainError
 from ..extensions import db
-from ..forms import show_domain_error
 from ..forms.account import ApiTokenForm, ChangePasswordForm, DeleteAccountForm, ProfileForm
 from ..models import ApiToken
 from ..models.types import utcnow
+from .form_errors import refused
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -56,8 +56,7 @@ def profile():
                             preferred_language=form.preferred_language.data,
                             languages=current_app.config["LANGUAGES"])
         except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
+            refused(form, error)
             return _render_profile(form), error.status
         db.session.commit()
         flash(_("Your profile is saved."), "success")
@@ -79,8 +78,7 @@ def password():
                                       current_password=form.current_password.data,
                                       password=form.password.data, now=utcnow())
         except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
+            refused(form, error)
             return render_template("account/password.html", form=form), error.status
         db.session.commit()
         # The new password ended every session, this one too: continue it under the new id.
@@ -101,8 +99,7 @@ def api_tokens():
         try:
             _, secret = tokens.create(db.session, _user(), form.name.data, now=utcnow())
         except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
+            refused(form, error)
             status = error.status
         else:
             db.session.commit()
@@ -145,9 +142,7 @@ def delete():
             personal_data.delete_account(db.session, _user(), password=form.password.data,
                                          now=utcnow())
         except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-            return render_template("account/delete.html", form=form), error.status
+            return render_template("account/delete.html", form=form), refused(form, error)
         db.session.commit()
         logout_user()
         flash(_("Your account is deleted. Bookings and events stay without your name."),

@@ -17,7 +17,6 @@ from sqlalchemy import select
 from ..accounts import InvalidLink, invitations, passwords, registrations
 from ..errors import DomainError
 from ..extensions import db, limiter
-from ..forms import show_domain_error
 from ..forms.auth import (
     AcceptInvitationForm,
     ConfirmForm,
@@ -30,6 +29,7 @@ from ..forms.auth import (
 from ..links import same_site_path
 from ..models import Quarter
 from ..models.types import utcnow
+from .form_errors import refused
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -75,8 +75,7 @@ def _safe_next() -> str | None:
 
 def _failed(form, error: DomainError, template: str, **context):
     """Re-render a form after the domain said no: the message by its field, the input kept."""
-    db.session.rollback()
-    show_domain_error(form, error)
+    refused(form, error)
     return render_template(template, form=form, **context), error.status
 
 
