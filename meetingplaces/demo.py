@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from . import demo_data
+from .demo_translations import PLACE_TRANSLATIONS
 from .models import (
     Facility,
     Membership,
@@ -19,6 +20,7 @@ from .models import (
     Resource,
     User,
 )
+from .place_texts import apply_translations
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105  (documented demo login, never for production)
 
@@ -78,6 +80,20 @@ def _hhmm(text: str) -> time:
     return time(int(hours), int(minutes))
 
 
+def _translate_places(session, quarters: dict, organisations: dict) -> None:
+    """The demo places' texts in further languages (demo_translations.py)."""
+    session.flush()
+    for (kind, slug), texts in PLACE_TRANSLATIONS.items():
+        if kind == "quarter":
+            thing = quarters[slug]
+        elif kind == "organisation":
+            thing = organisations[slug]
+        else:
+            model = Facility if kind == "facility" else Resource
+            thing = session.scalar(select(model).where(model.slug == slug))
+        apply_translations(thing, texts)
+
+
 def load_demo(session) -> None:
     """Add the demo city to an empty database, in the caller's transaction."""
     quarters: dict[str, Quarter] = {}
@@ -102,6 +118,7 @@ def load_demo(session) -> None:
                     longitude=f.get("longitude"),
                     description=f.get("description", ""),
                     accessibility=f.get("accessibility", ""),
+                    opening_notes=f.get("opening_notes", ""),
                     contact_email=f.get("contact_email", ""),
                     contact_phone=f.get("contact_phone", ""),
                 )
@@ -161,6 +178,7 @@ def load_demo(session) -> None:
         )
         organisations[o["slug"]] = organisation
         session.add(organisation)
+    _translate_places(session, quarters, organisations)
     for email, name, is_admin, managed, membership, staff in DEMO_USERS:
         user = User(email=email, name=name, is_admin=is_admin, is_spielmobil_staff=staff)
         user.set_password(DEMO_PASSWORD)

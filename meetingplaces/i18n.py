@@ -22,6 +22,8 @@ def select_locale() -> str:
     supported = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI, cron, tests of the domain: the city's language
         return current_app.config["DEFAULT_LANGUAGE"]
+    if request.path.startswith("/api/"):
+        return _api_locale(supported)
     wanted = request.args.get("lang")
     if wanted in supported:
         session["lang"] = wanted
@@ -32,6 +34,19 @@ def select_locale() -> str:
         if current_user.preferred_language in supported:
             return current_user.preferred_language
     return request.accept_languages.best_match(supported) or current_app.config["DEFAULT_LANGUAGE"]
+
+
+def _api_locale(supported) -> str:
+    """The API keeps no session: Accept-Language, then the token's user, then the city's."""
+    from flask import g
+
+    wanted = request.accept_languages.best_match(supported) if request.accept_languages else None
+    if wanted:
+        return wanted
+    user = g.get("api_user")
+    if user is not None and user.preferred_language in supported:
+        return user.preferred_language
+    return current_app.config["DEFAULT_LANGUAGE"]
 
 
 def select_timezone() -> str:
@@ -63,6 +78,14 @@ def content_language() -> Markup:
     return Markup(' lang="{}" dir="{}"').format(language, direction)
 
 
+def language_attributes(language: str) -> Markup:
+    """lang/dir attributes for text in `language` on this page, none when it is the page's."""
+    if str(get_locale()) == language:
+        return Markup("")
+    direction = "rtl" if language in RTL_LANGUAGES else "ltr"
+    return Markup(' lang="{}" dir="{}"').format(language, direction)
+
+
 def formatting_locale() -> Locale:
     """The locale whose conventions format dates, times and numbers for this visitor."""
     language = str(get_locale())
@@ -85,6 +108,8 @@ def template_globals() -> dict:
         "content_language": content_language,
         "weekday_name": weekday_name,
         "vocabulary_label": _vocabulary_label,
+        "text_in": _text_in,
+        "language_attributes": language_attributes,
     }
 
 
@@ -128,3 +153,10 @@ def _vocabulary_label(mapping_name: str, code: str) -> str:
     from . import vocabulary
 
     return vocabulary.label(getattr(vocabulary, mapping_name), code)
+
+
+def _text_in(thing, field: str):
+    """A place's text in the visitor's language, else German (place_texts.LocalText)."""
+    from .place_texts import text_in
+
+    return text_in(thing, field, str(get_locale()))

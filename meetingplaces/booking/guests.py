@@ -9,10 +9,10 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
+from ..addresses import check_email
 from ..errors import InvalidInput, NotFound
 from ..models.audit import record
 from ..models.bookings import Booking, Guest
-from ..models.people import normalise_email
 from . import notifications
 from .requests import booking_by_id, request_booking
 
@@ -45,13 +45,22 @@ def booking_for_guest_token(session, token: str, secret_key: str | None = None) 
 
 def recognise_guest(session, *, email: str, name: str, organisation_name: str,
                     language: str = "de") -> Guest:
-    """The guest with this address, created on first use; a returning address keeps its record
-    and gets the latest name and organisation."""
-    email = normalise_email(email or "")
+    """The guest with this address, created on first use. A returning address keeps its
+    record unchanged: anyone can type an address, so the name and organisation of a new request
+    (kept on the booking) become the guest's only when the mailed link proves the address
+    (confirm_guest_request)."""
+    email, name, organisation_name = _checked(email, name, organisation_name)
+    guest = session.scalar(select(Guest).where(Guest.email == email))
+    if guest is None:
+        guest = Guest(email=email, name=name, organisation_name=organisation_name,
+                      preferred_language=language)
+        session.add(guest)
+    return guest
+
+
+def _checked(email: str, name: str, organisation_name: str) -> tuple[str, str, str]:
+    email = check_email(email)
     name, organisation_name = (name or "").strip(), (organisation_name or "").strip()
-    if "@" not in email or len(email) > EMAIL_MAX or email.startswith("@") or \
-            email.endswith("@") or any(c.isspace() for c in email):
-        raise InvalidInput(_("Give a valid e-mail address."), field="email")
     if not name:
         raise InvalidInput(_("Give your name."), field="name")
     if len(name) > NAME_MAX:
@@ -63,13 +72,7 @@ def recognise_guest(session, *, email: str, name: str, organisation_name: str,
     if len(organisation_name) > ORGANISATION_MAX:
         raise InvalidInput(_("The name may have at most %(count)d characters.",
                              count=ORGANISATION_MAX), field="organisation_name")
-    guest = session.scalar(select(Guest).where(Guest.email == email))
-    if guest is None:
-        guest = Guest(email=email)
-        session.add(guest)
-    guest.name, guest.organisation_name, guest.preferred_language = name, organisation_name, \
-        language
-    return guest
+    return email, name, organisation_name
 
 
 def request_as_guest(session, *, email: str, name: str, organisation_name: str,
@@ -80,6 +83,8 @@ def request_as_guest(session, *, email: str, name: str, organisation_name: str,
                             organisation_name=organisation_name, language=language)
     session.flush()
     booking = request_booking(session, actor=guest, organisation=None, now=now, **request)
+    _, booking.guest_name, booking.guest_organisation_name = _checked(
+        email, name, organisation_name)
     link = notifications.external_url("bookings.guest_booking", token=guest_token(booking))
     notifications.guest_confirmation(session, booking, link)
     return booking
@@ -103,6 +108,11 @@ def confirm_guest_request(session, booking: Booking, *, now: datetime) -> bool:
     if booking.guest_confirmed_at is not None:
         return False
     booking.guest_confirmed_at = now
+    guest = booking.guest
+    # The link proved the address: what was typed into this request is now the guest's.
+    if booking.guest_name and guest is not None:
+        guest.name = booking.guest_name
+        guest.organisation_name = booking.guest_organisation_name or guest.organisation_name
     record(session, actor=booking.guest, subject_type="booking", subject_id=booking.id,
            action="guest_confirmed", at=now)
     session.flush()

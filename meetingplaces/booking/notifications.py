@@ -6,26 +6,23 @@ confirmation link and the waiting list's offer. Each in its recipient's language
 from contextlib import nullcontext
 from zoneinfo import ZoneInfo
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from ..calendar import ics
+from ..links import absolute_url
 from ..mail import Attachment, queue_mail
 from ..models import User, quarter_managers
 from ..models.audit import AuditEntry
 from ..models.bookings import Booking, Guest, OccurrenceStatus, WaitingRequest
-from .ics import calendar_of
 from .recurrence import to_local
 
 
 def external_url(endpoint: str, **values) -> str:
-    """An absolute link for a mail. Outside a request (cron) it needs SERVER_NAME; without it
-    the link is built for localhost rather than failing the change it reports."""
-    if has_request_context() or current_app.config.get("SERVER_NAME"):
-        return url_for(endpoint, _external=True, **values)
-    with current_app.test_request_context():
-        return url_for(endpoint, _external=True, **values)
+    """An absolute link for a mail, from the configured BASE_URL (meetingplaces.links)."""
+    return absolute_url(endpoint, **values)
 
 
 def _zone() -> ZoneInfo:
@@ -53,9 +50,9 @@ def sequence_of(session, booking: Booking) -> int:
 
 
 def ics_attachment(session, booking: Booking) -> Attachment:
-    text = calendar_of([booking], zone=_zone(), name=booking.title,
-                       sequences={booking.id: sequence_of(session, booking)},
-                       descriptions={booking.id: booking.purpose})
+    text = ics.booking_calendar([booking], zone=_zone(), name=booking.title,
+                            sequences={booking.id: sequence_of(session, booking)},
+                            descriptions={booking.id: booking.purpose}, feed=False)
     return Attachment(f"booking-{booking.id}.ics", "text/calendar; method=PUBLISH", text)
 
 

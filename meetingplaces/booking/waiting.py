@@ -182,6 +182,14 @@ def decline_offer(session, entry: WaitingRequest, *, now: datetime) -> None:
         _offer_next(session, _spans(entry), now=now)
 
 
+def offer_status(entry: WaitingRequest, now: datetime) -> str:
+    """The status as its reader should see it: an offer past its time is expired even before
+    the next writer passes it on."""
+    if entry.status == WaitingStatus.OFFERED and now >= entry.offer_expires_at:
+        return WaitingStatus.EXPIRED
+    return entry.status
+
+
 def pass_on_expired_offers(session, *, now: datetime) -> int:
     """Expire offers not taken in time and offer their slots to the next waiting. For cron
     (`flask bookings pass-on-offers`) and whenever an expired offer is opened."""

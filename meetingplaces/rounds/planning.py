@@ -77,6 +77,7 @@ class RoundClash(Conflict):
             _("The plan has %(count)d clash(es); nothing was saved.", count=len(clashes)),
             field=field, clashes=[c.as_json() for c in clashes])
         self.clashes = clashes
+        self.notes = tuple(clash.message for clash in clashes)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from ..events.search import EventFilters, find_occurrences
 from ..events.text import localised, plain_text, render_markdown
 from ..events.vocabulary import CATEGORIES, TARGET_GROUPS, TEXT_LANGUAGES
 from ..extensions import db
+from ..links import absolute_url, base_url
 from ..models import Facility, Quarter
 from ..models.bookings import Booking
 from ..models.events import Event, EventStatus
@@ -90,7 +91,7 @@ def subscribe_links(endpoint: str, filters: EventFilters, **values) -> dict:
     language = visitor_language()
     if language != "de":
         params["lang"] = language
-    https = url_for(endpoint, _external=True, **values, **params)
+    https = absolute_url(endpoint, **values, **params)
     return {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}
 
 
@@ -247,10 +248,9 @@ def event_ics(event_id: int):
     """One event as a file to open in a calendar app ("add to calendar")."""
     event = _visible_event(event_id)
     language = visitor_language()
-    title, _ = localised(event, language)
-    text = ics.assemble(title, current_app.config["TIMEZONE"], [ics.serialise(event, language)],
-                        {event.timezone})
-    response = Response(ics.with_base_url(text, request.host_url).encode(),
+    text = ics.single([ics.serialise(event, language)], {event.timezone},
+                      ics.first_year(event.first_starts_at))
+    response = Response(ics.with_base_url(text, base_url()).encode(),
                         content_type="text/calendar; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="event-{event.id}.ics"'
     return response

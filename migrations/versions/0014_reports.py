@@ -1,7 +1,7 @@
 """reports: programmes on quarters, attendance, stored event dates, booked-time sums
 
 Revision ID: 0014
-Revises: 0007
+Revises: 0013
 
 After upgrading a database that holds bookings or events, run `flask rebuild-reports` once.
 """
@@ -12,7 +12,7 @@ from meetingplaces.models.types import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = "0014"
-down_revision = "0007"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
