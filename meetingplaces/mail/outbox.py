@@ -12,6 +12,7 @@ from sqlalchemy import select
 from .. import logs
 from ..models import OutboxMessage
 from ..models.types import utcnow
+from .direction import reads_right_to_left, with_direction_marks
 
 log = logging.getLogger("meetingplaces.mail")
 
@@ -29,7 +30,10 @@ class Attachment:
 def queue_mail(session, recipient: str, subject: str, body: str,
                attachments: list[Attachment] = ()) -> OutboxMessage:
     """Store a message in the outbox, in the caller's transaction: it goes out only if that
-    transaction commits."""
+    transaction commits. A mail written right to left gets direction marks (direction.py)."""
+    right_to_left = reads_right_to_left(body)
+    subject = with_direction_marks(subject, right_to_left)
+    body = with_direction_marks(body, right_to_left)
     message = OutboxMessage(
         recipient=recipient,
         subject=subject,
