@@ -16,7 +16,7 @@ from ...errors import DomainError
 from ...extensions import csrf, db
 from ...models import ApiToken, User
 from ...models.people import token_digest
-from ...models.types import utcnow
+from ..after_response import touch_token_later
 from .contract import (
     DATE_PATTERN,
     ID_MAX,
@@ -49,8 +49,7 @@ def token_user(header: str | None) -> User | None:
     )
     if token is None or not token.user.active:
         return None
-    token.last_used_at = utcnow()
-    db.session.commit()
+    touch_token_later(token)
     return token.user
 
 
@@ -257,4 +256,5 @@ def openapi():
 
 __all__ = ["ErrorBody", "api_user", "bp", "http_error_json", "is_api_request"]
 
+# reports: off until web/api/reports.py declares its operations in contract.py (wt-rep)
 from . import bookings, events, places, rounds  # noqa: E402,F401  (routes register on bp)
