@@ -27,7 +27,9 @@ from ..models.reports import (
     AttendanceMonth,
     EventDate,
     EventMonth,
+    OrganisationMonth,
     Programme,
+    ResourceMonth,
     ResourceUsage,
 )
 from ..models.rounds import RoundDate, RoundDateStatus, Stop
@@ -247,19 +249,9 @@ def booked_minutes(session, scope: Scope, start: date, end: date, zone: ZoneInfo
     resource_ids = list(session.scalars(select(Resource.id).where(*conditions))) \
         if conditions else None
     if whole:
-        # Grouped in the covering index's order (month first): no sort, no table read.
-        keys = ([ResourceUsage.month, ResourceUsage.resource_id] if by == "resource"
-                else [ResourceUsage.organisation_id])
-        query = (select(*keys, func.sum(ResourceUsage.booked_minutes),
-                        func.sum(ResourceUsage.dates))
-                 .where(ResourceUsage.month.in_(whole))
-                 .group_by(*keys))
-        if resource_ids is not None:
-            query = query.where(ResourceUsage.resource_id.in_(resource_ids))
-        if scope.organisation_id is not None:
-            query = query.where(ResourceUsage.organisation_id == scope.organisation_id)
-        for *key, minutes, dates in session.execute(query):
-            entry = result[(key[1], key[0]) if by == "resource" else tuple(key)]
+        for *key, minutes, dates in session.execute(
+                _whole_months(scope, whole, by=by, resource_ids=resource_ids)):
+            entry = result[(key[1], key[0]) if by == "resource" else (key[-1],)]
             entry[0] += int(minutes or 0)
             entry[1] += int(dates or 0)
     dialect = session.get_bind().dialect.name
@@ -286,6 +278,38 @@ def booked_minutes(session, scope: Scope, start: date, end: date, zone: ZoneInfo
                 entry[0] += round(float(total or 0))
                 entry[1] += int(dates or 0)
     return result
+
+
+def _whole_months(scope: Scope, whole: list[date], *, by: str, resource_ids):
+    """The running sums of whole months, from the narrowest table that answers: per room and
+    month, per organisation, quarter and month, or (for one organisation's or one facility's
+    initiatives) per room, organisation and month. Grouped in the covering index's order."""
+    if by == "resource" and scope.organisation_id is None:
+        query = (select(ResourceMonth.month, ResourceMonth.resource_id,
+                        ResourceMonth.booked_minutes, ResourceMonth.dates)
+                 .where(ResourceMonth.month.in_(whole)))
+        if resource_ids is not None:
+            query = query.where(ResourceMonth.resource_id.in_(resource_ids))
+        return query
+    if by == "organisation" and scope.facility_id is None and scope.organisation_id is None:
+        query = (select(OrganisationMonth.organisation_id,
+                        func.sum(OrganisationMonth.booked_minutes),
+                        func.sum(OrganisationMonth.dates))
+                 .where(OrganisationMonth.month.in_(whole))
+                 .group_by(OrganisationMonth.organisation_id))
+        if scope.quarter_ids is not None:
+            query = query.where(OrganisationMonth.quarter_id.in_(scope.quarter_ids))
+        return query
+    keys = ([ResourceUsage.month, ResourceUsage.resource_id] if by == "resource"
+            else [ResourceUsage.organisation_id])
+    query = (select(*keys, func.sum(ResourceUsage.booked_minutes),
+                    func.sum(ResourceUsage.dates))
+             .where(ResourceUsage.month.in_(whole)).group_by(*keys))
+    if resource_ids is not None:
+        query = query.where(ResourceUsage.resource_id.in_(resource_ids))
+    if scope.organisation_id is not None:
+        query = query.where(ResourceUsage.organisation_id == scope.organisation_id)
+    return query
 
 
 def _month_parts(first: date, last: date):
@@ -356,7 +380,16 @@ def _room_use(session, report: Report, zone: ZoneInfo) -> None:
         })
 
 
-def _offered(session, report: Report, zone: ZoneInfo) -> None:
+def _events(session, scope: Scope) -> dict:
+    """The events a report counts (published or called off, in the scope), by id: category,
+    target groups, languages, status, organisation. The sums below are read by event id and
+    kept when the event is one of these: no join on the hot path."""
+    return {row[0]: row[1:] for row in session.execute(
+        select(Event.id, Event.category, Event.target_groups, Event.languages, Event.status,
+               Event.organisation_id).where(*_event_filter(scope)))}
+
+
+def _offered(session, report: Report, zone: ZoneInfo, events: dict) -> None:
     """Dates per event: whole past or future months from the monthly counts, the month of
     `now` and partial months from the stored dates; folded per category, group, language."""
     now_month = month_of(report.now.astimezone(zone).date())
@@ -365,41 +398,28 @@ def _offered(session, report: Report, zone: ZoneInfo) -> None:
     queries = []
     if whole:
         queries.append(
-            select(EventMonth.event_id.label("event_id"),
-                   func.sum(EventMonth.dates).label("dates"),
-                   func.sum(EventMonth.cancelled).label("cancelled"),
-                   func.sum(EventMonth.moved).label("moved"),
+            select(EventMonth.event_id, func.sum(EventMonth.dates),
+                   func.sum(EventMonth.cancelled), func.sum(EventMonth.moved),
                    func.sum(case((EventMonth.month < now_month,
-                                  EventMonth.dates - EventMonth.cancelled), else_=0))
-                   .label("held"))
-            .where(EventMonth.month.in_(whole)).group_by(EventMonth.event_id).subquery())
+                                  EventMonth.dates - EventMonth.cancelled), else_=0)))
+            .where(EventMonth.month.in_(whole)).group_by(EventMonth.event_id))
     held = and_(EventDate.cancelled.is_(False), EventDate.starts_at <= report.now)
     for first, last in rest:
         since, until = _instant(first, zone), _instant(last + timedelta(days=1), zone)
         queries.append(
-            select(EventDate.event_id.label("event_id"),
-                   func.count().label("dates"),
-                   func.sum(case((EventDate.cancelled, 1), else_=0)).label("cancelled"),
+            select(EventDate.event_id, func.count(),
+                   func.sum(case((EventDate.cancelled, 1), else_=0)),
                    func.sum(case((and_(EventDate.moved, EventDate.cancelled.is_(False)), 1),
-                                 else_=0)).label("moved"),
-                   func.sum(case((held, 1), else_=0)).label("held"))
+                                 else_=0)),
+                   func.sum(case((held, 1), else_=0)))
             .where(EventDate.starts_at >= since, EventDate.starts_at < until)
-            .group_by(EventDate.event_id).subquery())
-    events = {}
-    for counts in queries:
-        for (event_id, category, groups, languages, status, organisation_id, dates, cancelled,
-             moved, held_dates) in session.execute(
-                select(Event.id, Event.category, Event.target_groups, Event.languages,
-                       Event.status, Event.organisation_id, counts.c.dates,
-                       counts.c.cancelled, counts.c.moved, counts.c.held)
-                .join(counts, counts.c.event_id == Event.id)
-                .where(*_event_filter(report.scope))):
-            events[event_id] = (category, groups, languages, status, organisation_id)
-            entry = per_event[event_id]
-            entry[0] += int(dates or 0)
-            entry[1] += int(cancelled or 0)
-            entry[2] += int(moved or 0)
-            entry[3] += int(held_dates or 0)
+            .group_by(EventDate.event_id))
+    for query in queries:
+        for event_id, *counts in session.execute(query):
+            if event_id in events:
+                entry = per_event[event_id]
+                for index, value in enumerate(counts):
+                    entry[index] += int(value or 0)
 
     def bucket():
         return {"events": 0, "dates": 0, "held": 0, "moved": 0, "cancelled": 0, "upcoming": 0}
@@ -430,55 +450,64 @@ def _offered(session, report: Report, zone: ZoneInfo) -> None:
     }
 
 
-def _attendance(session, report: Report) -> None:
-    """Sums per category and month: whole months from the monthly sums, partial months at the
-    period's edges from the records."""
+def _attendance(session, report: Report, events: dict) -> None:
+    """Sums per category (grouped by event) and per month: whole months from the monthly
+    sums, partial months at the period's edges from the records."""
     whole, rest = split(report.start, report.end)
     groups = [*ATTENDANCE_GROUPS, "first_visit"]
-    grouped = []  # (category, month, dates, count, *groups)
-    languages: dict = defaultdict(int)
-    scope = _event_filter(report.scope)
+    by_event, by_month_rows, languages = [], [], defaultdict(int)
+    # The city's report counts every event's attendance (only published events have any);
+    # other scopes name their events.
+    ids = None if report.scope.kind == "city" else list(events)
     if whole:
-        grouped += session.execute(
-            select(Event.category, AttendanceMonth.month, func.sum(AttendanceMonth.dates),
-                   func.sum(AttendanceMonth.count),
-                   *[func.sum(getattr(AttendanceMonth, g)) for g in groups])
-            .join(Event, Event.id == AttendanceMonth.event_id)
-            .where(AttendanceMonth.month.in_(whole), *scope)
-            .group_by(Event.category, AttendanceMonth.month)).all()
+        in_scope = [AttendanceMonth.month.in_(whole)]
+        if ids is not None:
+            in_scope.append(AttendanceMonth.event_id.in_(ids))
+        sums = [func.sum(AttendanceMonth.dates), func.sum(AttendanceMonth.count),
+                *[func.sum(getattr(AttendanceMonth, g)) for g in groups]]
+        by_event += session.execute(select(AttendanceMonth.event_id, *sums).where(*in_scope)
+                                    .group_by(AttendanceMonth.event_id)).all()
+        by_month_rows += session.execute(select(AttendanceMonth.month, *sums).where(*in_scope)
+                                         .group_by(AttendanceMonth.month)).all()
+        heard = [AttendanceLanguage.month.in_(whole)]
+        if ids is not None:
+            heard.append(AttendanceLanguage.event_id.in_(ids))
         for code, dates in session.execute(
                 select(AttendanceLanguage.language, func.sum(AttendanceLanguage.dates))
-                .join(Event, Event.id == AttendanceLanguage.event_id)
-                .where(AttendanceLanguage.month.in_(whole), *scope)
-                .group_by(AttendanceLanguage.language)):
+                .where(*heard).group_by(AttendanceLanguage.language)):
             languages[code] += int(dates or 0)
     for first, last in rest:
         inside = [Attendance.occurrence_date >= first, Attendance.occurrence_date <= last]
-        grouped += session.execute(
-            select(Event.category, Attendance.month, func.count(), func.sum(Attendance.count),
-                   *[func.coalesce(func.sum(getattr(Attendance, g)), 0) for g in groups])
-            .join(Event, Event.id == Attendance.event_id)
-            .where(*inside, *scope)
-            .group_by(Event.category, Attendance.month)).all()
-        for (heard,) in session.execute(
-                select(Attendance.languages).join(Event, Event.id == Attendance.event_id)
-                .where(*inside, *scope)):
-            for code in heard or []:
+        if ids is not None:
+            inside.append(Attendance.event_id.in_(ids))
+        sums = [func.count(), func.sum(Attendance.count),
+                *[func.coalesce(func.sum(getattr(Attendance, g)), 0) for g in groups]]
+        by_event += session.execute(select(Attendance.event_id, *sums).where(*inside)
+                                    .group_by(Attendance.event_id)).all()
+        by_month_rows += session.execute(select(Attendance.month, *sums).where(*inside)
+                                         .group_by(Attendance.month)).all()
+        for (heard_codes,) in session.execute(select(Attendance.languages).where(*inside)):
+            for code in heard_codes or []:
                 languages[code] += 1
 
     def bucket():
         return {"dates": 0, "count": 0, **{g: 0 for g in groups}}
 
+    def add(target, dates, count, values):
+        target["dates"] += int(dates or 0)
+        target["count"] += int(count or 0)
+        for name, value in zip(groups, values, strict=True):
+            target[name] += int(value or 0)
+
     totals, by_category = bucket(), defaultdict(bucket)
     by_month = {m: bucket() for m in report.months}
-    for category, month, dates, count, *sums in grouped:
-        values = {"dates": int(dates or 0), "count": int(count or 0),
-                  **{g: int(v or 0) for g, v in zip(groups, sums, strict=True)}}
+    for event_id, dates, count, *values in by_event:
+        if event_id in events:
+            add(by_category[events[event_id][0] or "other"], dates, count, values)
+    for month, dates, count, *values in by_month_rows:
         month = month if isinstance(month, date) else date.fromisoformat(str(month))
-        for target in (totals, by_category[category or "other"],
-                       by_month.setdefault(month, bucket())):
-            for name, value in values.items():
-                target[name] += value
+        add(by_month.setdefault(month, bucket()), dates, count, values)
+        add(totals, dates, count, values)
     report.attendance = {
         "totals": totals,
         "by_category": sorted(by_category.items(), key=lambda item: (-item[1]["count"],
@@ -565,8 +594,9 @@ def build(session, scope: Scope, start: date, end: date, *, now: datetime,
                     months=months_between(start, end))
     since, until = _instant(start, zone), _instant(end + timedelta(days=1), zone)
     _room_use(session, report, zone)
-    _offered(session, report, zone)
-    _attendance(session, report)
+    events = _events(session, scope)
+    _offered(session, report, zone, events)
+    _attendance(session, report, events)
     _spielmobil(session, report, since, until)
     _initiatives(session, report, zone)
     return report
