@@ -246,8 +246,10 @@ def booked_minutes(session, scope: Scope, start: date, end: date, zone: ZoneInfo
     result: dict = defaultdict(lambda: [0, 0])
     conditions = _resource_filter(scope, rooms_only=rooms_only)
     # The resources as ids, not a join: the planner then walks the covering index by month.
-    resource_ids = list(session.scalars(select(Resource.id).where(*conditions))) \
-        if conditions else None
+    # The city's room use takes every row (the caller looks up its rooms).
+    resource_ids = None
+    if scope.quarter_ids is not None or scope.facility_id is not None:
+        resource_ids = list(session.scalars(select(Resource.id).where(*conditions)))
     if whole:
         for *key, minutes, dates in session.execute(
                 _whole_months(scope, whole, by=by, resource_ids=resource_ids)):
@@ -280,6 +282,13 @@ def booked_minutes(session, scope: Scope, start: date, end: date, zone: ZoneInfo
     return result
 
 
+def _in_months(column, whole: list[date]):
+    """month IN (...), as a range when the months follow each other (they mostly do)."""
+    if all(next_month(a) == b for a, b in zip(whole, whole[1:], strict=False)):
+        return and_(column >= whole[0], column <= whole[-1])
+    return column.in_(whole)
+
+
 def _whole_months(scope: Scope, whole: list[date], *, by: str, resource_ids):
     """The running sums of whole months, from the narrowest table that answers: per room and
     month, per organisation, quarter and month, or (for one organisation's or one facility's
@@ -287,7 +296,7 @@ def _whole_months(scope: Scope, whole: list[date], *, by: str, resource_ids):
     if by == "resource" and scope.organisation_id is None:
         query = (select(ResourceMonth.month, ResourceMonth.resource_id,
                         ResourceMonth.booked_minutes, ResourceMonth.dates)
-                 .where(ResourceMonth.month.in_(whole)))
+                 .where(_in_months(ResourceMonth.month, whole)))
         if resource_ids is not None:
             query = query.where(ResourceMonth.resource_id.in_(resource_ids))
         return query
@@ -295,7 +304,7 @@ def _whole_months(scope: Scope, whole: list[date], *, by: str, resource_ids):
         query = (select(OrganisationMonth.organisation_id,
                         func.sum(OrganisationMonth.booked_minutes),
                         func.sum(OrganisationMonth.dates))
-                 .where(OrganisationMonth.month.in_(whole))
+                 .where(_in_months(OrganisationMonth.month, whole))
                  .group_by(OrganisationMonth.organisation_id))
         if scope.quarter_ids is not None:
             query = query.where(OrganisationMonth.quarter_id.in_(scope.quarter_ids))
@@ -304,7 +313,7 @@ def _whole_months(scope: Scope, whole: list[date], *, by: str, resource_ids):
             else [ResourceUsage.organisation_id])
     query = (select(*keys, func.sum(ResourceUsage.booked_minutes),
                     func.sum(ResourceUsage.dates))
-             .where(ResourceUsage.month.in_(whole)).group_by(*keys))
+             .where(_in_months(ResourceUsage.month, whole)).group_by(*keys))
     if resource_ids is not None:
         query = query.where(ResourceUsage.resource_id.in_(resource_ids))
     if scope.organisation_id is not None:
@@ -362,20 +371,24 @@ def _room_use(session, report: Report, zone: ZoneInfo) -> None:
     opening = {(facility_id, month): sum(c * w for c, w in zip(counts[month], week,
                                                                strict=True))
                for facility_id, week in weekly.items() for month in report.months}
+    nothing = (0, 0)
     for resource_id, name, facility_id, facility_name, quarter_name in rooms:
         months = {}
+        booked_total = open_total = dates_total = 0
         for month in report.months:
             open_minutes = opening.get((facility_id, month), 0)
-            minutes, dates = booked.get((resource_id, month), (0, 0))
+            minutes, dates = booked.get((resource_id, month), nothing)
             months[month] = (minutes, open_minutes, dates)
-            report.room_months[month][0] += minutes
-            report.room_months[month][1] += open_minutes
-        booked_total = sum(v[0] for v in months.values())
-        open_total = sum(v[1] for v in months.values())
+            booked_total += minutes
+            open_total += open_minutes
+            dates_total += dates
+            both = report.room_months[month]
+            both[0] += minutes
+            both[1] += open_minutes
         report.rooms.append({
             "id": resource_id, "name": name, "facility": facility_name,
             "quarter": quarter_name, "months": months, "booked_minutes": booked_total,
-            "open_minutes": open_total, "dates": sum(v[2] for v in months.values()),
+            "open_minutes": open_total, "dates": dates_total,
             "share": round(100 * booked_total / open_total, 1) if open_total else None,
         })
 
@@ -402,7 +415,7 @@ def _offered(session, report: Report, zone: ZoneInfo, events: dict) -> None:
                    func.sum(EventMonth.cancelled), func.sum(EventMonth.moved),
                    func.sum(case((EventMonth.month < now_month,
                                   EventMonth.dates - EventMonth.cancelled), else_=0)))
-            .where(EventMonth.month.in_(whole)).group_by(EventMonth.event_id))
+            .where(_in_months(EventMonth.month, whole)).group_by(EventMonth.event_id))
     held = and_(EventDate.cancelled.is_(False), EventDate.starts_at <= report.now)
     for first, last in rest:
         since, until = _instant(first, zone), _instant(last + timedelta(days=1), zone)
@@ -460,7 +473,7 @@ def _attendance(session, report: Report, events: dict) -> None:
     # other scopes name their events.
     ids = None if report.scope.kind == "city" else list(events)
     if whole:
-        in_scope = [AttendanceMonth.month.in_(whole)]
+        in_scope = [_in_months(AttendanceMonth.month, whole)]
         if ids is not None:
             in_scope.append(AttendanceMonth.event_id.in_(ids))
         sums = [func.sum(AttendanceMonth.dates), func.sum(AttendanceMonth.count),
@@ -469,7 +482,7 @@ def _attendance(session, report: Report, events: dict) -> None:
                                     .group_by(AttendanceMonth.event_id)).all()
         by_month_rows += session.execute(select(AttendanceMonth.month, *sums).where(*in_scope)
                                          .group_by(AttendanceMonth.month)).all()
-        heard = [AttendanceLanguage.month.in_(whole)]
+        heard = [_in_months(AttendanceLanguage.month, whole)]
         if ids is not None:
             heard.append(AttendanceLanguage.event_id.in_(ids))
         for code, dates in session.execute(
@@ -524,35 +537,35 @@ def _spielmobil(session, report: Report, since: datetime, until: datetime) -> No
     conditions = [RoundDate.starts_at >= since, RoundDate.starts_at < until]
     if report.scope.quarter_ids is not None:
         conditions.append(Stop.quarter_id.in_(report.scope.quarter_ids))
-    cancelled = RoundDate.status == RoundDateStatus.CANCELLED
     rows = session.execute(
-        select(Stop.quarter_id, func.count(),
-               func.sum(case((and_(~cancelled, RoundDate.starts_at <= report.now), 1),
-                             else_=0)),
-               func.sum(case((cancelled, 1), else_=0)),
+        select(Quarter.name, RoundDate.status, RoundDate.reason, func.count(),
+               func.sum(case((RoundDate.starts_at <= report.now, 1), else_=0)),
                func.coalesce(func.sum(Attendance.children), 0),
                func.coalesce(func.sum(Attendance.count), 0))
         .join(Stop, Stop.id == RoundDate.stop_id)
+        .join(Quarter, Quarter.id == Stop.quarter_id)
         .outerjoin(Attendance, and_(Attendance.event_id == RoundDate.event_id,
                                     Attendance.occurrence_date == RoundDate.original_date))
-        .where(*conditions).group_by(Stop.quarter_id)).all()
-    names = dict(session.execute(select(Quarter.id, Quarter.name)).all()) if rows else {}
-    quarters, totals = [], {"planned": 0, "held": 0, "cancelled": 0, "children": 0,
-                            "visitors": 0}
-    for quarter_id, planned, held, n_cancelled, children, visitors in rows:
-        figures = {"planned": int(planned), "held": int(held or 0),
-                   "cancelled": int(n_cancelled or 0), "children": int(children or 0),
-                   "visitors": int(visitors or 0)}
-        quarters.append((names.get(quarter_id, ""), figures))
-        for name, value in figures.items():
-            totals[name] += value
-    reasons = session.execute(
-        select(RoundDate.reason, func.count())
-        .join(Stop, Stop.id == RoundDate.stop_id)
-        .where(cancelled, *conditions).group_by(RoundDate.reason)
-        .order_by(func.count().desc(), RoundDate.reason)).all()
-    report.spielmobil = {"quarters": sorted(quarters), "totals": totals,
-                         "reasons": [(reason or "", int(n)) for reason, n in reasons]}
+        .where(*conditions)
+        .group_by(Quarter.name, RoundDate.status, RoundDate.reason)).all()
+
+    def bucket():
+        return {"planned": 0, "held": 0, "cancelled": 0, "children": 0, "visitors": 0}
+
+    quarters, totals, reasons = defaultdict(bucket), bucket(), defaultdict(int)
+    for name, status, reason, dates, begun, children, visitors in rows:
+        is_cancelled = status == RoundDateStatus.CANCELLED
+        figures = {"planned": int(dates), "held": 0 if is_cancelled else int(begun or 0),
+                   "cancelled": int(dates) if is_cancelled else 0,
+                   "children": int(children or 0), "visitors": int(visitors or 0)}
+        for target in (quarters[name], totals):
+            for key, value in figures.items():
+                target[key] += value
+        if is_cancelled:
+            reasons[reason or ""] += int(dates)
+    report.spielmobil = {
+        "quarters": sorted(quarters.items()), "totals": totals,
+        "reasons": sorted(reasons.items(), key=lambda item: (-item[1], item[0]))}
 
 
 def _initiatives(session, report: Report, zone: ZoneInfo) -> None:
