@@ -113,6 +113,12 @@ class Report:
 # --- scope and period -------------------------------------------------------------------------
 
 
+def _run(session, statement, params=None):
+    """A Core statement on the session's connection: the figures are plain rows, and the ORM's
+    execution layer costs more than some of these queries."""
+    return session.connection().execute(statement, params or {})
+
+
 def readable_quarters(session, actor) -> list[Quarter]:
     return [q for q in session.scalars(select(Quarter).order_by(Quarter.name))
             if can(actor, "read_reports", q)]
@@ -249,9 +255,9 @@ def booked_minutes(session, scope: Scope, start: date, end: date, zone: ZoneInfo
     # The city's room use takes every row (the caller looks up its rooms).
     resource_ids = None
     if scope.quarter_ids is not None or scope.facility_id is not None:
-        resource_ids = list(session.scalars(select(Resource.id).where(*conditions)))
+        resource_ids = list(_run(session, select(Resource.id).where(*conditions)).scalars())
     if whole:
-        for *key, minutes, dates in session.execute(
+        for *key, minutes, dates in _run(session,
                 _whole_months(scope, whole, by=by, resource_ids=resource_ids)):
             entry = result[(key[1], key[0]) if by == "resource" else (key[-1],)]
             entry[0] += int(minutes or 0)
@@ -274,7 +280,7 @@ def booked_minutes(session, scope: Scope, start: date, end: date, zone: ZoneInfo
                      .group_by(*keys))
             if scope.organisation_id is not None:
                 query = query.where(Booking.organisation_id == scope.organisation_id)
-            for *key, total, dates in session.execute(query):
+            for *key, total, dates in _run(session, query):
                 key = (key[0], month_of(edge_start)) if by == "resource" else tuple(key)
                 entry = result[key]
                 entry[0] += round(float(total or 0))
@@ -346,9 +352,52 @@ def _weekday_counts(start: date, end: date, months: list[date]) -> dict:
 # --- the sections -----------------------------------------------------------------------------
 
 
-def _room_use(session, report: Report, zone: ZoneInfo) -> None:
+def _room_totals(session, report: Report, rooms, opening: dict, whole: list[date]) -> None:
+    """Room use per room and per month (not per room and month) of whole months: two small
+    GROUP BYs over the monthly sums of the rooms."""
     scope = report.scope
-    rooms = session.execute(
+    if scope.quarter_ids is None and scope.facility_id is None:
+        mobile = list(_run(session, select(Resource.id).where(
+            Resource.kind == ResourceKind.MOBILE)).scalars())
+        keep = [ResourceMonth.resource_id.not_in(mobile)] if mobile else []
+    else:
+        keep = [ResourceMonth.resource_id.in_([row[0] for row in rooms])]
+    months = [_in_months(ResourceMonth.month, whole), *keep]
+    per_room = {resource_id: (int(minutes or 0), int(dates or 0))
+                for resource_id, minutes, dates in _run(session, select(
+                    ResourceMonth.resource_id, func.sum(ResourceMonth.booked_minutes),
+                    func.sum(ResourceMonth.dates)).where(*months)
+                    .group_by(ResourceMonth.resource_id))}
+    per_month = dict(_run(session, select(ResourceMonth.month,
+                                          func.sum(ResourceMonth.booked_minutes))
+                          .where(*months).group_by(ResourceMonth.month)).all())
+    rooms_in: dict = defaultdict(int)
+    for row in rooms:
+        rooms_in[row[2]] += 1
+    report.room_months = {
+        month: [int(per_month.get(month) or 0),
+                sum(opening.get((facility_id, month), 0) * n
+                    for facility_id, n in rooms_in.items())]
+        for month in report.months}
+    open_per_facility = {facility_id: sum(opening.get((facility_id, month), 0)
+                                          for month in report.months)
+                         for facility_id in rooms_in}
+    for resource_id, name, facility_id, facility_name, quarter_name in rooms:
+        booked, dates = per_room.get(resource_id, (0, 0))
+        open_total = open_per_facility[facility_id]
+        report.rooms.append({
+            "id": resource_id, "name": name, "facility": facility_name,
+            "quarter": quarter_name, "months": {}, "booked_minutes": booked,
+            "open_minutes": open_total, "dates": dates,
+            "share": round(100 * booked / open_total, 1) if open_total else None,
+        })
+
+
+def _room_use(session, report: Report, zone: ZoneInfo, *, detail: bool = True) -> None:
+    """Booked hours against opening hours per room and month (`detail`), or per room and per
+    month only (what the page shows)."""
+    scope = report.scope
+    rooms = _run(session,
         select(Resource.id, Resource.name, Resource.facility_id, Facility.name, Quarter.name)
         .join(Facility, Facility.id == Resource.facility_id)
         .join(Quarter, Quarter.id == Resource.quarter_id)
@@ -357,7 +406,7 @@ def _room_use(session, report: Report, zone: ZoneInfo) -> None:
     facility_ids = {row[2] for row in rooms}
     weekly: dict = defaultdict(lambda: [0] * 7)
     if facility_ids:
-        spans = session.execute(
+        spans = _run(session,
             select(OpeningHours.facility_id, OpeningHours.weekday, OpeningHours.opens_at,
                    OpeningHours.closes_at)
             .where(OpeningHours.facility_id.in_(facility_ids)))
@@ -365,12 +414,16 @@ def _room_use(session, report: Report, zone: ZoneInfo) -> None:
             weekly[facility_id][weekday] += (
                 (closes.hour * 60 + closes.minute) - (opens.hour * 60 + opens.minute))
     counts = _weekday_counts(report.start, report.end, report.months)
-    booked = booked_minutes(session, scope, report.start, report.end, zone, by="resource",
-                            rooms_only=True)
-    report.room_months = {m: [0, 0] for m in report.months}
     opening = {(facility_id, month): sum(c * w for c, w in zip(counts[month], week,
                                                                strict=True))
                for facility_id, week in weekly.items() for month in report.months}
+    whole, rest = split(report.start, report.end)
+    if not detail and not rest and scope.organisation_id is None:
+        _room_totals(session, report, rooms, opening, whole)
+        return
+    booked = booked_minutes(session, scope, report.start, report.end, zone, by="resource",
+                            rooms_only=True)
+    report.room_months = {m: [0, 0] for m in report.months}
     nothing = (0, 0)
     for resource_id, name, facility_id, facility_name, quarter_name in rooms:
         months = {}
@@ -397,7 +450,7 @@ def _events(session, scope: Scope) -> dict:
     """The events a report counts (published or called off, in the scope), by id: category,
     target groups, languages, status, organisation. The sums below are read by event id and
     kept when the event is one of these: no join on the hot path."""
-    return {row[0]: row[1:] for row in session.execute(
+    return {row[0]: row[1:] for row in _run(session,
         select(Event.id, Event.category, Event.target_groups, Event.languages, Event.status,
                Event.organisation_id).where(*_event_filter(scope)))}
 
@@ -428,7 +481,7 @@ def _offered(session, report: Report, zone: ZoneInfo, events: dict) -> None:
             .where(EventDate.starts_at >= since, EventDate.starts_at < until)
             .group_by(EventDate.event_id))
     for query in queries:
-        for event_id, *counts in session.execute(query):
+        for event_id, *counts in _run(session, query):
             if event_id in events:
                 entry = per_event[event_id]
                 for index, value in enumerate(counts):
@@ -478,16 +531,17 @@ def _attendance(session, report: Report, events: dict) -> None:
             in_scope.append(AttendanceMonth.event_id.in_(ids))
         sums = [func.sum(AttendanceMonth.dates), func.sum(AttendanceMonth.count),
                 *[func.sum(getattr(AttendanceMonth, g)) for g in groups]]
-        by_event += session.execute(select(AttendanceMonth.event_id, *sums).where(*in_scope)
+        by_event += _run(session, select(AttendanceMonth.event_id, *sums).where(*in_scope)
                                     .group_by(AttendanceMonth.event_id)).all()
-        by_month_rows += session.execute(select(AttendanceMonth.month, *sums).where(*in_scope)
+        by_month_rows += _run(session, select(AttendanceMonth.month, *sums).where(*in_scope)
                                          .group_by(AttendanceMonth.month)).all()
         heard = [_in_months(AttendanceLanguage.month, whole)]
         if ids is not None:
             heard.append(AttendanceLanguage.event_id.in_(ids))
-        for code, dates in session.execute(
-                select(AttendanceLanguage.language, func.sum(AttendanceLanguage.dates))
-                .where(*heard).group_by(AttendanceLanguage.language)):
+        for _month, code, dates in _run(session,
+                select(AttendanceLanguage.month, AttendanceLanguage.language,
+                       func.sum(AttendanceLanguage.dates))
+                .where(*heard).group_by(AttendanceLanguage.month, AttendanceLanguage.language)):
             languages[code] += int(dates or 0)
     for first, last in rest:
         inside = [Attendance.occurrence_date >= first, Attendance.occurrence_date <= last]
@@ -495,11 +549,11 @@ def _attendance(session, report: Report, events: dict) -> None:
             inside.append(Attendance.event_id.in_(ids))
         sums = [func.count(), func.sum(Attendance.count),
                 *[func.coalesce(func.sum(getattr(Attendance, g)), 0) for g in groups]]
-        by_event += session.execute(select(Attendance.event_id, *sums).where(*inside)
+        by_event += _run(session, select(Attendance.event_id, *sums).where(*inside)
                                     .group_by(Attendance.event_id)).all()
-        by_month_rows += session.execute(select(Attendance.month, *sums).where(*inside)
+        by_month_rows += _run(session, select(Attendance.month, *sums).where(*inside)
                                          .group_by(Attendance.month)).all()
-        for (heard_codes,) in session.execute(select(Attendance.languages).where(*inside)):
+        for (heard_codes,) in _run(session, select(Attendance.languages).where(*inside)):
             for code in heard_codes or []:
                 languages[code] += 1
 
@@ -537,7 +591,7 @@ def _spielmobil(session, report: Report, since: datetime, until: datetime) -> No
     conditions = [RoundDate.starts_at >= since, RoundDate.starts_at < until]
     if report.scope.quarter_ids is not None:
         conditions.append(Stop.quarter_id.in_(report.scope.quarter_ids))
-    rows = session.execute(
+    rows = _run(session,
         select(Quarter.name, RoundDate.status, RoundDate.reason, func.count(),
                func.sum(case((RoundDate.starts_at <= report.now, 1), else_=0)),
                func.coalesce(func.sum(Attendance.children), 0),
@@ -575,7 +629,7 @@ def _initiatives(session, report: Report, zone: ZoneInfo) -> None:
     events = report.offered["per_organisation"]
     ids = ({key[0] for key, (minutes, _d) in booked.items() if key[0] and minutes > 0}
            | set(events))
-    names = dict(session.execute(
+    names = dict(_run(session,
         select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))).all()
     ) if ids else {}
     rows = sorted(
@@ -592,7 +646,7 @@ def _initiatives(session, report: Report, zone: ZoneInfo) -> None:
         created.append(Organisation.id == scope.organisation_id)
     if scope.facility_id is not None:
         created.append(Organisation.id.in_(ids or {0}))
-    new = session.execute(select(Organisation.name, Organisation.created_at)
+    new = _run(session, select(Organisation.name, Organisation.created_at)
                           .where(*created).order_by(Organisation.created_at)).all()
     report.initiatives = {"active": len(rows), "rows": rows,
                           "booked_minutes": sum(r["booked_minutes"] for r in rows),
@@ -601,12 +655,13 @@ def _initiatives(session, report: Report, zone: ZoneInfo) -> None:
 
 
 def build(session, scope: Scope, start: date, end: date, *, now: datetime,
-          zone: ZoneInfo) -> Report:
-    """Every section of the report for `scope` from `start` to `end` (local dates, inclusive)."""
+          zone: ZoneInfo, detail: bool = False) -> Report:
+    """Every section of the report for `scope` from `start` to `end` (local dates, inclusive).
+    `detail` adds room use per room and month (for the downloads)."""
     report = Report(scope=scope, start=start, end=end, now=now,
                     months=months_between(start, end))
     since, until = _instant(start, zone), _instant(end + timedelta(days=1), zone)
-    _room_use(session, report, zone)
+    _room_use(session, report, zone, detail=detail)
     events = _events(session, scope)
     _offered(session, report, zone, events)
     _attendance(session, report, events)

@@ -122,7 +122,7 @@ def upgrade():
         sa.ForeignKeyConstraint(["event_id"], ["events.id"], name=op.f("fk_attendance_languages_event_id_events"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("event_id", "month", "language", name=op.f("pk_attendance_languages")),
     )
-    op.create_index("ix_attendance_languages_month", "attendance_languages", ["month", "event_id", "language", "dates"], unique=False)
+    op.create_index("ix_attendance_languages_month", "attendance_languages", ["month", "language", "event_id", "dates"], unique=False)
     op.create_table(
         "resource_usage",
         sa.Column("resource_id", sa.Integer(), nullable=False),

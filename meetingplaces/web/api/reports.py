@@ -206,7 +206,8 @@ def report_summary():
     scope = figures.resolve_scope(db.session, user, key)
     today = now().astimezone(city_zone()).date()
     start, end = figures.period(query.from_, query.to, scope, today)
-    report = figures.build(db.session, scope, start, end, now=now(), zone=city_zone())
+    report = figures.build(db.session, scope, start, end, now=now(), zone=city_zone(),
+                           detail=query.format is not None)
     if query.format is not None:
         name = f"report-{key.replace(':', '-')}-{start.isoformat()}-{end.isoformat()}"
         # A file, not the JSON figures: handed out past the response model.
