@@ -23,6 +23,8 @@ def select_locale() -> str:
     supported = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI, cron, tests of the domain: the city's language
         return current_app.config["DEFAULT_LANGUAGE"]
+    if request.path.startswith("/api/"):
+        return _api_locale(supported)
     wanted = request.args.get("lang")
     if wanted in supported:
         session["lang"] = wanted
@@ -33,6 +35,19 @@ def select_locale() -> str:
         if current_user.preferred_language in supported:
             return current_user.preferred_language
     return request.accept_languages.best_match(supported) or current_app.config["DEFAULT_LANGUAGE"]
+
+
+def _api_locale(supported) -> str:
+    """The API keeps no session: Accept-Language, then the token's user, then the city's."""
+    from flask import g
+
+    wanted = request.accept_languages.best_match(supported) if request.accept_languages else None
+    if wanted:
+        return wanted
+    user = g.get("api_user")
+    if user is not None and user.preferred_language in supported:
+        return user.preferred_language
+    return current_app.config["DEFAULT_LANGUAGE"]
 
 
 def select_timezone() -> str:

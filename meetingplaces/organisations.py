@@ -11,6 +11,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from .addresses import check_email
 from .calendar import feeds
 from .errors import Forbidden, InvalidInput
 from .models import Organisation, OrganisationStatus, Quarter
@@ -18,7 +19,7 @@ from .models.audit import record
 from .models.places import TranslatedTexts
 from .models.types import utcnow
 from .place_texts import apply_translations, texts_shown
-from .policy import can
+from .policy import can, require_choice
 from .slugs import claim_slug, flush_claiming_slug
 from .vocabulary import SPOKEN_LANGUAGES
 
@@ -27,7 +28,7 @@ def save_organisation(session, organisation: Organisation, *, quarter: Quarter, 
                       slug: str | None, kind: str, description: str, languages: list[str],
                       public_contact: str, show_contact_publicly: bool,
                       private_contact_email: str, private_contact_phone: str,
-                      status: str, translations: dict | None = None,
+                      status: str, translations: dict | None = None, actor=None,
                       now: datetime | None = None) -> Organisation:
     if organisation.status == OrganisationStatus.PENDING and status != OrganisationStatus.PENDING:
         # The registration page decides, so that the registrant is told by mail.
@@ -36,6 +37,10 @@ def save_organisation(session, organisation: Organisation, *, quarter: Quarter, 
               "organisation is told."),
             field="status",
         )
+    if actor is not None:
+        require_choice(actor, "manage", quarter, "quarter_id")
+    if (private_contact_email or "").strip():
+        private_contact_email = check_email(private_contact_email, field="private_contact_email")
     renamed_from = organisation.name if organisation.id is not None else None
     organisation.slug = claim_slug(session, Organisation, slug, name, organisation.id)
     session.add(organisation)

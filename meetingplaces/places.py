@@ -15,12 +15,14 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from .addresses import check_email
 from .calendar import feeds
 from .errors import InvalidInput
 from .events import booking_changes
 from .models import Closure, Facility, OpeningHours, Quarter, Resource, ResourceKind, User
 from .models.types import utcnow
 from .place_texts import apply_translations, texts_shown
+from .policy import require_choice
 from .slugs import claim_slug, flush_claiming_slug
 from .vocabulary import EQUIPMENT
 
@@ -143,12 +145,16 @@ def save_facility(session, facility: Facility, *, quarter: Quarter, hours: dict[
                   longitude: float | None, description: str, accessibility: str,
                   contact_email: str, contact_phone: str, website: str,
                   opening_notes: str = "", translations: dict | None = None,
-                  now: datetime | None = None) -> Facility:
+                  actor=None, now: datetime | None = None) -> Facility:
     """Create or update a facility with its week of opening hours given as text per weekday,
     and its texts in further languages ({language: {field: text}}).
 
     A new name, address, position or accessibility text reaches the feeds of its events at
     once."""
+    if actor is not None:
+        require_choice(actor, "manage", quarter, "quarter_id")
+    if (contact_email or "").strip():
+        contact_email = check_email(contact_email, field="contact_email")
     week = parse_week_hours(hours)
     shown_before = _shown_in_feeds(facility) if facility.id is not None else None
     if (latitude is None) != (longitude is None):
@@ -211,6 +217,10 @@ def save_resource(session, resource: Resource, *, facility: Facility | None = No
             _("The longest booking cannot be shorter than the shortest."),
             field="max_duration_minutes",
         )
+    if actor is not None and resource.kind == ResourceKind.MOBILE:
+        require_choice(actor, "manage", quarter, "quarter_id")
+    elif actor is not None:
+        require_choice(actor, "edit", facility, "facility_id")
     now = now or utcnow()
     changed = (resource.id is not None and not resource.is_mobile
                and (resource.name != name.strip() or resource.facility is not facility))

@@ -99,3 +99,11 @@ def test_health_checks_are_never_rate_limited(client):
         assert client.get("/readyz").status_code in (200, 503)
     statuses = [client.get("/").status_code for _ in range(3)]
     assert 429 in statuses  # the limit is real for ordinary pages
+
+
+@pytest.mark.parametrize("app_config", [{"BASE_URL": "https://treffpunkte.example.org"}])
+def test_health_checks_answer_under_a_node_address_that_pages_refuse(client):
+    node = {"base_url": "http://10.0.0.12:8000"}
+    assert client.get("/healthz", **node).status_code == 200
+    assert client.get("/readyz", **node).status_code in (200, 503)
+    assert client.get("/", **node).status_code == 400

@@ -102,3 +102,35 @@ def registration_decided(session, organisation: Organisation, admins: list[User]
                 ]
             body = "\n\n".join([_greeting(admin.name), *lines])
         queue_mail(session, admin.email, subject, body)
+
+
+def registration_welcome(session, user: User, organisation: Organisation) -> None:
+    """To a new account made by registering: what happens next and where to log in."""
+    with _in_language_of(user):
+        subject = _("Your registration: %(organisation)s", organisation=organisation.name)
+        body = "\n\n".join([
+            _greeting(user.name),
+            _("thank you for registering %(organisation)s. The managers of %(quarter)s will "
+              "review it; we will write to you.", organisation=organisation.name,
+              quarter=organisation.quarter.name),
+            _("Log in with your e-mail address and the password you chose:"),
+            absolute_url("auth.login"),
+        ])
+    queue_mail(session, user.email, subject, body)
+
+
+def registration_address_taken(session, user: User, organisation_name: str) -> None:
+    """Someone registered with the address of an existing account: only its owner learns it."""
+    with _in_language_of(user):
+        subject = _("Your registration: %(organisation)s", organisation=organisation_name)
+        body = "\n\n".join([
+            _greeting(user.name),
+            _("someone (hopefully you) tried to register %(organisation)s with this e-mail "
+              "address. There is already an account with it, so nothing was registered.",
+              organisation=organisation_name),
+            _("Please log in and register your organisation from your account:"),
+            absolute_url("auth.register"),
+            _("If you forgot your password, you can set a new one here:"),
+            absolute_url("auth.forgot_password"),
+        ])
+    queue_mail(session, user.email, subject, body)

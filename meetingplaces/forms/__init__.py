@@ -1,14 +1,6 @@
 """WTForms classes, one module per area."""
 
 
-def show_domain_error(form, error) -> None:
-    """Put a domain error next to the field it names (or above the form), keeping the input."""
-    if error.field and error.field in form:
-        form[error.field].errors = [*form[error.field].errors, error.message]
-    else:
-        form.form_errors.append(error.message)
-
-
 def normalised_email(value: str | None) -> str | None:
     """A WTForms filter: e-mail addresses are compared lower-cased and trimmed."""
     from ..models.people import normalise_email

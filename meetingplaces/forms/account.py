@@ -26,3 +26,10 @@ class ApiTokenForm(Form):
         _l("Name of the token"), validators=[DataRequired(), Length(max=120)],
         description=_l("So you can tell your tokens apart, e.g. the program that uses it."),
     )
+
+
+class DeleteAccountForm(Form):
+    password = PasswordField(
+        _l("Your password, to confirm"),
+        validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)],
+    )

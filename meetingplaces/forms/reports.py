@@ -1,22 +1,22 @@
 """Forms for reports: choosing scope and period, recording attendance, keeping programmes."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..reports.attendance import MAX_COUNT, NOTE_MAX
 from ..vocabulary import SPOKEN_LANGUAGES
+from .base import Form
 from .events import MultiCheckboxField
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     """Read from the query string: the report's address can be bookmarked and shared."""
 
     class Meta:
         csrf = False
 
-    scope = SelectField(_l("Report on"))
+    scope = SelectField(_l("Report on"), validate_choice=False)  # the policy decides
     start = DateField(_l("From"), validators=[Optional()])
     end = DateField(_l("To"), validators=[Optional()])
 
@@ -25,7 +25,7 @@ def _count(label, **kw):
     return IntegerField(label, validators=[Optional(), NumberRange(min=0, max=MAX_COUNT)], **kw)
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(Form):
     count = IntegerField(_l("How many came"), validators=[
         InputRequired(_l("Enter how many came.")), NumberRange(min=0, max=MAX_COUNT)])
     children = _count(_l("Children (up to 13)"))
@@ -39,7 +39,7 @@ class AttendanceForm(FlaskForm):
                                         "visitors."))
 
 
-class ProgrammeForm(FlaskForm):
+class ProgrammeForm(Form):
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=160)])
     slug = StringField(_l("Short name for addresses"), validators=[InputRequired(),
                                                                   Length(max=80)],

@@ -2,6 +2,7 @@
 
 from . import bookings, events, reports, rounds  # noqa: F401  (area tables)
 from .audit import AuditEntry
+from .idempotency import IdempotencyKey
 from .mail import OutboxMessage
 from .people import (
     ApiToken,
@@ -34,6 +35,7 @@ __all__ = [
     "Closure",
     "Facility",
     "FacilityTranslation",
+    "IdempotencyKey",
     "Invitation",
     "InvitationKind",
     "Membership",

@@ -78,6 +78,11 @@ class Booking(db.Model):
     )
     # When the guest followed the signed link; until then managers do not see the request.
     guest_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Name and organisation as typed into this request: they become the guest's only once the
+    # link mailed to the guest's address is followed (anyone can type a known address).
+    guest_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    guest_organisation_name: Mapped[str] = mapped_column(String(160), default="",
+                                                         server_default="")
 
     organisation: Mapped[Organisation | None] = relationship()
     requested_by: Mapped[User | None] = relationship()

@@ -55,6 +55,9 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of every session and remember-me cookie: raising it (logout, new password, account
+    # switched off) ends all of them at once, on every device.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     managed_quarters: Mapped[list[Quarter]] = relationship(
         secondary=quarter_managers, order_by=Quarter.name
@@ -70,9 +73,15 @@ class User(UserMixin, db.Model):
         return self.active
 
     def get_id(self) -> str:
-        """The id Flask-Login keeps in sessions and remember-me cookies. It carries a fingerprint
-        of the password hash, so a new password ends every other session."""
-        return f"{self.id}.{token_digest(self.password_hash or '')[:16]}"
+        """The id Flask-Login keeps in sessions and remember-me cookies. It carries the session
+        version and a fingerprint of the password hash, so that logging out or a new password
+        ends every session of the user."""
+        fingerprint = token_digest(f"{self.session_version or 0}:{self.password_hash or ''}")
+        return f"{self.id}.{fingerprint[:16]}"
+
+    def end_all_sessions(self) -> None:
+        """Every session and remember-me cookie of this user stops working."""
+        self.session_version = (self.session_version or 0) + 1
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")

@@ -45,8 +45,10 @@ def _render(chart) -> str:
 
 
 def _chart(kind, table: Table, columns: list[int], *, rtl: bool, stacked: bool = False,
-           horizontal: bool = False, limit: int = 24) -> Chart:
+           horizontal: bool = False, limit: int = 24) -> Chart | None:
     rows = [row for row in table.rows if any(row[c] for c in columns)][:limit]
+    if not rows:
+        return None  # the table alone says "nothing in this period"
     if rtl and not horizontal:
         rows = list(reversed(rows))
     config = dict(
@@ -78,5 +80,7 @@ def charts(found: list[Table], *, rtl: bool) -> list[Chart]:
     ]
     for key, kind, columns, options in plans:
         if key in by_key:
-            drawn.append(_chart(kind, by_key[key], columns, rtl=rtl, **options))
+            chart = _chart(kind, by_key[key], columns, rtl=rtl, **options)
+            if chart is not None:
+                drawn.append(chart)
     return drawn

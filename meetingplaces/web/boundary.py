@@ -17,6 +17,7 @@ from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
 from ..links import is_allowed_host
+from .health import PATHS as HEALTH_PATHS
 
 # Integer primary keys are 32-bit on PostgreSQL and in our SQLite tables by convention.
 MAX_ID = 2**31 - 1
@@ -50,7 +51,8 @@ def _is_api() -> bool:
 
 
 def check_request():
-    if not is_allowed_host(request.host, current_app.config):
+    # A load balancer probes each node's health under the node's own address.
+    if request.path not in HEALTH_PATHS and not is_allowed_host(request.host, current_app.config):
         raise RefusedInput(_("This site is not served under this address."))
     if _is_api():
         return

@@ -9,7 +9,6 @@ from sqlalchemy import select
 from .. import memberships
 from ..errors import DomainError, Forbidden, NotFound
 from ..extensions import db
-from ..forms import show_domain_error
 from ..forms.manage import ORGANISATION_STATUSES
 from ..forms.organisations import OrganisationProfileForm
 from ..models import Organisation
@@ -17,6 +16,7 @@ from ..organisations import update_profile
 from ..place_texts import translation_values
 from ..policy import can
 from .clock import now
+from .form_errors import refused
 
 bp = Blueprint("organisations", __name__, url_prefix="/account/organisations")
 
@@ -68,8 +68,7 @@ def show(slug: str):
         try:
             update_profile(db.session, organisation, actor=_user(), **form.values(), now=now())
         except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
+            refused(form, error)
             return _render(organisation, form), error.status
         db.session.commit()
         flash(_("The profile of %(organisation)s is saved.", organisation=organisation.name),

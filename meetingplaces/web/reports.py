@@ -12,7 +12,6 @@ from sqlalchemy import select
 
 from ..errors import DomainError
 from ..extensions import db
-from ..forms import show_domain_error
 from ..forms.reports import AttendanceForm, ProgrammeForm, ReportForm
 from ..i18n import city_zone, formatting_locale, text_direction
 from ..models import Facility, Organisation, Quarter
@@ -24,6 +23,7 @@ from ..reports import attendance, exports, figures
 from ..reports.charts import charts
 from ..reports.programmes import delete_programme, save_programme
 from ..reports.tables import tables
+from .form_errors import refused, show_error
 
 bp = Blueprint("reports", __name__)
 
@@ -108,7 +108,7 @@ def index():
         try:
             report = _report_from(form)
         except DomainError as error:
-            show_domain_error(form, error)
+            show_error(form, error)
             status = error.status
         else:
             found = tables(report)
@@ -209,7 +209,9 @@ def record(event_id: int, day: str):
     row = attendance.existing(db.session, slot)
     is_locked = attendance.locked(slot, now)
     may_correct = can(current_user, "correct_attendance", slot)
-    form = AttendanceForm(obj=row)
+    # Only a first view shows the stored numbers: a submission stands for itself (a language
+    # unticked is not sent at all, and must not come back from the stored row).
+    form = AttendanceForm(obj=row if request.method == "GET" else None)
     status = 200
     if form.validate_on_submit():
         data = attendance.AttendanceInput(
@@ -220,9 +222,7 @@ def record(event_id: int, day: str):
             attendance.record_attendance(db.session, actor=current_user, slot=slot, data=data,
                                          now=now)
         except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-            status = error.status
+            status = refused(form, error)
         else:
             db.session.commit()
             flash(_("Thank you: the attendance has been saved."), "success")
@@ -272,9 +272,7 @@ def edit_programme(programme_id: int | None):
                            funded_from=form.funded_from.data,
                            funded_until=form.funded_until.data, quarters=chosen, now=utcnow())
         except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-            status = error.status
+            status = refused(form, error)
         else:
             db.session.commit()
             flash(_("The programme has been saved."), "success")

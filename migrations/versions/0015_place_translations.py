@@ -2,14 +2,14 @@
 organisations get a translations table each, as events have
 
 Revision ID: 0015
-Revises: 0014
+Revises: 0010
 """
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0015"
-down_revision = "0014"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

@@ -25,6 +25,7 @@ def _save(form: FacilityForm, facility: Facility) -> Facility:
     return save_facility(
         db.session, facility, quarter=quarter, hours=form.hours_texts(),
         **form.values("quarter_id", *(f"hours_{day}" for day in range(7))), now=now(),
+        actor=current_user,
     )
 
 

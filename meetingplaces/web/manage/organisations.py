@@ -23,7 +23,7 @@ def _organisation_form(**data) -> OrganisationForm:
 def _save(form: OrganisationForm, organisation: Organisation) -> Organisation:
     quarter = get_or_404(Quarter, form.quarter_id.data)
     require("manage", quarter)
-    return save_organisation(db.session, organisation, quarter=quarter,
+    return save_organisation(db.session, organisation, quarter=quarter, actor=current_user,
                              **form.values("quarter_id"), now=now())
 
 
