@@ -288,3 +288,14 @@ def test_event_page_marks_a_german_description_and_shows_the_places_access(clien
     assert ARABIC_ACCESS in html
     ukrainian = page(client, f"/events/{created.id}?lang=uk")
     assert '<h1 lang="de" dir="ltr">Sprachcafé</h1>' in ukrainian
+
+
+def test_the_json_api_gives_the_places_texts_in_every_language(client, facility):
+    [quarter] = client.get("/api/v1/quarters").json["items"]
+    assert quarter["translations"] == {"ar": {"description": "حي قريب من وسط المدينة في إلبرفيلد."}}
+    [item] = client.get("/api/v1/facilities").json["items"]
+    assert item["opening_notes"] == "Das Café öffnet um 14 Uhr."
+    assert item["translations"]["ar"] == {"description": "مركز اجتماعي فيه مقهى.",
+                                          "opening_notes": "", "accessibility": ARABIC_ACCESS}
+    schema = client.get("/api/v1/openapi.json").json["components"]["schemas"]["FacilityOut"]
+    assert "translations" in schema["properties"] and "opening_notes" in schema["properties"]
