@@ -41,6 +41,7 @@ run: seed
 test: install-test
 	$(BIN)/ruff check meetingplaces tests scripts $(wildcard bench)
 	$(BIN)/python -m tests.browser_setup
+	$(BIN)/python -m tests.cluster_setup
 	$(BIN)/pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: install-test
