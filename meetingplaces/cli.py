@@ -192,10 +192,11 @@ def rebuild_reports() -> None:
 
     from .database import begin_write
     from .models.types import utcnow
-    from .reports import event_dates, usage
+    from .reports import attendance, event_dates, usage
 
     begin_write(db.session)
     events = event_dates.rebuild(db.session, utcnow())
+    attendance.rebuild_sums(db.session)
     sums = usage.rebuild(db.session, ZoneInfo(current_app.config["TIMEZONE"]))
     db.session.commit()
     click.echo(f"dates of {events} events stored, {sums} booked-time sums written")

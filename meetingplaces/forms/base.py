@@ -65,6 +65,8 @@ def _raw_text_check(form, field):
 def _year_check(form, field):
     value = field.data
     if isinstance(value, date | datetime) and not MIN_YEAR <= value.year <= MAX_YEAR:
+        # The page shows what was typed (raw_data); nothing may compute with the date.
+        field.data = None
         raise ValidationError(str(YEAR_RANGE))
 
 

@@ -13,14 +13,23 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, case, func, select, text
+from sqlalchemy import and_, bindparam, case, func, select
 
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..models import Facility, OpeningHours, Organisation, Quarter, Resource
 from ..models.bookings import Booking, Occurrence, OccurrenceStatus
 from ..models.events import Event, EventStatus
 from ..models.places import ResourceKind
-from ..models.reports import ATTENDANCE_GROUPS, Attendance, EventDate, Programme, ResourceUsage
+from ..models.reports import (
+    ATTENDANCE_GROUPS,
+    Attendance,
+    AttendanceLanguage,
+    AttendanceMonth,
+    EventDate,
+    EventMonth,
+    Programme,
+    ResourceUsage,
+)
 from ..models.rounds import RoundDate, RoundDateStatus, Stop
 from ..models.types import UTCDateTime
 from ..policy import can
@@ -210,59 +219,81 @@ def _clipped_minutes(dialect: str, since: datetime, until: datetime):
             - func.julianday(func.max(Occurrence.starts_at, lower))) * 1440
 
 
+def split(start: date, end: date, *, exclude=()) -> tuple[list[date], list[tuple]]:
+    """The period as whole months the running sums answer, and the (first, last) days of the
+    rest (partial months at its edges, and the `exclude`d months) that rows must answer."""
+    whole, rest = [], []
+    for month in months_between(start, end):
+        first = max(month, start)
+        last = min(next_month(month) - timedelta(days=1), end)
+        if first == month and last == next_month(month) - timedelta(days=1) \
+                and month not in exclude:
+            whole.append(month)
+        elif rest and rest[-1][1] + timedelta(days=1) == first:
+            rest[-1] = (rest[-1][0], last)
+        else:
+            rest.append((first, last))
+    return whole, rest
+
+
 def booked_minutes(session, scope: Scope, start: date, end: date, zone: ZoneInfo, *,
                    by: str, rooms_only: bool) -> dict:
     """Confirmed booked minutes grouped by ("resource", month) or by organisation id, in the
     period: whole months from the running sums, the edges from the occurrences."""
-    months = months_between(start, end)
-    whole = [m for m in months if m >= start and next_month(m) - timedelta(days=1) <= end]
-    edges = []
-    if whole:
-        if start < whole[0]:
-            edges.append((start, whole[0]))
-        if next_month(whole[-1]) <= end:
-            edges.append((next_month(whole[-1]), end + timedelta(days=1)))
-    else:
-        edges.append((start, end + timedelta(days=1)))
+    whole, rest = split(start, end)
     result: dict = defaultdict(lambda: [0, 0])
     conditions = _resource_filter(scope, rooms_only=rooms_only)
+    # The resources as ids, not a join: the planner then walks the covering index by month.
+    resource_ids = list(session.scalars(select(Resource.id).where(*conditions))) \
+        if conditions else None
     if whole:
-        keys = ([ResourceUsage.resource_id, ResourceUsage.month] if by == "resource"
+        # Grouped in the covering index's order (month first): no sort, no table read.
+        keys = ([ResourceUsage.month, ResourceUsage.resource_id] if by == "resource"
                 else [ResourceUsage.organisation_id])
         query = (select(*keys, func.sum(ResourceUsage.booked_minutes),
                         func.sum(ResourceUsage.dates))
-                 .join(Resource, Resource.id == ResourceUsage.resource_id)
-                 .where(ResourceUsage.month >= whole[0], ResourceUsage.month <= whole[-1],
-                        *conditions)
+                 .where(ResourceUsage.month.in_(whole))
                  .group_by(*keys))
+        if resource_ids is not None:
+            query = query.where(ResourceUsage.resource_id.in_(resource_ids))
         if scope.organisation_id is not None:
             query = query.where(ResourceUsage.organisation_id == scope.organisation_id)
         for *key, minutes, dates in session.execute(query):
-            entry = result[tuple(key)]
+            entry = result[(key[1], key[0]) if by == "resource" else tuple(key)]
             entry[0] += int(minutes or 0)
             entry[1] += int(dates or 0)
     dialect = session.get_bind().dialect.name
-    for edge_start, edge_end in edges:
-        since, until = _instant(edge_start, zone), _instant(edge_end, zone)
-        minutes = _clipped_minutes(dialect, since, until)
-        starts_inside = case((Occurrence.starts_at >= since, 1), else_=0)
-        keys = ([Occurrence.resource_id] if by == "resource"
-                else [func.coalesce(Booking.organisation_id, 0)])
-        query = (select(*keys, func.sum(minutes), func.sum(starts_inside))
-                 .join(Booking, Booking.id == Occurrence.booking_id)
-                 .join(Resource, Resource.id == Occurrence.resource_id)
-                 .where(Occurrence.status == OccurrenceStatus.CONFIRMED,
-                        Occurrence.starts_at >= since - LONGEST_DATE,
-                        Occurrence.starts_at < until, Occurrence.ends_at > since, *conditions)
-                 .group_by(*keys))
-        if scope.organisation_id is not None:
-            query = query.where(Booking.organisation_id == scope.organisation_id)
-        for *key, total, dates in session.execute(query):
-            key = (key[0], month_of(edge_start)) if by == "resource" else tuple(key)
-            entry = result[key]
-            entry[0] += round(float(total or 0))
-            entry[1] += int(dates or 0)
+    for first, last in rest:
+        for edge_start, edge_end in _month_parts(first, last):
+            since, until = _instant(edge_start, zone), _instant(edge_end, zone)
+            minutes = _clipped_minutes(dialect, since, until)
+            starts_inside = case((Occurrence.starts_at >= since, 1), else_=0)
+            keys = ([Occurrence.resource_id] if by == "resource"
+                    else [func.coalesce(Booking.organisation_id, 0)])
+            query = (select(*keys, func.sum(minutes), func.sum(starts_inside))
+                     .join(Booking, Booking.id == Occurrence.booking_id)
+                     .join(Resource, Resource.id == Occurrence.resource_id)
+                     .where(Occurrence.status == OccurrenceStatus.CONFIRMED,
+                            Occurrence.starts_at >= since - LONGEST_DATE,
+                            Occurrence.starts_at < until, Occurrence.ends_at > since,
+                            *conditions)
+                     .group_by(*keys))
+            if scope.organisation_id is not None:
+                query = query.where(Booking.organisation_id == scope.organisation_id)
+            for *key, total, dates in session.execute(query):
+                key = (key[0], month_of(edge_start)) if by == "resource" else tuple(key)
+                entry = result[key]
+                entry[0] += round(float(total or 0))
+                entry[1] += int(dates or 0)
     return result
+
+
+def _month_parts(first: date, last: date):
+    """[from, until) day spans of each month between first and last (inclusive)."""
+    while first <= last:
+        until = min(next_month(month_of(first)), last + timedelta(days=1))
+        yield first, until
+        first = until
 
 
 def _weekday_counts(start: date, end: date, months: list[date]) -> dict:
@@ -304,11 +335,13 @@ def _room_use(session, report: Report, zone: ZoneInfo) -> None:
     booked = booked_minutes(session, scope, report.start, report.end, zone, by="resource",
                             rooms_only=True)
     report.room_months = {m: [0, 0] for m in report.months}
+    opening = {(facility_id, month): sum(c * w for c, w in zip(counts[month], week,
+                                                               strict=True))
+               for facility_id, week in weekly.items() for month in report.months}
     for resource_id, name, facility_id, facility_name, quarter_name in rooms:
         months = {}
         for month in report.months:
-            open_minutes = sum(c * w for c, w in zip(counts[month], weekly[facility_id],
-                                                     strict=True))
+            open_minutes = opening.get((facility_id, month), 0)
             minutes, dates = booked.get((resource_id, month), (0, 0))
             months[month] = (minutes, open_minutes, dates)
             report.room_months[month][0] += minutes
@@ -323,23 +356,50 @@ def _room_use(session, report: Report, zone: ZoneInfo) -> None:
         })
 
 
-def _offered(session, report: Report, since: datetime, until: datetime) -> None:
+def _offered(session, report: Report, zone: ZoneInfo) -> None:
+    """Dates per event: whole past or future months from the monthly counts, the month of
+    `now` and partial months from the stored dates; folded per category, group, language."""
+    now_month = month_of(report.now.astimezone(zone).date())
+    whole, rest = split(report.start, report.end, exclude={now_month})
+    per_event: dict = defaultdict(lambda: [0, 0, 0, 0])  # dates, cancelled, moved, held
+    queries = []
+    if whole:
+        queries.append(
+            select(EventMonth.event_id.label("event_id"),
+                   func.sum(EventMonth.dates).label("dates"),
+                   func.sum(EventMonth.cancelled).label("cancelled"),
+                   func.sum(EventMonth.moved).label("moved"),
+                   func.sum(case((EventMonth.month < now_month,
+                                  EventMonth.dates - EventMonth.cancelled), else_=0))
+                   .label("held"))
+            .where(EventMonth.month.in_(whole)).group_by(EventMonth.event_id).subquery())
     held = and_(EventDate.cancelled.is_(False), EventDate.starts_at <= report.now)
-    per_event = (
-        select(EventDate.event_id.label("event_id"),
-               func.count().label("dates"),
-               func.sum(case((EventDate.cancelled, 1), else_=0)).label("cancelled"),
-               func.sum(case((and_(EventDate.moved, EventDate.cancelled.is_(False)), 1),
-                             else_=0)).label("moved"),
-               func.sum(case((held, 1), else_=0)).label("held"))
-        .where(EventDate.starts_at >= since, EventDate.starts_at < until)
-        .group_by(EventDate.event_id).subquery())
-    rows = session.execute(
-        select(Event.id, Event.category, Event.target_groups, Event.languages, Event.status,
-               Event.organisation_id, per_event.c.dates, per_event.c.cancelled,
-               per_event.c.moved, per_event.c.held)
-        .join(per_event, per_event.c.event_id == Event.id)
-        .where(*_event_filter(report.scope))).all()
+    for first, last in rest:
+        since, until = _instant(first, zone), _instant(last + timedelta(days=1), zone)
+        queries.append(
+            select(EventDate.event_id.label("event_id"),
+                   func.count().label("dates"),
+                   func.sum(case((EventDate.cancelled, 1), else_=0)).label("cancelled"),
+                   func.sum(case((and_(EventDate.moved, EventDate.cancelled.is_(False)), 1),
+                                 else_=0)).label("moved"),
+                   func.sum(case((held, 1), else_=0)).label("held"))
+            .where(EventDate.starts_at >= since, EventDate.starts_at < until)
+            .group_by(EventDate.event_id).subquery())
+    events = {}
+    for counts in queries:
+        for (event_id, category, groups, languages, status, organisation_id, dates, cancelled,
+             moved, held_dates) in session.execute(
+                select(Event.id, Event.category, Event.target_groups, Event.languages,
+                       Event.status, Event.organisation_id, counts.c.dates,
+                       counts.c.cancelled, counts.c.moved, counts.c.held)
+                .join(counts, counts.c.event_id == Event.id)
+                .where(*_event_filter(report.scope))):
+            events[event_id] = (category, groups, languages, status, organisation_id)
+            entry = per_event[event_id]
+            entry[0] += int(dates or 0)
+            entry[1] += int(cancelled or 0)
+            entry[2] += int(moved or 0)
+            entry[3] += int(held_dates or 0)
 
     def bucket():
         return {"events": 0, "dates": 0, "held": 0, "moved": 0, "cancelled": 0, "upcoming": 0}
@@ -348,13 +408,12 @@ def _offered(session, report: Report, since: datetime, until: datetime) -> None:
     by = {"category": defaultdict(bucket), "target_group": defaultdict(bucket),
           "language": defaultdict(bucket)}
     per_organisation: dict = defaultdict(int)
-    for (_id, category, groups, languages, status, organisation_id, dates, cancelled, moved,
-         held_dates) in rows:
+    for event_id, (dates, cancelled, moved, held_dates) in per_event.items():
+        category, groups, languages, status, organisation_id = events[event_id]
         if status == EventStatus.CANCELLED:  # the whole event called off: every date with it
             cancelled, moved, held_dates = dates, 0, 0
-        figures = {"events": 1, "dates": dates, "held": int(held_dates or 0),
-                   "moved": int(moved or 0), "cancelled": int(cancelled or 0)}
-        figures["upcoming"] = dates - figures["held"] - figures["cancelled"]
+        figures = {"events": 1, "dates": dates, "held": held_dates, "moved": moved,
+                   "cancelled": cancelled, "upcoming": dates - held_dates - cancelled}
         targets = [totals, by["category"][category or "other"]]
         targets += [by["target_group"][g] for g in (groups or [])]
         targets += [by["language"][code] for code in (languages or [])]
@@ -371,49 +430,50 @@ def _offered(session, report: Report, since: datetime, until: datetime) -> None:
     }
 
 
-def _languages_heard(session, scope: Scope, start: date, end: date) -> list[tuple]:
-    dialect = session.get_bind().dialect.name
-    where, params = ["a.occurrence_date >= :start", "a.occurrence_date <= :end",
-                     "e.status IN ('published', 'cancelled')"], {"start": start, "end": end}
-    if scope.quarter_ids is not None:
-        where.append("e.quarter_id IN :quarters")
-        params["quarters"] = list(scope.quarter_ids)
-    if scope.facility_id is not None:
-        where.append("e.facility_id = :facility")
-        params["facility"] = scope.facility_id
-    if scope.organisation_id is not None:
-        where.append("e.organisation_id = :organisation")
-        params["organisation"] = scope.organisation_id
-    each = ("json_array_elements_text(a.languages) AS j(value)" if dialect == "postgresql"
-            else "json_each(a.languages) AS j")
-    sql = (f"SELECT j.value, count(*) FROM attendance a JOIN events e ON e.id = a.event_id "  # noqa: S608  (no user text)
-           f"CROSS JOIN {each} WHERE {' AND '.join(where)} GROUP BY j.value "
-           "ORDER BY count(*) DESC, j.value")
-    statement = text(sql)
-    if "quarters" in params:
-        statement = statement.bindparams(bindparam("quarters", expanding=True))
-    return [(code, int(n)) for code, n in session.execute(statement, params)]
-
-
 def _attendance(session, report: Report) -> None:
-    sums = [func.coalesce(func.sum(getattr(Attendance, g)), 0) for g in ATTENDANCE_GROUPS]
-    rows = session.execute(
-        select(Event.category, Attendance.month, func.count(), func.sum(Attendance.count),
-               *sums, func.coalesce(func.sum(Attendance.first_visit), 0))
-        .join(Event, Event.id == Attendance.event_id)
-        .where(Attendance.occurrence_date >= report.start,
-               Attendance.occurrence_date <= report.end, *_event_filter(report.scope))
-        .group_by(Event.category, Attendance.month)).all()
+    """Sums per category and month: whole months from the monthly sums, partial months at the
+    period's edges from the records."""
+    whole, rest = split(report.start, report.end)
+    groups = [*ATTENDANCE_GROUPS, "first_visit"]
+    grouped = []  # (category, month, dates, count, *groups)
+    languages: dict = defaultdict(int)
+    scope = _event_filter(report.scope)
+    if whole:
+        grouped += session.execute(
+            select(Event.category, AttendanceMonth.month, func.sum(AttendanceMonth.dates),
+                   func.sum(AttendanceMonth.count),
+                   *[func.sum(getattr(AttendanceMonth, g)) for g in groups])
+            .join(Event, Event.id == AttendanceMonth.event_id)
+            .where(AttendanceMonth.month.in_(whole), *scope)
+            .group_by(Event.category, AttendanceMonth.month)).all()
+        for code, dates in session.execute(
+                select(AttendanceLanguage.language, func.sum(AttendanceLanguage.dates))
+                .join(Event, Event.id == AttendanceLanguage.event_id)
+                .where(AttendanceLanguage.month.in_(whole), *scope)
+                .group_by(AttendanceLanguage.language)):
+            languages[code] += int(dates or 0)
+    for first, last in rest:
+        inside = [Attendance.occurrence_date >= first, Attendance.occurrence_date <= last]
+        grouped += session.execute(
+            select(Event.category, Attendance.month, func.count(), func.sum(Attendance.count),
+                   *[func.coalesce(func.sum(getattr(Attendance, g)), 0) for g in groups])
+            .join(Event, Event.id == Attendance.event_id)
+            .where(*inside, *scope)
+            .group_by(Event.category, Attendance.month)).all()
+        for (heard,) in session.execute(
+                select(Attendance.languages).join(Event, Event.id == Attendance.event_id)
+                .where(*inside, *scope)):
+            for code in heard or []:
+                languages[code] += 1
 
     def bucket():
-        return {"dates": 0, "count": 0, **{g: 0 for g in ATTENDANCE_GROUPS}, "first_visit": 0}
+        return {"dates": 0, "count": 0, **{g: 0 for g in groups}}
 
     totals, by_category = bucket(), defaultdict(bucket)
     by_month = {m: bucket() for m in report.months}
-    for category, month, dates, count, *groups, first_visit in rows:
-        values = {"dates": dates, "count": int(count or 0),
-                  **{g: int(v or 0) for g, v in zip(ATTENDANCE_GROUPS, groups, strict=True)},
-                  "first_visit": int(first_visit or 0)}
+    for category, month, dates, count, *sums in grouped:
+        values = {"dates": int(dates or 0), "count": int(count or 0),
+                  **{g: int(v or 0) for g, v in zip(groups, sums, strict=True)}}
         month = month if isinstance(month, date) else date.fromisoformat(str(month))
         for target in (totals, by_category[category or "other"],
                        by_month.setdefault(month, bucket())):
@@ -424,7 +484,7 @@ def _attendance(session, report: Report) -> None:
         "by_category": sorted(by_category.items(), key=lambda item: (-item[1]["count"],
                                                                       item[0])),
         "by_month": sorted(by_month.items()),
-        "languages": _languages_heard(session, report.scope, report.start, report.end),
+        "languages": sorted(languages.items(), key=lambda item: (-item[1], item[0])),
     }
 
 
@@ -505,7 +565,7 @@ def build(session, scope: Scope, start: date, end: date, *, now: datetime,
                     months=months_between(start, end))
     since, until = _instant(start, zone), _instant(end + timedelta(days=1), zone)
     _room_use(session, report, zone)
-    _offered(session, report, since, until)
+    _offered(session, report, zone)
     _attendance(session, report)
     _spielmobil(session, report, since, until)
     _initiatives(session, report, zone)

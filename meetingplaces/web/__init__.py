@@ -3,6 +3,7 @@
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 
 from ..database import end_writer
 from ..errors import Forbidden, NotFound
@@ -56,6 +57,17 @@ def register_blueprints(app: Flask) -> None:
     _register_error_pages(app)
 
 
+def _api_or(api_handler, is_api_request):
+    """Other HTTP errors (413, 415, ...): JSON under /api/v1, Werkzeug's answer elsewhere."""
+
+    def handler(error: HTTPException):
+        if is_api_request():
+            return api_handler(error)
+        return error
+
+    return handler
+
+
 def _load_user(session_id: str):
     user_id = session_id.partition(".")[0]
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
@@ -72,10 +84,13 @@ def _security_headers(response):
 
 
 def _register_error_pages(app: Flask) -> None:
+    from .api import http_error_json, is_api_request
     from .boundary import RefusedInput
 
     def render_error(status: int):
         def handler(error):
+            if is_api_request() and isinstance(error, HTTPException):
+                return http_error_json(error)  # JSON under /api/v1, also on unknown paths
             message = error.description if isinstance(error, RefusedInput) else None
             return render_template("errors/error.html", status=status, error=error,
                                    message=message), status
@@ -84,6 +99,7 @@ def _register_error_pages(app: Flask) -> None:
 
     for status in (400, 403, 404, 405, 409, 413, 429, 500):
         app.register_error_handler(status, render_error(status))
+    app.register_error_handler(HTTPException, _api_or(http_error_json, is_api_request))
     app.register_error_handler(CSRFError, render_error(400))
     # A domain refusal that a view lets through; the API answers these in JSON itself.
     app.register_error_handler(Forbidden, render_error(403))
