@@ -75,7 +75,7 @@ def running(worker_id):
         room = make.room(make.facility(quarter), capacity=30)
         organisation = make.organisation(quarter)
         member, manager = make.member(organisation), make.manager(quarter)
-        city = {"quarter": quarter.slug, "room": room.id,
+        city = {"quarter": quarter.slug, "quarter_id": quarter.id, "room": room.id,
                 "member": token_for(db.session, member),
                 "manager": token_for(db.session, manager)}
         db.session.remove()
@@ -117,8 +117,8 @@ def bookable_day(number: int):
 def slot(days: int, hour: int, minute: int = 0, length: int = 60) -> dict:
     day = bookable_day(days)
     start = datetime(day.year, day.month, day.day, hour, minute)  # noqa: DTZ001 (wall clock)
-    return {"start": start.isoformat(timespec="minutes"),
-            "end": (start + timedelta(minutes=length)).isoformat(timespec="minutes")}
+    return {"starts_at": start.isoformat(timespec="minutes"),
+            "ends_at": (start + timedelta(minutes=length)).isoformat(timespec="minutes")}
 
 
 def test_twenty_racing_requests_for_one_slot_over_both_nodes_confirm_exactly_one(running):
@@ -149,9 +149,9 @@ def test_a_change_through_node_a_is_in_node_b_feed_on_the_next_poll(running):
     feed = f"/quarters/{city['quarter']}/calendar.ics"
     status, headers, before = node_b.request("GET", feed)
     assert status == 200 and b"Fahrradwerkstatt" not in before
-    starts = datetime.now(BERLIN).replace(microsecond=0) + timedelta(days=5)
+    starts = datetime.now(BERLIN).replace(microsecond=0, tzinfo=None) + timedelta(days=5)
     created = node_a.request("POST", "/api/v1/events", {
-        "quarter": city["quarter"], "title": "Fahrradwerkstatt", "category": "cafe",
+        "quarter_id": city["quarter_id"], "title": "Fahrradwerkstatt", "category": "cafe",
         "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=2)).isoformat(),
     }, city["manager"])
     assert created[0] == 201, created[2][:500]
