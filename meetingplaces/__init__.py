@@ -35,7 +35,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import database, models  # noqa: F401  (engine listeners, table registry)
     from .extensions import csrf, db, limiter, login_manager, migrate
-    from .i18n import register_template_helpers, select_locale, select_timezone
+    from .i18n import (
+        register_review_mode,
+        register_template_helpers,
+        select_locale,
+        select_timezone,
+    )
 
     db.init_app(app)
     migrate.init_app(app, db, directory=_shipped_dir("migrations"))
@@ -45,6 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     Babel(app, locale_selector=select_locale, timezone_selector=select_timezone)
     login_manager.init_app(app)
     register_template_helpers(app)
+    register_review_mode(app)
 
     from .web import register_blueprints
 

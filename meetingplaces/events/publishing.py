@@ -392,8 +392,9 @@ def _change_for(session, event: Event, original: date) -> OccurrenceChange:
 
 def cancel_occurrence(session, event: Event, original: date, *, actor, now: datetime,
                       reason: str = "", keep_in_feed: bool = False) -> OccurrenceChange:
-    """Cancel one date of a series (rain, illness); feeds leave it out with an EXDATE, or with
-    `keep_in_feed` show it as cancelled with the reason (an override with STATUS:CANCELLED)."""
+    """Cancel one date of a series (rain, illness). Every feed leaves it out with an EXDATE and
+    tells the reason in the series' description (calendar/ics.py); `keep_in_feed` is still
+    stored, but feeds no longer differ by it."""
     require(actor, "change_dates", event)
     before = guest_visible(event)
     change = _change_for(session, event, original)
@@ -411,7 +412,7 @@ def move_occurrence(session, event: Event, original: date, *, actor, now: dateti
                     start_date: date | None = None, end_date: date | None = None,
                     note: str = "") -> OccurrenceChange:
     """Move one date of a series (or give it a note); feeds show it once, at its new time,
-    as an override VEVENT with RECURRENCE-ID."""
+    as a VEVENT of its own related to the series (calendar/ics.py)."""
     require(actor, "change_dates", event)
     before = guest_visible(event)
     change = _change_for(session, event, original)

@@ -138,6 +138,61 @@ class EventDate(db.Model):
     )
 
 
+class EventMonth(db.Model):
+    """An event's dates per local month (all, cancelled, moved), written with its dates."""
+
+    __tablename__ = "event_months"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    dates: Mapped[int] = mapped_column(default=0)
+    cancelled: Mapped[int] = mapped_column(default=0)
+    moved: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (Index("ix_event_months_month", "month", "event_id", "dates", "cancelled",
+                            "moved"),)
+
+
+class AttendanceMonth(db.Model):
+    """The attendance of an event's dates per local month, summed anew whenever one of them is
+    recorded; `languages` counts the dates each language was heard at ({"ar": 3})."""
+
+    __tablename__ = "attendance_months"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    dates: Mapped[int] = mapped_column(default=0)
+    count: Mapped[int] = mapped_column(default=0)
+    children: Mapped[int] = mapped_column(default=0)
+    youth: Mapped[int] = mapped_column(default=0)
+    adults: Mapped[int] = mapped_column(default=0)
+    seniors: Mapped[int] = mapped_column(default=0)
+    first_visit: Mapped[int] = mapped_column(default=0)
+
+    # Covering: the report's sums read the index only.
+    __table_args__ = (Index("ix_attendance_months_month", "month", "event_id", "dates", "count",
+                            "children", "youth", "adults", "seniors", "first_visit"),)
+
+
+class AttendanceLanguage(db.Model):
+    """On how many of an event's dates in a month a language was heard."""
+
+    __tablename__ = "attendance_languages"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+    dates: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (
+        # Covering, and in the order the report groups by (no sort).
+        Index("ix_attendance_languages_month", "month", "language", "event_id", "dates"),
+    )
+
+
 class ResourceUsage(db.Model):
     """Confirmed booked minutes of a resource per organisation and local month, kept in step
     with every flushed change of an occurrence (reports.usage): the yearly report reads a few
@@ -152,7 +207,9 @@ class ResourceUsage(db.Model):
     booked_minutes: Mapped[int] = mapped_column(default=0)
     dates: Mapped[int] = mapped_column(default=0)  # confirmed dates starting in the month
 
-    __table_args__ = (Index("ix_resource_usage_month", "month", "resource_id"),)
+    # Covering: a year's report reads these index entries only, in month order.
+    __table_args__ = (Index("ix_resource_usage_month", "month", "resource_id", "organisation_id",
+                            "booked_minutes", "dates"),)
 
 
 @dataclass(frozen=True)
@@ -166,3 +223,34 @@ class AttendanceSlot:
     ends_at: datetime
     cancelled: bool = False
     round_date: object = None  # models.rounds.RoundDate
+
+
+class ResourceMonth(db.Model):
+    """ResourceUsage summed over organisations: what a room's use per month reads."""
+
+    __tablename__ = "resource_months"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    resource_id: Mapped[int] = mapped_column(
+        ForeignKey("resources.id", ondelete="CASCADE"), primary_key=True)
+    booked_minutes: Mapped[int] = mapped_column(default=0)
+    dates: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (Index("ix_resource_months_month", "month", "resource_id", "booked_minutes",
+                            "dates"),)
+
+
+class OrganisationMonth(db.Model):
+    """ResourceUsage summed per organisation and the quarter of the resources it booked."""
+
+    __tablename__ = "organisation_months"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    quarter_id: Mapped[int] = mapped_column(
+        ForeignKey("quarters.id", ondelete="CASCADE"), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # 0 = none
+    booked_minutes: Mapped[int] = mapped_column(default=0)
+    dates: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (Index("ix_organisation_months_month", "month", "quarter_id",
+                            "organisation_id", "booked_minutes", "dates"),)

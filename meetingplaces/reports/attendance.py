@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, delete, exists, select
 from sqlalchemy.exc import IntegrityError
 
 from ..database import begin_write, refusals_roll_back
@@ -27,6 +27,8 @@ from ..models.people import MembershipRole
 from ..models.reports import (
     ATTENDANCE_GROUPS,
     Attendance,
+    AttendanceLanguage,
+    AttendanceMonth,
     AttendanceReminder,
     AttendanceSlot,
     EventDate,
@@ -185,11 +187,49 @@ def record_attendance(session, *, actor, slot: AttendanceSlot, data: AttendanceI
         session.rollback()
         raise Conflict(_("Someone recorded this date at the same moment; reload and check."),
                        field="date") from error
+    sum_month(session, row.event_id, row.month)
     record(session, actor=actor, subject_type="attendance", subject_id=row.id,
            action="attendance_corrected" if is_locked else "attendance_recorded", at=now,
            details={"event_id": slot.event.id, "date": slot.occurrence_date.isoformat(),
                     "before": before, "after": _as_json(row), "locked": is_locked})
     return row
+
+
+def sum_month(session, event_id: int, month: date) -> None:
+    """Write the event's attendance sums of the month anew (models.reports.AttendanceMonth)."""
+    for model in (AttendanceMonth, AttendanceLanguage):
+        session.execute(delete(model).where(model.event_id == event_id, model.month == month))
+    rows = session.scalars(select(Attendance).where(Attendance.event_id == event_id,
+                                                    Attendance.month == month)).all()
+    if rows:
+        session.add_all(month_sums(event_id, month, rows))
+        session.flush()
+
+
+def month_sums(event_id: int, month: date, rows) -> list:
+    languages: dict = {}
+    for row in rows:
+        for code in row.languages or []:
+            languages[code] = languages.get(code, 0) + 1
+    return [AttendanceMonth(
+        event_id=event_id, month=month, dates=len(rows), count=sum(r.count for r in rows),
+        **{g: sum(getattr(r, g) or 0 for r in rows) for g in ATTENDANCE_GROUPS},
+        first_visit=sum(r.first_visit or 0 for r in rows)),
+        *(AttendanceLanguage(event_id=event_id, month=month, language=code, dates=n)
+          for code, n in sorted(languages.items()))]
+
+
+def rebuild_sums(session) -> int:
+    """Sum every event's attendance per month anew (after a bulk load)."""
+    session.execute(delete(AttendanceMonth))
+    session.execute(delete(AttendanceLanguage))
+    groups: dict = {}
+    for row in session.scalars(select(Attendance).execution_options(yield_per=5000)):
+        groups.setdefault((row.event_id, row.month), []).append(row)
+    for (event_id, month), rows in sorted(groups.items()):
+        session.add_all(month_sums(event_id, month, rows))
+    session.flush()
+    return len(groups)
 
 
 def open_slots(session, actor, now: datetime, limit: int = 200) -> list[tuple]:

@@ -1,6 +1,7 @@
 """The dates of each event, stored whenever the event changes (models.reports.EventDate), so that
 reports count what was offered, held, moved and cancelled with GROUP BY queries."""
 
+from collections import defaultdict
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -8,7 +9,7 @@ from sqlalchemy import delete, select
 
 from ..events.occurrences import expand
 from ..models.events import Event
-from ..models.reports import EventDate
+from ..models.reports import EventDate, EventMonth
 from .usage import month_of
 
 # Series without an end are stored this far ahead of the change (or of the reminder run that
@@ -22,7 +23,9 @@ def store(session, events: list[Event], now: datetime) -> None:
     if not ids:
         return
     session.execute(delete(EventDate).where(EventDate.event_id.in_(ids)))
+    session.execute(delete(EventMonth).where(EventMonth.event_id.in_(ids)))
     rows = []
+    months: dict = defaultdict(lambda: [0, 0, 0])
     for event in events:
         if event.first_starts_at is None:
             continue
@@ -35,8 +38,16 @@ def store(session, events: list[Event], now: datetime) -> None:
                 "month": month_of(occurrence.starts_at.astimezone(zone).date()),
                 "cancelled": occurrence.cancelled, "moved": occurrence.moved,
             })
+            counts = months[(event.id, rows[-1]["month"])]
+            counts[0] += 1
+            counts[1] += occurrence.cancelled
+            counts[2] += occurrence.moved and not occurrence.cancelled
     if rows:
         session.execute(EventDate.__table__.insert(), rows)
+        session.execute(EventMonth.__table__.insert(), [
+            {"event_id": event_id, "month": month, "dates": dates, "cancelled": cancelled,
+             "moved": moved}
+            for (event_id, month), (dates, cancelled, moved) in sorted(months.items())])
 
 
 def rebuild(session, now: datetime, *, only_endless: bool = False) -> int:

@@ -51,8 +51,8 @@ def _still_to_come(round_date: RoundDate, now: datetime) -> None:
 @refusals_roll_back
 def cancel_date(session, *, actor, round_date: RoundDate, reason: str, now: datetime,
                 settings: Settings) -> RoundDate:
-    """Call one date off: the van is free again, the quarter feed shows the date cancelled
-    with the reason, and the assigned staff get mail."""
+    """Call one date off: the van is free again, the quarter feed leaves the date out and
+    tells the reason, and the assigned staff get mail."""
     stop = round_date.stop
     require_manager(actor, stop.round)
     reason = check_text(reason, "reason", REASON_MAX)
@@ -81,7 +81,7 @@ def move_date(session, *, actor, round_date: RoundDate, local_start: datetime,
               local_end: datetime, now: datetime, note: str = "",
               settings: Settings) -> RoundDate:
     """Move one date to another time (or day); the booking moves with it and the feed shows
-    the date once, at its new time, under the stop's UID."""
+    the date once, at its new time, related to the stop's series."""
     stop = round_date.stop
     round_ = stop.round
     require_manager(actor, round_)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from ..calendar import ics
 from ..events.booked_rooms import held_in
-from ..events.occurrences import expand
+from ..events.occurrences import expand, local_span
 from ..events.search import EventFilters, find_occurrences
 from ..events.text import localised, plain_text, render_markdown
 from ..events.vocabulary import CATEGORIES, TARGET_GROUPS, TEXT_LANGUAGES
@@ -211,8 +211,17 @@ def _visible_event(event_id: int) -> Event:
     return event
 
 
-def google_calendar_link(event: Event, title: str, description: str) -> str:
-    """A prefilled "add to Google Calendar" link: local times with the event's zone."""
+def google_calendar_link(event: Event, title: str, description: str) -> str | None:
+    """A prefilled "add to Google Calendar" link: local times with the event's zone, and for a
+    series its whole rule (UNTIL or COUNT kept) with the dates left out as EXDATEs.
+
+    None when the link cannot say it right: a cancelled event, or a series with a moved or
+    changed date (a link carries one rule, not extra dates); the page offers the .ics then.
+    """
+    if event.status == EventStatus.CANCELLED:
+        return None
+    if event.rrule and any(not change.cancelled for change in event.changes):
+        return None
     zone = ZoneInfo(event.timezone)
     if event.all_day:
         dates = f"{event.start_date:%Y%m%d}/{event.end_date + timedelta(days=1):%Y%m%d}"
@@ -221,8 +230,18 @@ def google_calendar_link(event: Event, title: str, description: str) -> str:
         dates = f"{starts:%Y%m%dT%H%M%S}/{ends:%Y%m%dT%H%M%S}"
     params = {"action": "TEMPLATE", "text": title, "dates": dates, "ctz": event.timezone,
               "details": plain_text(description)[:1500], "location": ics.location(event)}
-    if event.rrule and "UNTIL" not in event.rrule:
-        params["recur"] = "RRULE:" + event.rrule
+    if event.rrule:
+        left_out = sorted({date.fromisoformat(d) for d in event.exdates or []}
+                          | {change.original_date for change in event.changes})
+        first_start = local_span(event)[0]
+        lines = ["RRULE:" + event.rrule]
+        for day in left_out:
+            if event.all_day:
+                lines.append(f"EXDATE;VALUE=DATE:{day:%Y%m%d}")
+            else:
+                moment = datetime.combine(day, first_start.time())
+                lines.append(f"EXDATE;TZID={event.timezone}:{moment:%Y%m%dT%H%M%S}")
+        params["recur"] = "\n".join(lines)
     return "https://calendar.google.com/calendar/render?" + urlencode(params)
 
 
