@@ -15,6 +15,7 @@ import json
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -83,6 +84,10 @@ def up() -> int:
         return 1
     url = _database_url()
     proxy, node_a, node_b = _ports()
+    busy = [port for port in (proxy, node_a, node_b) if not _free(port)]
+    if busy:
+        print(f"Port(s) {', '.join(map(str, busy))} on 127.0.0.1 are taken: set DEMO_PORT.")
+        return 1
     RUN_DIR.mkdir(parents=True, exist_ok=True)
     RUN_DIR.chmod(0o755)  # nginx's workers reach the cache directory inside
     secret_file = RUN_DIR / "secret_key"
@@ -91,7 +96,12 @@ def up() -> int:
         secret_file.chmod(0o600)
     env = cluster.node_environment(url, secret_file.read_text().strip(),
                                    f"http://127.0.0.1:{proxy}", [node_a, node_b])
-    create_database(url)
+    try:
+        create_database(url)
+    except psycopg.OperationalError as error:
+        print(f"No PostgreSQL server answers for {url}: {error}\n"
+              "Start one (Debian: apt-get install postgresql) or set DEMO_DATABASE_URL.")
+        return 1
     _flask(env, "db", "upgrade")
     _flask(env, "seed-demo", "--if-empty")
     running = cluster.Cluster(RUN_DIR)
@@ -118,6 +128,15 @@ Demo cluster up: http://127.0.0.1:{proxy}/  (nginx -> nodes 127.0.0.1:{node_a} a
   PIDs      {PIDS}
 Stop it with `make demo-cluster-down`.""")
     return 0
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def _ours(role: str, pid: int) -> bool:
