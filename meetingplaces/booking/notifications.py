@@ -4,6 +4,7 @@ changed (to the requester or guest), each with the booking as an .ics attachment
 confirmation link and the waiting list's offer. Each in its recipient's language."""
 
 from contextlib import nullcontext
+from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context, url_for
@@ -15,7 +16,7 @@ from ..calendar import ics
 from ..mail import Attachment, queue_mail
 from ..models import User, quarter_managers
 from ..models.audit import AuditEntry
-from ..models.bookings import Booking, Guest, OccurrenceStatus, WaitingRequest
+from ..models.bookings import Booking, BookingStatus, Guest, OccurrenceStatus, WaitingRequest
 from .recurrence import to_local
 
 
@@ -52,11 +53,20 @@ def sequence_of(session, booking: Booking) -> int:
     ) or 0
 
 
-def ics_attachment(session, booking: Booking) -> Attachment:
+def ics_attachment(session, booking: Booking, recipient: str = "") -> Attachment:
+    """The booking as a calendar file: METHOD:PUBLISH while it holds, METHOD:CANCEL once it
+    is cancelled or rejected (with ORGANIZER, as calendar apps want before they remove an
+    event they hold; every copy names the same organiser, the city's sender address)."""
+    ended = booking.status in (BookingStatus.CANCELLED, BookingStatus.REJECTED)
+    method = "CANCEL" if ended else "PUBLISH"
+    name, address = parseaddr(current_app.config["MAIL_SENDER"])
     text = ics.booking_calendar([booking], zone=_zone(), name=booking.title,
-                            sequences={booking.id: sequence_of(session, booking)},
-                            descriptions={booking.id: booking.purpose}, feed=False)
-    return Attachment(f"booking-{booking.id}.ics", "text/calendar; method=PUBLISH", text)
+                                sequences={booking.id: sequence_of(session, booking)},
+                                descriptions={booking.id: booking.purpose}, feed=False,
+                                method=method, organizer=(name, address),
+                                attendee=recipient if ended else "")
+    return Attachment(f"booking-{booking.id}.ics",
+                      f"text/calendar; charset=utf-8; method={method}", text)
 
 
 def dates_text(booking: Booking, statuses=None) -> str:
@@ -151,7 +161,7 @@ def _same(actor, person) -> bool:
 
 
 def _decision_mail(session, booking: Booking, decision: str, dates, recipient) -> None:
-    attachment = ics_attachment(session, booking)
+    attachment = ics_attachment(session, booking, recipient.email)
     with _language(recipient):
         subjects = {
             "confirmed": _("Booking confirmed: %(title)s", title=booking.title),

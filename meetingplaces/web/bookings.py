@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 import click
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -82,6 +81,7 @@ from ..models.bookings import (
 )
 from ..policy import can
 from .clock import now
+from .ics_responses import conditional_calendar
 
 bp = Blueprint("bookings", __name__, url_prefix="/bookings")
 
@@ -776,9 +776,8 @@ def feed(token: str):
     except DomainError:
         abort(404)
     body = feed_calendar(db.session, subscription, now=now(), zone=zone())
-    response = Response(body, mimetype="text/calendar")
-    response.headers["Content-Disposition"] = "inline; filename=bookings.ics"
-    response.headers["Cache-Control"] = "private, max-age=300"
+    response = conditional_calendar(body, cache_control="private, max-age=300",
+                                    disposition="inline; filename=bookings.ics")
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
 

@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -26,6 +26,7 @@ from ..policy import can
 from ..qr import qr_svg
 from ..vocabulary import SPOKEN_LANGUAGES
 from .clock import now
+from .ics_responses import conditional_calendar
 
 bp = Blueprint("calendar", __name__)
 
@@ -268,7 +269,6 @@ def event_ics(event_id: int):
     language = visitor_language()
     text = ics.single([ics.serialise(event, language)], {event.timezone},
                       ics.first_year(event.first_starts_at))
-    response = Response(ics.with_base_url(text, request.host_url).encode(),
-                        content_type="text/calendar; charset=utf-8")
-    response.headers["Content-Disposition"] = f'attachment; filename="event-{event.id}.ics"'
-    return response
+    return conditional_calendar(ics.with_base_url(text, request.host_url),
+                                last_modified=event.last_modified,
+                                disposition=f'attachment; filename="event-{event.id}.ics"')
