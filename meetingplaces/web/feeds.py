@@ -73,6 +73,13 @@ def feed_for(scope: str, name: str) -> feeds.Feed:
     return feeds.Feed(scope, name, category, audience, language)
 
 
+def memo() -> feeds.FeedMemo:
+    """This app's memo of served feeds, made on first use (not on every request)."""
+    found = current_app.extensions.get(MEMO)
+    return found if found is not None else current_app.extensions.setdefault(
+        MEMO, feeds.FeedMemo())
+
+
 def serve(feed: feeds.Feed, version: feeds.Version, now: datetime) -> Response:
     """200 with the stored body, or 304 when the client's copy is still the same body."""
     # Not request.host_url: it IRI-decodes the whole URL, the dearest part of a 304.
@@ -80,7 +87,7 @@ def serve(feed: feeds.Feed, version: feeds.Version, now: datetime) -> Response:
     config = current_app.config
     served = feeds.serve(
         db.session, feed, version, now=now, base_url=base_url,
-        memo=current_app.extensions.setdefault(MEMO, feeds.FeedMemo()),
+        memo=memo(),
         past_days=config["FEED_PAST_DAYS"], future_days=config["FEED_FUTURE_DAYS"],
         city_timezone=config["TIMEZONE"],
     )

@@ -12,7 +12,9 @@ CACHE_CONTROL = "public, max-age=300"
 
 
 def wants_gzip() -> bool:
-    return request.accept_encodings["gzip"] > 0  # "gzip;q=0" refuses it
+    # The raw header first: most polls of a 304 send none, and parsing it costs.
+    header = request.headers.get("Accept-Encoding")
+    return bool(header) and "gzip" in header and request.accept_encodings["gzip"] > 0
 
 
 def calendar_response(served: feeds.ServedFeed, *, cache_control: str,
