@@ -2,12 +2,22 @@
 transaction helpers the domain shares."""
 
 import functools
+import logging
 
+from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import scoped_session
 
 SQLITE_IMMEDIATE = "sqlite_begin_immediate"
+SQLITE_BUSY_TIMEOUT_MS = 15000
+# Requests with these methods only read; every other request may write.
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# How long a write that may be dropped (a cache, a last-used stamp) waits for SQLite's lock.
+ASIDE_BUSY_TIMEOUT_MS = 1000
+
+log = logging.getLogger("meetingplaces.database")
 
 
 @event.listens_for(Engine, "connect")
@@ -19,7 +29,7 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
@@ -28,10 +38,13 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
 def _sqlite_begin(conn):
     if conn.dialect.name != "sqlite":
         return
-    if conn.get_execution_options().get(SQLITE_IMMEDIATE):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
-        conn.exec_driver_sql("BEGIN")
+    # A request that may write takes SQLite's write lock before its first read, in every
+    # transaction it opens: in WAL mode a deferred transaction that read and then writes fails
+    # at once (SQLITE_BUSY_SNAPSHOT, no busy wait) when another process committed in between.
+    immediate = bool(conn.get_execution_options().get(SQLITE_IMMEDIATE)) or (
+        has_request_context() and request.method not in READING_METHODS)
+    conn.info[SQLITE_IMMEDIATE] = immediate
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def begin_write(session) -> None:
@@ -46,7 +59,7 @@ def begin_write(session) -> None:
     if session.in_transaction():
         if session.get_bind().dialect.name != "sqlite":
             return
-        if session.connection().get_execution_options().get(SQLITE_IMMEDIATE):
+        if session.connection().info.get(SQLITE_IMMEDIATE):
             return  # already the writer: several steps (a round's save) share one transaction
         # End the deferred transaction so that BEGIN IMMEDIATE can start; what was read so
         # far stays loaded (no expiry): whatever must be exact is read again under the lock.
@@ -56,6 +69,19 @@ def begin_write(session) -> None:
         finally:
             session.expire_on_commit = expire_on_commit
     session.connection(execution_options={SQLITE_IMMEDIATE: True})
+
+
+def end_writer(session) -> None:
+    """Roll back a SQLite write transaction left open at the end of a request, so its lock
+    never outlives the request (the session's removal does the same at the app context's end,
+    which a test's shared app context postpones)."""
+    if isinstance(session, scoped_session):
+        if not session.registry.has():
+            return
+        session = session()
+    if (session.in_transaction() and session.get_bind().dialect.name == "sqlite"
+            and session.connection().info.get(SQLITE_IMMEDIATE)):
+        session.rollback()
 
 
 def refusals_roll_back(function):
@@ -84,3 +110,27 @@ def detached_connection(engine: Engine):
     if engine.dialect.name == "postgresql":
         connection.autocommit = True  # SQLite connections are set up so on connect
     return connection
+
+
+def write_aside(engine: Engine, work, *, what: str) -> bool:
+    """Run `work(connection)` in its own short write transaction, outside the caller's, and
+    give up (logged) on a database error: for writes a reader may drop, such as a cache or a
+    last-used stamp. A GET never waits long for SQLite's lock or fails because of a writer."""
+    try:
+        with engine.connect() as connection:
+            connection = connection.execution_options(**{SQLITE_IMMEDIATE: True})
+            sqlite = engine.dialect.name == "sqlite"
+            if sqlite:
+                connection.connection.driver_connection.execute(
+                    f"PRAGMA busy_timeout={ASIDE_BUSY_TIMEOUT_MS}")
+            try:
+                with connection.begin():
+                    work(connection)
+            finally:
+                if sqlite:
+                    connection.connection.driver_connection.execute(
+                        f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    except DBAPIError as error:
+        log.warning("%s not stored: %s", what, error.orig)
+        return False
+    return True

@@ -1,10 +1,11 @@
 """Personal API tokens: the secret is shown once at creation; only its digest is stored."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 
+from ..database import write_aside
 from ..errors import Forbidden, InvalidInput
 from ..models import ApiToken, User
 from ..models.audit import record
@@ -46,3 +47,26 @@ def owned_by(session, user: User) -> list[ApiToken]:
         select(ApiToken).where(ApiToken.user_id == user.id)
         .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc())
     ))
+
+
+# A token's last use is shown to its owner to the day; storing it on every call would make
+# each API request a writer.
+TOUCH_INTERVAL = timedelta(minutes=5)
+
+
+def needs_touch(token: ApiToken, now: datetime) -> bool:
+    return token.last_used_at is None or now - token.last_used_at >= TOUCH_INTERVAL
+
+
+def touch(engine, token_id: int, now: datetime) -> bool:
+    """Store that the token was used, at most once per TOUCH_INTERVAL and in a transaction of
+    its own that may be dropped: a busy database never fails the call that used the token."""
+    statement = (
+        update(ApiToken)
+        .where(ApiToken.id == token_id,
+               or_(ApiToken.last_used_at.is_(None),
+                   ApiToken.last_used_at <= now - TOUCH_INTERVAL))
+        .values(last_used_at=now)
+    )
+    return write_aside(engine, lambda connection: connection.execute(statement),
+                       what="API token last use")

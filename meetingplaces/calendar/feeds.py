@@ -32,7 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..database import detached_connection
+from ..database import detached_connection, write_aside
 from ..events.vocabulary import TEXT_LANGUAGES
 from ..models import Facility, Organisation, Quarter
 from ..models.events import Event, EventCalendarBlock, EventStatus, FeedBody, FeedVersion
@@ -85,7 +85,10 @@ def refresh_event(session, event: Event, now: datetime, previous_scopes=frozense
 
 
 def _rewrite_blocks(session, events: list[Event], now: datetime, scopes: set[str]) -> None:
+    from ..reports import event_dates  # the dates reports count change with the event
+
     session.flush()
+    event_dates.store(session, events, now)
     session.execute(delete(EventCalendarBlock).where(
         EventCalendarBlock.event_id.in_([event.id for event in events])))
     for event in events:
@@ -407,12 +410,15 @@ def serve(session, feed: Feed, version: Version, *, now: datetime, base_url: str
             changed_at = _instant(stored.built_at) if unchanged else version.last_modified
             statement = _insert(session, FeedBody).values(
                 key=feed.key, version=version.stamp, body=text, built_at=changed_at)
-            session.execute(statement.on_conflict_do_update(
+            statement = statement.on_conflict_do_update(
                 index_elements=["key"],
                 set_={"version": statement.excluded.version, "body": statement.excluded.body,
                       "built_at": statement.excluded.built_at},
-            ))
-            session.commit()
+            )
+            # Best effort, outside the reader's transaction: a feed never fails for its cache.
+            write_aside(session.get_bind(), lambda connection: connection.execute(statement),
+                        what="feed body")
+            session.commit()  # nothing to write: ends the read snapshot, as a stored body did
         served = ServedFeed(ics.with_base_url(text, base_url).encode(), changed_at)
         memo.put(memo_key, served)
     return served

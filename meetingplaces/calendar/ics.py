@@ -24,6 +24,7 @@ from ..events.text import localised, plain_text
 from ..events.vocabulary import CATEGORIES, TARGET_GROUPS, label
 from ..models.bookings import ACTIVE_OCCURRENCE_STATUSES, Booking, BookingStatus, OccurrenceStatus
 from ..models.events import Event, EventStatus
+from ..place_texts import text_in
 from ..vocabulary import SPOKEN_LANGUAGES
 from . import zones
 
@@ -68,6 +69,12 @@ def _description(event: Event, language: str, description: str, note: str = "",
             details.append(_("For: %(groups)s", groups=groups))
         if event.step_free:
             details.append(_("Step-free access"))
+        if event.facility is not None:
+            access = text_in(event.facility, "accessibility", language)
+            if access:
+                details.append(_("Accessibility: %(text)s", text=access.text)
+                                if access.language == language else
+                                _("Accessibility (in German): %(text)s", text=access.text))
     parts.append("\n".join(details))
     return "\n\n".join(parts)
 

@@ -1,6 +1,15 @@
-"""Mail goes through the outbox: queued in the caller's transaction, sent after the response
-or by `flask send-mail` from cron, retried with back-off. Sending never breaks a request."""
+"""Mail goes through the outbox: queued in the caller's transaction, sent by `flask send-mail
+--watch` (or the same command from cron), retried with back-off. Sending never breaks a request."""
 
-from .outbox import QUEUED_FLAG, Attachment, queue_mail, send_due
+from .outbox import (
+    QUEUED_FLAG,
+    Attachment,
+    failed_messages,
+    header_text,
+    queue_mail,
+    send_again,
+    send_due,
+)
 
-__all__ = ["QUEUED_FLAG", "Attachment", "queue_mail", "send_due"]
+__all__ = ["QUEUED_FLAG", "Attachment", "failed_messages", "header_text", "queue_mail",
+           "send_again", "send_due"]

@@ -1,21 +1,40 @@
-"""Queue and deliver mail."""
+"""Queue and deliver mail: exactly once, each message on its own.
+
+A sender claims one due message at a time in a short transaction (PostgreSQL: FOR UPDATE SKIP
+LOCKED, so senders pass each other; SQLite: the write lock, the sender lock), pushing its
+next attempt a lease ahead; then it talks SMTP outside any transaction, with timeouts, and
+stores the outcome only if the claim is still its own. A sender that dies mid-way leaves the
+message to be claimed again once the lease is over. No request worker sends: `flask
+send-mail --watch` (or the same command from cron) does.
+"""
 
 import logging
+import re
+import secrets
 import smtplib
 import ssl
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
+from email.utils import parseaddr
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import DBAPIError
 
+from .. import logs
+from ..database import begin_write
 from ..models import OutboxMessage
 from ..models.types import utcnow
+from .direction import reads_right_to_left, with_direction_marks
 
 log = logging.getLogger("meetingplaces.mail")
 
-# Set on a session that queued mail, so the web layer sends only after requests that did.
+# Set on a session that queued mail (kept for callers that ask whether a step queued any).
 QUEUED_FLAG = "meetingplaces.mail_queued"
+# Line breaks and other control characters: user text in a header would end it or add another.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
+SUBJECT_MAX = 300
 
 
 @dataclass(frozen=True)
@@ -25,30 +44,61 @@ class Attachment:
     data: str
 
 
+def header_text(value: str, limit: int = SUBJECT_MAX) -> str:
+    """User text made safe for one header line: control characters become single spaces."""
+    return " ".join(_CONTROL.sub(" ", value or "").split())[:limit]
+
+
 def queue_mail(session, recipient: str, subject: str, body: str,
                attachments: list[Attachment] = ()) -> OutboxMessage:
     """Store a message in the outbox, in the caller's transaction: it goes out only if that
-    transaction commits."""
+    transaction commits. A mail written right to left gets direction marks (direction.py)."""
+    right_to_left = reads_right_to_left(body)
+    subject = with_direction_marks(subject, right_to_left)
+    body = with_direction_marks(body, right_to_left)
     message = OutboxMessage(
         recipient=recipient,
-        subject=subject,
+        subject=header_text(subject),
         body=body,
         attachments=[a.__dict__ for a in attachments],
+        request_id=logs.request_id.get(),
     )
     session.add(message)
     session.info[QUEUED_FLAG] = True
     return message
 
 
+@dataclass(frozen=True)
+class Claimed:
+    """What a sender needs of a message it claimed, read inside the claiming transaction."""
+
+    id: int
+    recipient: str
+    subject: str
+    body: str
+    attachments: list
+    attempts: int
+    created_at: datetime
+    request_id: str | None = None
+
+
 def _backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** attempts, 12 * 60))
 
 
-def _build(message: OutboxMessage, sender: str) -> EmailMessage:
+def _lease(config) -> timedelta:
+    """How long a claim holds: longer than the slowest SMTP conversation the timeouts allow."""
+    return timedelta(seconds=max(60, 10 * float(config.get("MAIL_TIMEOUT") or 10)))
+
+
+def _build(message: Claimed, sender: str) -> EmailMessage:
     email = EmailMessage()
     email["From"] = sender
-    email["To"] = message.recipient
-    email["Subject"] = message.subject
+    email["To"] = message.recipient  # a broken address fails this message alone
+    email["Subject"] = header_text(message.subject)
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
+    # One id per outbox row: a copy that a crash made a sender deliver again is recognisable.
+    email["Message-ID"] = f"<outbox-{message.id}-{int(message.created_at.timestamp())}@{domain}>"
     email.set_content(message.body)
     for attachment in message.attachments:
         maintype, _, subtype = attachment["content_type"].partition("/")
@@ -57,7 +107,7 @@ def _build(message: OutboxMessage, sender: str) -> EmailMessage:
             attachment["data"].encode(),
             maintype=maintype,
             subtype=subtype.strip(),
-            filename=attachment["filename"],
+            filename=header_text(attachment["filename"], 120),
         )
         part = email.get_payload()[-1]
         for param in params.split(";"):  # e.g. "charset=utf-8; method=PUBLISH"
@@ -67,16 +117,29 @@ def _build(message: OutboxMessage, sender: str) -> EmailMessage:
     return email
 
 
-def _deliver(email: EmailMessage, config) -> None:
+def _print(email: EmailMessage, message: Claimed) -> None:
+    """Development without MAIL_SERVER: the mail, readable, on the sender's console."""
+    rule = "-" * 72
+    print(f"{rule}\nFrom: {email['From']}\nTo: {message.recipient}\n"  # noqa: T201
+          f"Subject: {email['Subject']}\n\n{message.body}\n"
+          + "".join(f"[attachment {a['filename']}]\n" for a in message.attachments)
+          + rule, flush=True)
+
+
+def _deliver(email: EmailMessage, message: Claimed, config) -> None:
     server = config.get("MAIL_SERVER")
     if not server:
-        log.info("Mail (no MAIL_SERVER set, not sent):\n%s", email.as_string())
+        _print(email, message)
         return
     port = int(config.get("MAIL_PORT") or 25)
+    # One timeout for connecting and for every read: a server that accepts and never greets
+    # costs a sender this long, and nobody else anything.
+    timeout = float(config.get("MAIL_TIMEOUT") or 10)
     if config.get("MAIL_USE_SSL"):
-        smtp = smtplib.SMTP_SSL(server, port, timeout=10, context=ssl.create_default_context())
+        smtp = smtplib.SMTP_SSL(server, port, timeout=timeout,
+                                context=ssl.create_default_context())
     else:
-        smtp = smtplib.SMTP(server, port, timeout=10)
+        smtp = smtplib.SMTP(server, port, timeout=timeout)
     with smtp:
         if config.get("MAIL_USE_TLS"):
             smtp.starttls(context=ssl.create_default_context())
@@ -85,35 +148,108 @@ def _deliver(email: EmailMessage, config) -> None:
         smtp.send_message(email)
 
 
-def send_due(session, config, now: datetime | None = None, limit: int = 100) -> tuple[int, int]:
-    """Send what is due; returns (sent, failed). A failure is kept for a later retry until
-    MAIL_MAX_ATTEMPTS, then marked failed; it never raises."""
-    now = now or utcnow()
-    due = session.scalars(
-        select(OutboxMessage)
-        .where(
-            OutboxMessage.sent_at.is_(None),
-            OutboxMessage.failed_at.is_(None),
-            OutboxMessage.next_attempt_at <= now,
-        )
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-    ).all()
-    sent = failed = 0
-    for message in due:
-        message.attempts += 1
+def _due(now: datetime):
+    return (OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None),
+            OutboxMessage.next_attempt_at <= now)
+
+
+def claim(session, *, now: datetime, lease: timedelta, claimer: str) -> Claimed | None:
+    """Take the oldest due message for this sender, or None when nothing is due."""
+    begin_write(session)
+    query = select(OutboxMessage).where(*_due(now)).order_by(OutboxMessage.id).limit(1)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    message = session.scalars(query).first()
+    if message is None:
+        session.rollback()
+        return None
+    message.attempts += 1
+    message.next_attempt_at = now + lease
+    message.claimed_by = claimer
+    claimed = Claimed(message.id, message.recipient, message.subject, message.body,
+                      list(message.attachments or ()), message.attempts, message.created_at,
+                      message.request_id)
+    session.commit()
+    return claimed
+
+
+def _settle(session, claimed: Claimed, claimer: str, **values) -> None:
+    """Store a sending's outcome if the claim is still ours; retried, as a lost 'sent' would
+    make the message go out again."""
+    for attempt in range(5):
         try:
-            _deliver(_build(message, config["MAIL_SENDER"]), config)
+            begin_write(session)
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == claimed.id, OutboxMessage.claimed_by == claimer)
+                .values(claimed_by=None, **values))
+            session.commit()
+            return
+        except DBAPIError:
+            session.rollback()
+            if attempt == 4:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
+def send_due(session, config, now: datetime | None = None, limit: int = 100) -> tuple[int, int]:
+    """Send up to `limit` due messages, one claim at a time; returns (sent, failed). A message
+    that fails is retried with back-off until MAIL_MAX_ATTEMPTS, then marked failed with its
+    error for an admin to see; it never stops the others."""
+    fixed_now = now
+    claimer = secrets.token_hex(8)
+    lease = _lease(config)
+    max_attempts = int(config.get("MAIL_MAX_ATTEMPTS", 8))
+    sent = failed = 0
+    for _ in range(limit):
+        moment = fixed_now or utcnow()
+        claimed = claim(session, now=moment, lease=lease, claimer=claimer)
+        if claimed is None:
+            break
+        # Lines about this mail name the request that queued it, not the sender's own.
+        fields = {"request_id": claimed.request_id, "mail_id": claimed.id,
+                  "attempt": claimed.attempts}
+        try:
+            email = _build(claimed, config["MAIL_SENDER"])
+        except (ValueError, TypeError, KeyError) as error:  # nothing a retry would change
+            failed += 1
+            log.warning("Mail %s cannot be built: %s", claimed.id, type(error).__name__,
+                        extra=fields)
+            _settle(session, claimed, claimer, failed_at=moment,
+                    last_error=f"{type(error).__name__}: {error}"[:2000])
+            continue
+        try:
+            _deliver(email, claimed, config)
         except (OSError, smtplib.SMTPException) as error:
             failed += 1
-            message.last_error = f"{type(error).__name__}: {error}"
-            if message.attempts >= int(config.get("MAIL_MAX_ATTEMPTS", 8)):
-                message.failed_at = now
-            else:
-                message.next_attempt_at = now + _backoff(message.attempts)
-            log.warning("Mail %s to %s failed: %s", message.id, message.recipient, error)
+            log.warning("Mail %s failed: %s", claimed.id, type(error).__name__, extra=fields)
+            outcome = ({"failed_at": moment} if claimed.attempts >= max_attempts
+                       else {"next_attempt_at": moment + _backoff(claimed.attempts)})
+            _settle(session, claimed, claimer, last_error=f"{type(error).__name__}: {error}"
+                    [:2000], **outcome)
         else:
             sent += 1
-            message.sent_at = now
-        session.commit()
+            _settle(session, claimed, claimer, sent_at=fixed_now or utcnow(), last_error="")
+            log.info("Mail %s sent", claimed.id, extra=fields)
     return sent, failed
+
+
+def failed_messages(session, limit: int = 200) -> list[OutboxMessage]:
+    """Given-up messages and those still retrying after an error, newest first."""
+    return list(session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.last_error != "")
+        .order_by(OutboxMessage.failed_at.is_(None), OutboxMessage.id.desc())
+        .limit(limit)))
+
+
+def send_again(session, message: OutboxMessage, *, now: datetime) -> None:
+    """An admin sends a given-up message again: it is due at once with fresh attempts."""
+    begin_write(session)
+    session.refresh(message)
+    if message.sent_at is not None:
+        return
+    message.failed_at = None
+    message.claimed_by = None
+    message.attempts = 0
+    message.next_attempt_at = now

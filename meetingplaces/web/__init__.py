@@ -1,12 +1,15 @@
 """The web layer: one blueprint per area, security headers, error pages."""
 
-from flask import Flask, current_app, render_template
+from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 
+from ..database import end_writer
 from ..errors import Forbidden, NotFound
 from ..extensions import db, login_manager
 from ..models import User
+from . import requestlog
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -20,22 +23,27 @@ def register_blueprints(app: Flask) -> None:
         api,
         auth,
         bookings,
+        boundary,
         calendar,
         events,
         feeds,
+        health,
         invitations,
         manage,
         organisations,
+        privacy,
         public,
+        reports,
         rounds,
     )
 
+    boundary.install(app)
     for module in (
         public, calendar, feeds, auth, account, organisations, invitations, manage, bookings,
-        events, rounds, api,
+        events, rounds, reports, api, health, privacy,
     ):
         app.register_blueprint(module.bp)
-    app.session_interface = feeds.SessionInterface()
+    app.session_interface = health.SessionInterface()  # feeds' rule plus the health checks
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
 
     login_manager.login_view = "auth.login"
@@ -43,9 +51,21 @@ def register_blueprints(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.user_loader(_load_user)
 
+    requestlog.register(app)
     app.after_request(_security_headers)
-    app.after_request(_send_mail_after_response)
+    app.teardown_request(lambda _error: end_writer(db.session))
     _register_error_pages(app)
+
+
+def _api_or(api_handler, is_api_request):
+    """Other HTTP errors (413, 415, ...): JSON under /api/v1, Werkzeug's answer elsewhere."""
+
+    def handler(error: HTTPException):
+        if is_api_request():
+            return api_handler(error)
+        return error
+
+    return handler
 
 
 def _load_user(session_id: str):
@@ -63,37 +83,23 @@ def _security_headers(response):
     return response
 
 
-def _send_mail_after_response(response):
-    """Deliver queued mail once the response has gone out, so SMTP never delays or breaks it.
-    Only requests that queued mail pay for the outbox query."""
-    from ..mail import QUEUED_FLAG
-
-    # registry.has(): a request that never opened a session (a feed's 304) does not make one here.
-    if not db.session.registry.has() or not db.session.info.pop(QUEUED_FLAG, False):
-        return response
-    if not current_app.config.get("MAIL_SEND_AFTER_REQUEST"):
-        return response
-    app = current_app._get_current_object()
-
-    def send():
-        from ..mail import send_due
-
-        with app.app_context():
-            send_due(db.session, app.config)
-
-    response.call_on_close(send)
-    return response
-
-
 def _register_error_pages(app: Flask) -> None:
+    from .api import http_error_json, is_api_request
+    from .boundary import RefusedInput
+
     def render_error(status: int):
         def handler(error):
-            return render_template("errors/error.html", status=status, error=error), status
+            if is_api_request() and isinstance(error, HTTPException):
+                return http_error_json(error)  # JSON under /api/v1, also on unknown paths
+            message = error.description if isinstance(error, RefusedInput) else None
+            return render_template("errors/error.html", status=status, error=error,
+                                   message=message), status
 
         return handler
 
-    for status in (400, 403, 404, 405, 409, 429, 500):
+    for status in (400, 403, 404, 405, 409, 413, 429, 500):
         app.register_error_handler(status, render_error(status))
+    app.register_error_handler(HTTPException, _api_or(http_error_json, is_api_request))
     app.register_error_handler(CSRFError, render_error(400))
     # A domain refusal that a view lets through; the API answers these in JSON itself.
     app.register_error_handler(Forbidden, render_error(403))

@@ -19,6 +19,7 @@ from ..events.search import EventFilters, find_occurrences
 from ..events.text import localised, plain_text, render_markdown
 from ..events.vocabulary import CATEGORIES, TARGET_GROUPS
 from ..extensions import db
+from ..links import base_url
 from ..models import Facility, Quarter, Resource
 from ..models.bookings import Booking
 from ..models.events import Event, EventStatus
@@ -300,6 +301,6 @@ def event_ics(event_id: int):
     language = visitor_language()
     text = ics.single([ics.serialise(event, language)], {event.timezone},
                       ics.first_year(event.first_starts_at))
-    return conditional_calendar(ics.with_base_url(text, request.host_url),
+    return conditional_calendar(ics.with_base_url(text, base_url()),
                                 last_modified=event.last_modified,
                                 disposition=f'attachment; filename="event-{event.id}.ics"')

@@ -7,6 +7,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from .. import links
 from ..calendar import feeds
 from ..events.vocabulary import CATEGORIES, TARGET_GROUPS, TEXT_LANGUAGES, label
 from ..extensions import db, limiter
@@ -82,8 +83,9 @@ def memo() -> feeds.FeedMemo:
 
 def serve(feed: feeds.Feed, version: feeds.Version, now: datetime) -> Response:
     """200 with the stored body, or 304 when the client's copy is still the same body."""
-    # Not request.host_url: it IRI-decodes the whole URL, the dearest part of a 304.
-    base_url = f"{request.scheme}://{request.host}{request.script_root}/"
+    # BASE_URL (or, without it, the request's host); not request.host_url, whose IRI decoding
+    # is the dearest part of a 304.
+    base_url = links.base_url()
     config = current_app.config
     served = feeds.serve(
         db.session, feed, version, now=now, base_url=base_url,

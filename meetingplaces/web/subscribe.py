@@ -4,11 +4,11 @@ both use it."""
 
 from datetime import datetime, timedelta
 
-from flask import url_for
 from flask_babel import get_locale
 
 from ..events.search import EventFilters, find_occurrences
 from ..events.vocabulary import TEXT_LANGUAGES
+from ..links import absolute_url
 
 NEXT_DAYS = 92
 NEXT_COUNT = 8
@@ -27,7 +27,7 @@ def subscribe_links(endpoint: str, filters: EventFilters = EventFilters(), **val
     language = visitor_language()
     if language != "de":
         params["lang"] = language
-    https = url_for(endpoint, _external=True, **values, **params)
+    https = absolute_url(endpoint, **values, **params)
     return {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}
 
 

@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from ...errors import DomainError
 from ...extensions import db
 from ...forms.manage import ORGANISATION_STATUSES
-from ...models import OrganisationStatus, Quarter, User
+from ...models import OrganisationStatus, OutboxMessage, Quarter, User
 from ...organisations import organisations_in
 from ...places import quarters_managed_by
 from ...policy import can
@@ -31,6 +31,7 @@ def _require_manager():
 def _policy_in_templates():
     return {
         "can": lambda action, thing: can(current_user, action, thing),
+        "outbox_message_class": OutboxMessage,
         "organisation_status_label": lambda status: str(
             dict(ORGANISATION_STATUSES).get(status, status)
         ),
@@ -93,4 +94,12 @@ def choices_of(things) -> list[tuple[int, str]]:
     return [(thing.id, thing.name) for thing in things]
 
 
-from . import closures, facilities, organisations, quarters, resources, users  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    closures,
+    facilities,
+    mail,
+    organisations,
+    quarters,
+    resources,
+    users,
+)
