@@ -243,11 +243,12 @@ def _fill_suggested(form: EventForm, suggested: dict) -> None:
 @bp.get("/")
 def index():
     events, moment = events_of(db.session, current_user), now()
+    moderates = can(current_user, "moderate_proposals", Event)
     return render_template(
         "events/index.html", events=events,
         troubles={e.id for e in events if e.booking_id and trouble_of(e, moment)},
-        queue_size=(len(moderation_queue(db.session, current_user))
-                    if can(current_user, "moderate_proposals", Event) else 0),
+        moderates=moderates,
+        queue_size=len(moderation_queue(db.session, current_user)) if moderates else 0,
         may_create=can(current_user, "create", Event), can=can)
 
 

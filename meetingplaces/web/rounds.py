@@ -121,10 +121,10 @@ def index():
     plans = can(current_user, "plan", Round)
     rounds = rounds_of(db.session, current_user) if plans else []
     requests = spielmobil_requests(db.session, current_user) if plans else []
-    mine = (staff_dates(db.session, current_user, now() - timedelta(days=1))
-            if can(current_user, "list_own", RoundDate) else [])
+    staffs = can(current_user, "list_own", RoundDate)
+    mine = staff_dates(db.session, current_user, now() - timedelta(days=1)) if staffs else []
     return render_template("rounds/index.html", rounds=rounds, requests=requests, mine=mine,
-                           feed_form=ConfirmForm())
+                           plans=plans, staffs=staffs, feed_form=ConfirmForm())
 
 
 # --- planning ---------------------------------------------------------------------------------
