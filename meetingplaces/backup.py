@@ -15,6 +15,7 @@ import sqlite3
 import subprocess
 import tempfile
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
@@ -32,6 +33,33 @@ class Backup:
     path: Path
     database: str  # "sqlite" or "postgresql"
     schema_version: str | None
+
+
+NAME_PREFIX = "meetingplaces-"
+SUFFIX = ".backup"
+
+
+def dated_path(directory: Path, now: datetime) -> Path:
+    """`meetingplaces-20261206T021500Z.backup` in `directory`: sorts by time."""
+    return Path(directory) / f"{NAME_PREFIX}{now.strftime('%Y%m%dT%H%M%SZ')}{SUFFIX}"
+
+
+def prune(directory: Path, keep_days: int, now: datetime) -> list[Path]:
+    """Delete this command's dated backups in `directory` older than `keep_days` days; the
+    newest is always kept. Returns what was deleted."""
+    dated = []
+    for candidate in Path(directory).glob(f"{NAME_PREFIX}*{SUFFIX}"):
+        stamp = candidate.name.removeprefix(NAME_PREFIX).removesuffix(SUFFIX)
+        try:
+            made = datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        except ValueError:
+            continue  # not one of ours: never deleted
+        dated.append((made, candidate))
+    dated.sort()
+    old = [path for made, path in dated[:-1] if made < now - timedelta(days=keep_days)]
+    for path in old:
+        path.unlink()
+    return old
 
 
 def backup(engine: Engine, path: Path) -> Backup:

@@ -111,18 +111,32 @@ def send_mail(watch: bool, interval: float) -> None:
 
 
 @click.command("backup")
-@click.argument("path", type=click.Path(dir_okay=False))
-def backup_command(path: str) -> None:
+@click.argument("path", type=click.Path())
+@click.option("--keep-days", type=click.IntRange(min=1), default=None,
+              help="With a directory: delete its dated backups older than this many days.")
+def backup_command(path: str, keep_days: int | None) -> None:
     """Write a consistent copy of the database to PATH while the app keeps running
-    (SQLite: online backup API; PostgreSQL: pg_dump custom format)."""
-    from .backup import BackupError, backup
+    (SQLite: online backup API; PostgreSQL: pg_dump custom format). PATH may be a directory
+    (ending in /): the file is then named by the time, meetingplaces-YYYYMMDDTHHMMSSZ.backup."""
+    from pathlib import Path
 
+    from .backup import BackupError, backup, dated_path, prune
+    from .models.types import utcnow
+
+    now = utcnow()
+    directory = path.endswith("/") or Path(path).is_dir()
+    if keep_days and not directory:
+        raise click.UsageError("--keep-days needs a directory as PATH.")
+    target = dated_path(Path(path), now) if directory else Path(path)
     try:
-        made = backup(db.engine, path)
+        made = backup(db.engine, target)
     except BackupError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Backup of the {made.database} database, schema version "
                f"{made.schema_version or 'none'}, written to {made.path}.")
+    if keep_days:
+        for old in prune(Path(path), keep_days, now):
+            click.echo(f"Deleted {old} (older than {keep_days} days).")
 
 
 @click.command("restore")

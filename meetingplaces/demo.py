@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from . import demo_data
+from .booking import Settings
 from .demo_translations import PLACE_TRANSLATIONS
 from .models import (
     Facility,
@@ -197,7 +198,7 @@ def load_demo(session) -> None:
 
     from .reports.demo import load_demo_reports  # programmes, past dates and their attendance
 
-    load_demo_reports(session, datetime.now(zone).date(), zone)
+    load_demo_reports(session, datetime.now(zone).date(), Settings.from_config(current_app.config))
 
 
 def load_demo_round(session, today: date, now: datetime) -> None:
@@ -222,4 +223,4 @@ def load_demo_round(session, today: date, now: datetime) -> None:
     ]
     save_round(session, actor=manager, resource=van, name="Spielmobil-Tour (Demo)",
                season_start=first, season_end=first + timedelta(weeks=12), stops=stops,
-               now=now)
+               now=now, settings=Settings.from_config(current_app.config))

@@ -4,9 +4,10 @@ from datetime import date, datetime, time
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+import flask_babel
 from babel import Locale, dates
-from flask import current_app, has_request_context, request, session
-from flask_babel import get_locale
+from flask import current_app, g, has_request_context, request, session
+from flask_babel import Domain, get_domain, get_locale
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -160,3 +161,65 @@ def _text_in(thing, field: str):
     from .place_texts import text_in
 
     return text_in(thing, field, str(get_locale()))
+
+
+# --- review mode: ?show_msgid=1 ------------------------------------------------------------------
+
+
+class MsgidTranslations:
+    """Translations that show each msgid after its translation, "Übersetzung ⟦msgid⟧", the
+    msgid isolated left to right so that it reads on a right-to-left page too."""
+
+    def __init__(self, inner):
+        self._inner = inner
+
+    @staticmethod
+    def _beside(translated: str, msgid: str) -> str:
+        return f"{translated} \u27e6\u2066{msgid}\u2069\u27e7"
+
+    def ugettext(self, message):
+        return self._beside(self._inner.ugettext(message), message)
+
+    def ungettext(self, singular, plural, n):
+        return self._beside(self._inner.ungettext(singular, plural, n),
+                            singular if n == 1 else plural)
+
+    def upgettext(self, context, message):
+        return self._beside(self._inner.upgettext(context, message), message)
+
+    def unpgettext(self, context, singular, plural, n):
+        return self._beside(self._inner.unpgettext(context, singular, plural, n),
+                            singular if n == 1 else plural)
+
+    gettext, ngettext, pgettext, npgettext = ugettext, ungettext, upgettext, unpgettext
+
+    def __getattr__(self, name):
+        return getattr(self._inner, name)
+
+
+class MsgidDomain(Domain):
+    def __init__(self, inner: Domain):
+        super().__init__()
+        self._inner = inner
+
+    def get_translations(self):
+        return MsgidTranslations(self._inner.get_translations())
+
+
+def review_mode() -> None:
+    """`?show_msgid=1` (with `?lang=xx`) shows every string's msgid beside its translation,
+    for a native speaker reviewing a language page by page; `?show_msgid=0` ends it. Only for
+    logged-in admins: everyone else never sees it, whatever the URL says."""
+    if not (current_user and current_user.is_authenticated and current_user.is_admin):
+        return
+    wanted = request.args.get("show_msgid")
+    if wanted is not None:
+        session["show_msgid"] = wanted == "1"
+    if session.get("show_msgid"):
+        g.show_msgid = True
+        # Flask-Babel looks the request's domain up on its per-request namespace first.
+        flask_babel._get_current_context().babel_domain = MsgidDomain(get_domain())
+
+
+def register_review_mode(app) -> None:
+    app.before_request(review_mode)

@@ -210,3 +210,63 @@ def disagreements(answers: dict) -> dict:
 
 def day(value: date) -> str:
     return value.isoformat()
+
+
+# --- Radicale, a CalDAV server: objects PUT one per UID, read back with CALDAV:expand --------
+
+RADICALE_USER = "tester"
+EXPAND_REPORT = """<?xml version="1.0" encoding="utf-8"?>
+<C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">
+ <D:prop><C:calendar-data><C:expand start="{start}" end="{end}"/></C:calendar-data></D:prop>
+ <C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT">
+  <C:time-range start="{start}" end="{end}"/></C:comp-filter></C:comp-filter></C:filter>
+</C:calendar-query>"""
+MKCOL_CALENDAR = """<?xml version="1.0" encoding="utf-8"?>
+<D:mkcol xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:set><D:prop>
+ <D:resourcetype><D:collection/><C:calendar/></D:resourcetype></D:prop></D:set></D:mkcol>"""
+
+
+def objects_by_uid(text: str) -> dict[str, str]:
+    """A calendar split as a CalDAV server stores it: one object per UID, with its zones."""
+    calendar = icalendar.Calendar.from_ical(text)
+    zones = "".join(zone.to_ical().decode() for zone in calendar.walk("VTIMEZONE"))
+    grouped: dict[str, list[str]] = {}
+    for component in calendar.walk("VEVENT"):
+        grouped.setdefault(str(component["UID"]), []).append(component.to_ical().decode())
+    return {uid: ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//tests//radicale//EN\r\n"
+                  + zones + "".join(parts) + "END:VCALENDAR\r\n")
+            for uid, parts in grouped.items()}
+
+
+def by_radicale(connection, auth: dict, collection: str, text: str, start: datetime,
+                end: datetime) -> set:
+    """PUT every object of `text` into a new collection, then the server's own expansion."""
+    import hashlib
+
+    from defusedxml.ElementTree import fromstring  # Radicale's own dependency
+
+    def call(method, path, body, **headers):
+        connection.request(method, path, body=body.encode(), headers={**auth, **headers})
+        response = connection.getresponse()
+        return response.status, response.read().decode()
+
+    path = f"/{RADICALE_USER}/{collection}/"
+    status, answer = call("MKCOL", path, MKCOL_CALENDAR, **{"Content-Type": "application/xml"})
+    assert status == 201, (status, answer)
+    for uid, body in objects_by_uid(text).items():
+        name = hashlib.sha256(uid.encode()).hexdigest()[:16]
+        status, answer = call("PUT", f"{path}{name}.ics", body,
+                              **{"Content-Type": "text/calendar; charset=utf-8"})
+        assert status == 201, (uid, status, answer)
+    start, end = _window(start, end)
+    status, answer = call("REPORT", path, EXPAND_REPORT.format(
+        start=f"{start:%Y%m%dT%H%M%SZ}", end=f"{end:%Y%m%dT%H%M%SZ}"),
+        **{"Content-Type": "application/xml", "Depth": "1"})
+    assert status == 207, (status, answer)
+    found = set()
+    for data in fromstring(answer).iter("{urn:ietf:params:xml:ns:caldav}calendar-data"):
+        for component in icalendar.Calendar.from_ical(data.text).walk("VEVENT"):
+            found.add((str(component["UID"]), _point(component["DTSTART"].dt),
+                       _point(component["DTEND"].dt),
+                       str(component.get("STATUS", "CONFIRMED"))))
+    return found

@@ -14,7 +14,7 @@ from meetingplaces.models.reports import Attendance
 from meetingplaces.rounds import StopInput, save_round
 from meetingplaces.rounds.dates import assign_staff
 
-from .booking_factories import token_for
+from .booking_factories import SETTINGS, token_for
 from .events_factories import BERLIN, event
 
 
@@ -155,10 +155,10 @@ def test_the_stops_staff_record_a_spielmobil_date_through_the_api(client, sessio
         season_start=day, season_end=day,
         stops=[StopInput(weekday=day.weekday(), local_start=time(15), local_end=time(17),
                          place_name="Markt", address="Markt 1", quarter=setting.quarter)],
-        now=_at(day, 8) - timedelta(days=20))
+        now=_at(day, 8) - timedelta(days=20), settings=SETTINGS)
     round_date = round_.stops[0].dates[0]
     assign_staff(session, actor=setting.manager, round_date=round_date, staff=[staff],
-                 now=_at(day, 8) - timedelta(days=19))
+                 now=_at(day, 8) - timedelta(days=19), settings=SETTINGS)
     session.commit()
     url = f"/api/v1/rounds/{round_.id}/dates/{day.isoformat()}/attendance"
     body = {"count": 31, "groups": {"children": 24, "adults": 7}, "languages": ["de", "tr"]}

@@ -134,3 +134,20 @@ def test_sqlite_backup_is_consistent_while_a_writer_holds_the_lock(
     assert copy.execute("SELECT title FROM bookings").fetchall() == [("Committed",)]
     assert copy.execute("PRAGMA journal_mode").fetchone() == ("delete",)
     copy.close()
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+def test_backups_into_a_directory_are_dated_and_old_ones_pruned(app, runner, tmp_path, migrated):
+    directory = tmp_path / "daily"
+    directory.mkdir()
+    old = directory / "meetingplaces-20200101T021500Z.backup"
+    old.write_bytes(b"an old backup")
+    foreign = directory / "meetingplaces-keep-me.backup"
+    foreign.write_bytes(b"named by hand")
+    result = runner.invoke(args=["backup", "--keep-days", "14", f"{directory}/"])
+    assert result.exit_code == 0, result.output
+    made = sorted(directory.glob("meetingplaces-2*.backup"))
+    assert len(made) == 1 and made[0] != old
+    assert not old.exists() and foreign.exists()
+    refused = runner.invoke(args=["backup", "--keep-days", "14", str(tmp_path / "one.file")])
+    assert refused.exit_code != 0 and "needs a directory" in refused.output

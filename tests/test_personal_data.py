@@ -12,7 +12,7 @@ from meetingplaces.booking.guests import request_as_guest
 from meetingplaces.models import User
 from meetingplaces.models.bookings import Booking, Guest
 
-from .booking_factories import NOW, book, city_fixture, local  # noqa: F401  (a fixture)
+from .booking_factories import NOW, SETTINGS, book, city_fixture, local  # noqa: F401  (a fixture)
 from .factories import PASSWORD
 
 
@@ -68,7 +68,7 @@ def _guest_booking(session, city, *, day: int, name="Amira"):
         session, email="amira@example.org", name=name, organisation_name="Elterninitiative",
         resources=[city.room], local_start=local(2027, 3, day, 18),
         local_end=local(2027, 3, day, 20), title="Elterncafé", attendees=8,
-        purpose="Treffen der Eltern", now=NOW)
+        purpose="Treffen der Eltern", now=NOW, settings=SETTINGS)
     session.commit()
     return booking
 

@@ -4,41 +4,30 @@ guest follow, change or cancel the request later. A returning address is the sam
 
 from datetime import datetime
 
-from flask import current_app
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
 from ..addresses import check_email
 from ..errors import InvalidInput, NotFound
 from ..models.audit import record
 from ..models.bookings import Booking, Guest
-from . import notifications
+from . import listeners
 from .requests import booking_by_id, request_booking
+from .tokens import read_guest_token
+from .waiting import join_waiting_list
 
-GUEST_SALT = "meetingplaces.booking-guest"
 NAME_MAX = 120
 ORGANISATION_MAX = 160
 EMAIL_MAX = 254
 
 
-def _serializer(secret_key: str | None = None) -> URLSafeSerializer:
-    return URLSafeSerializer(secret_key or current_app.config["SECRET_KEY"], salt=GUEST_SALT)
-
-
-def guest_token(booking: Booking, secret_key: str | None = None) -> str:
-    """The signed key to one guest booking; it names the booking and its guest."""
-    return _serializer(secret_key).dumps({"b": booking.id, "g": booking.guest_id})
-
-
-def booking_for_guest_token(session, token: str, secret_key: str | None = None) -> Booking:
+def booking_for_guest_token(session, token: str, *, secret_key: str) -> Booking:
     """The booking a guest link leads to, or NotFound when the link is forged or stale."""
-    try:
-        data = _serializer(secret_key).loads(token)
-    except BadSignature:
-        raise NotFound(_("This link is not valid.")) from None
-    booking = booking_by_id(session, data.get("b"))
-    if booking.guest_id is None or booking.guest_id != data.get("g"):
+    booking_id, guest_id = read_guest_token(token, secret_key)
+    if not isinstance(booking_id, int):
+        raise NotFound(_("This link is not valid."))
+    booking = booking_by_id(session, booking_id)
+    if booking.guest_id is None or booking.guest_id != guest_id:
         raise NotFound(_("This link is not valid."))
     return booking
 
@@ -85,8 +74,7 @@ def request_as_guest(session, *, email: str, name: str, organisation_name: str,
     booking = request_booking(session, actor=guest, organisation=None, now=now, **request)
     _, booking.guest_name, booking.guest_organisation_name = _checked(
         email, name, organisation_name)
-    link = notifications.external_url("bookings.guest_booking", token=guest_token(booking))
-    notifications.guest_confirmation(session, booking, link)
+    listeners.tell(session, booking, listeners.BookingChange("guest_requested", guest, now))
     return booking
 
 
@@ -94,8 +82,6 @@ def wait_as_guest(session, *, email: str, name: str, organisation_name: str,
                   language: str = "de", now: datetime, **request):
     """A guest joins the waiting list for a taken slot; the offer, if it comes, goes to the
     guest's address, and taking it proves the address."""
-    from .waiting import join_waiting_list
-
     guest = recognise_guest(session, email=email, name=name,
                             organisation_name=organisation_name, language=language)
     session.flush()
@@ -116,5 +102,6 @@ def confirm_guest_request(session, booking: Booking, *, now: datetime) -> bool:
     record(session, actor=booking.guest, subject_type="booking", subject_id=booking.id,
            action="guest_confirmed", at=now)
     session.flush()
-    notifications.booking_requested(session, booking)
+    listeners.tell(session, booking,
+                   listeners.BookingChange("guest_confirmed", booking.guest, now))
     return True

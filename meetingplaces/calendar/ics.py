@@ -7,24 +7,24 @@ serialised once when the event changes and stored; a feed is a header, the block
 Bookings and round dates supply their dates; their VEVENTs are written here too.
 """
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from icalendar import Calendar, Timezone, TimezoneDaylight, TimezoneStandard
 from icalendar import Event as VEvent
-from icalendar.prop import vRecur
+from icalendar.prop import vCalAddress, vRecur
 
-from ..booking.recurrence import expand as expand_booking
-from ..booking.recurrence import to_local
-from ..events.recurrence import local_span
+from ..events.occurrences import local_span
 from ..events.text import localised, plain_text
 from ..events.vocabulary import CATEGORIES, TARGET_GROUPS, label
 from ..models.bookings import ACTIVE_OCCURRENCE_STATUSES, Booking, BookingStatus, OccurrenceStatus
 from ..models.events import Event, EventStatus
 from ..place_texts import text_in
+from ..timeline import expand as expand_booking
+from ..timeline import to_local, until_utc
 from ..vocabulary import SPOKEN_LANGUAGES
 from . import zones
 
@@ -41,12 +41,16 @@ def event_url(event: Event) -> str:
     return f"{BASE_URL_MARK}/events/{event.id}"
 
 
-def _description(event: Event, language: str, description: str, note: str = "") -> str:
+def _description(event: Event, language: str, description: str, note: str = "",
+                 cancelled_dates=()) -> str:
     parts = [plain_text(description)] if description.strip() else []
     with force_locale(language):
         details = []
         if note:
             details.append(note)
+        for day, reason in cancelled_dates:
+            details.append(_("Cancelled on %(date)s.", date=format_date(day, "full"))
+                           + (f" {reason}" if reason else ""))
         if event.status == EventStatus.CANCELLED:
             details.append(_("Cancelled.") + (f" {event.cancellation_reason}"
                                               if event.cancellation_reason else ""))
@@ -103,16 +107,18 @@ def _recurrence_id(event: Event, original: date, zone: ZoneInfo):
     return _local(datetime.combine(original, dtstart.time()), zone)
 
 
-def _common(event: Event, language: str, note: str = "") -> VEvent:
+def _common(event: Event, language: str, note: str = "", *, uid: str = "",
+            cancelled_dates=()) -> VEvent:
     title, description = localised(event, language)
     component = VEvent()
-    component.add("uid", event.uid)
+    component.add("uid", uid or event.uid)
     component.add("dtstamp", event.last_modified)
     component.add("created", event.created_at)
     component.add("last-modified", event.last_modified)
     component.add("sequence", event.sequence)
     component.add("summary", title)
-    component.add("description", _description(event, language, description, note))
+    component.add("description", _description(event, language, description, note,
+                                              cancelled_dates))
     place = location(event)
     if place:
         component.add("location", place)
@@ -135,43 +141,56 @@ def _add_span(component: VEvent, starts, ends) -> None:
     component.add("dtend", ends)
 
 
+def date_uid(uid: str, original: date) -> str:
+    """The UID of one moved or changed date of a series, stable for that date."""
+    local_part, at, domain = uid.partition("@")
+    return f"{local_part}-{original:%Y%m%d}{at}{domain}"
+
+
 def vevents(event: Event, language: str) -> list[VEvent]:
-    """The master VEVENT and one override per moved date; cancelled dates become EXDATEs."""
+    """The master VEVENT, and one VEVENT of its own per moved or changed date.
+
+    A date that does not take place as the rule says is an EXDATE of the master, whether it is
+    cancelled or moved: the one form ical.js, vobject, Home Assistant's `ical` and
+    recurring-ical-events all read alike (tests/test_calendar_interop.py). An override with
+    RECURRENCE-ID is not: `ical` shows the original date beside it. So a moved date is a
+    VEVENT with a UID of its own (date_uid), RELATED-TO the series; a cancelled date's reason
+    is told in the master's DESCRIPTION, as an EXDATE carries no text.
+    """
     zone = ZoneInfo(event.timezone)
     dtstart, length = local_span(event)
-    master = _common(event, language)
+    cancelled = sorted((c.original_date, c.note) for c in event.changes if c.cancelled) \
+        if event.rrule else []
+    master = _common(event, language, cancelled_dates=cancelled)
     if event.all_day:
         _add_span(master, event.start_date, event.end_date + timedelta(days=1))
     else:
         _add_span(master, _local(dtstart, zone), _local(dtstart + length, zone))
-    overrides = []
+    moved = []
     if event.rrule:
         master.add("rrule", vRecur.from_ical(event.rrule))
         left_out = sorted({date.fromisoformat(d) for d in event.exdates or []}
-                          | {c.original_date for c in event.changes
-                             if c.cancelled and not c.keep_in_feed})
-        if left_out:
-            master.add("exdate", [_recurrence_id(event, d, zone) for d in left_out])
-        for change in event.changes:
-            if change.cancelled and not change.keep_in_feed:
-                continue
-            override = _common(event, language, change.note)
-            override.add("recurrence-id", _recurrence_id(event, change.original_date, zone))
+                          | {c.original_date for c in event.changes})
+        for day in left_out:  # one per line: some readers take only a list's first value
+            master.add("exdate", _recurrence_id(event, day, zone))
+        for change in sorted(event.changes, key=lambda c: c.original_date):
             if change.cancelled:
-                override.pop("STATUS")
-                override.add("status", "CANCELLED")
+                continue
+            component = _common(event, language, change.note,
+                                uid=date_uid(event.uid, change.original_date))
+            component.add("related-to", event.uid)
             if event.all_day:
                 starts = change.start_date or change.original_date
                 ends = (change.end_date or starts + timedelta(days=length.days - 1))
-                _add_span(override, starts, ends + timedelta(days=1))
+                _add_span(component, starts, ends + timedelta(days=1))
             elif change.starts_at is not None:
-                _add_span(override, change.starts_at.astimezone(zone),
+                _add_span(component, change.starts_at.astimezone(zone),
                           change.ends_at.astimezone(zone))
             else:
                 original = datetime.combine(change.original_date, dtstart.time())
-                _add_span(override, _local(original, zone), _local(original + length, zone))
-            overrides.append(override)
-    return [master, *overrides]
+                _add_span(component, _local(original, zone), _local(original + length, zone))
+            moved.append(component)
+    return [master, *moved]
 
 
 def serialise(event: Event, language: str) -> str:
@@ -314,8 +333,8 @@ def from_scratch(name: str, city_timezone: str, events, language: str) -> bytes:
 # --- bookings ---------------------------------------------------------------------------------
 # One UID per booking, stable across every change; SEQUENCE counts the booking's audit entries,
 # so each change supersedes the copy a calendar app holds. A series is one master VEVENT with
-# its RRULE, EXDATEs for dates that no longer take place, and an override (RECURRENCE-ID) per
-# date that was moved or differs in status.
+# its RRULE and EXDATEs for dates that do not take place as the rule says; a date moved or
+# differing in status is a VEVENT of its own, as for events (see vevents).
 
 BOOKING_STATUS = {
     BookingStatus.PENDING: "TENTATIVE",
@@ -340,9 +359,10 @@ def _booking_location(booking: Booking) -> str:
     return ", ".join(parts)
 
 
-def _booking_common(booking: Booking, sequence: int, status: str, description: str) -> VEvent:
+def _booking_common(booking: Booking, sequence: int, status: str, description: str, *,
+                    uid: str = "") -> VEvent:
     component = VEvent()
-    component.add("uid", booking_uid(booking))
+    component.add("uid", uid or booking_uid(booking))
     component.add("dtstamp", booking.updated_at or booking.created_at)
     component.add("created", booking.created_at)
     component.add("last-modified", booking.updated_at or booking.created_at)
@@ -360,12 +380,12 @@ def _booking_common(booking: Booking, sequence: int, status: str, description: s
 
 
 def _booking_rrule(rule: str, zone: ZoneInfo) -> vRecur:
-    """Our UNTIL is a local date; RFC 5545 wants a UTC date-time when DTSTART has a TZID."""
+    """A booking's UNTIL is a local date; RFC 5545 wants a UTC date-time when DTSTART has a
+    TZID (timeline.until_utc, as for events)."""
     recur = vRecur.from_ical(rule)
     if "UNTIL" in recur:
         until = recur["UNTIL"][0]
-        day = until.date() if isinstance(until, datetime) else until
-        recur["UNTIL"] = [datetime.combine(day, time(23, 59, 59), zone).astimezone(UTC)]
+        recur["UNTIL"] = [until_utc(until.date() if isinstance(until, datetime) else until, zone)]
     return recur
 
 
@@ -406,27 +426,40 @@ def booking_vevents(booking: Booking, zone: ZoneInfo, sequence: int,
         if (local_start, local_end) == (slot.local_start, slot.local_end) and \
                 date_status == status:
             continue
-        override = _booking_common(booking, sequence, date_status, description)
-        override.add("recurrence-id", recurrence_id)
-        override.add("dtstart", first.starts_at.astimezone(zone))
-        override.add("dtend", first.ends_at.astimezone(zone))
-        overrides.append(override)
-    if left_out:
-        master.add("exdate", left_out)
+        left_out.append(recurrence_id)  # the date moved or differs: a VEVENT of its own
+        component = _booking_common(booking, sequence, date_status, description,
+                                    uid=date_uid(booking_uid(booking), slot.original_date))
+        component.add("related-to", booking_uid(booking))
+        component.add("dtstart", first.starts_at.astimezone(zone))
+        component.add("dtend", first.ends_at.astimezone(zone))
+        overrides.append(component)
+    for recurrence_id in left_out:  # one per line, as for events
+        master.add("exdate", recurrence_id)
     return [master, *overrides]
 
 
 def booking_calendar(bookings, *, zone: ZoneInfo, name: str, sequences: dict[int, int],
                      descriptions: dict[int, str] | None = None, feed: bool = True,
-                     method: str = "PUBLISH", organizer: str = "") -> str:
-    """Bookings as a VCALENDAR: a private feed (`feed`), or the file a mail carries."""
+                     method: str = "PUBLISH", organizer: tuple[str, str] | None = None,
+                     attendee: str = "") -> str:
+    """Bookings as a VCALENDAR: a private feed (`feed`), or the file a mail carries, with the
+    mail's METHOD (CANCEL marks every VEVENT cancelled), ORGANIZER (name, address) and the
+    recipient as ATTENDEE."""
     descriptions = descriptions or {}
     blocks, since = [], []
     for booking in bookings:
         for component in booking_vevents(booking, zone, sequences.get(booking.id, 0),
                                          descriptions.get(booking.id, "")):
-            if organizer:
-                component.add("organizer", organizer)
+            if organizer is not None:
+                organizer_name, address = organizer
+                parameters = {"CN": one_line(organizer_name)} if organizer_name else {}
+                component.add("organizer", vCalAddress(f"mailto:{address}"),
+                              parameters=parameters)
+            if attendee:
+                component.add("attendee", vCalAddress(f"mailto:{attendee}"))
+            if method == "CANCEL":
+                component.pop("STATUS", None)
+                component.add("status", "CANCELLED")
             blocks.append(component.to_ical().decode())
         since.append(booking.local_start)
     if feed:
@@ -437,12 +470,13 @@ def booking_calendar(bookings, *, zone: ZoneInfo, name: str, sequences: dict[int
 # --- a Spielmobil team member's dates ---------------------------------------------------------
 
 
-def staff_date_vevent(round_date, zone: ZoneInfo, base_url: str, now: datetime) -> VEvent:
-    """One round date in a team member's private feed; a cancelled one stays, marked."""
+def staff_date_vevent(round_date, zone: ZoneInfo, base_url: str) -> VEvent:
+    """One round date in a team member's private feed; a cancelled one stays, marked.
+    DTSTAMP is the round's: a feed polled again is the same bytes until something changed."""
     stop = round_date.stop
     component = VEvent()
     component.add("uid", f"round-date-{round_date.id}@meetingplaces")
-    component.add("dtstamp", now)
+    component.add("dtstamp", stop.round.created_at)
     component.add("dtstart", round_date.starts_at.astimezone(zone))
     component.add("dtend", round_date.ends_at.astimezone(zone))
     component.add("summary", _("Spielmobil: %(place)s", place=stop.place_name))

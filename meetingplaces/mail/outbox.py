@@ -26,6 +26,7 @@ from .. import logs
 from ..database import begin_write
 from ..models import OutboxMessage
 from ..models.types import utcnow
+from .direction import reads_right_to_left, with_direction_marks
 
 log = logging.getLogger("meetingplaces.mail")
 
@@ -51,7 +52,10 @@ def header_text(value: str, limit: int = SUBJECT_MAX) -> str:
 def queue_mail(session, recipient: str, subject: str, body: str,
                attachments: list[Attachment] = ()) -> OutboxMessage:
     """Store a message in the outbox, in the caller's transaction: it goes out only if that
-    transaction commits."""
+    transaction commits. A mail written right to left gets direction marks (direction.py)."""
+    right_to_left = reads_right_to_left(body)
+    subject = with_direction_marks(subject, right_to_left)
+    body = with_direction_marks(body, right_to_left)
     message = OutboxMessage(
         recipient=recipient,
         subject=header_text(subject),
@@ -105,10 +109,11 @@ def _build(message: Claimed, sender: str) -> EmailMessage:
             subtype=subtype.strip(),
             filename=header_text(attachment["filename"], 120),
         )
-        if params.strip():
-            part = email.get_payload()[-1]
-            key, _, value = params.strip().partition("=")
-            part.set_param(key, value)
+        part = email.get_payload()[-1]
+        for param in params.split(";"):  # e.g. "charset=utf-8; method=PUBLISH"
+            key, _, value = param.strip().partition("=")
+            if key:
+                part.set_param(key, value)
     return email
 
 

@@ -3,11 +3,10 @@ language course, a homework club and a Spielmobil spring round with their attend
 the reports show something right after `make run`. Dated from the day the demo is loaded."""
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from ..booking import approve_booking, request_booking
+from ..booking import Settings, approve_booking, request_booking
 from ..events import cancel_occurrence, create_event, move_occurrence
 from ..models import Facility, Organisation, Quarter, Resource, User
 from ..models.reports import Programme
@@ -19,7 +18,8 @@ from .attendance import AttendanceInput, record_attendance, slot_for_event, slot
 WEEKS = 12
 
 
-def load_demo_reports(session, today: date, zone: ZoneInfo) -> None:
+def load_demo_reports(session, today: date, settings: Settings) -> None:
+    zone = settings.zone
     users = {u.email: u for u in session.scalars(select(User))}
     quarters = {q.slug: q for q in session.scalars(select(Quarter))}
     manager, member = users.get("manager@example.org"), users.get("initiative@example.org")
@@ -50,9 +50,10 @@ def load_demo_reports(session, today: date, zone: ZoneInfo) -> None:
     booking = request_booking(
         session, actor=member, organisation=organisation, resources=[room],
         local_start=start, local_end=start + timedelta(hours=2), now=past,
-        title="Deutschkurs für Anfängerinnen", attendees=12, rrule=f"FREQ=WEEKLY;COUNT={WEEKS}")
+        title="Deutschkurs für Anfängerinnen", attendees=12, rrule=f"FREQ=WEEKLY;COUNT={WEEKS}",
+        settings=settings)
     if booking.status == "pending":
-        approve_booking(session, actor=manager, booking=booking, now=past)
+        approve_booking(session, actor=manager, booking=booking, now=past, settings=settings)
     starts_at = datetime.combine(first, time(10), zone)
     course = create_event(
         session, actor=manager, quarter=quarters["nordstadt"], now=past, facility=facility,
@@ -74,10 +75,10 @@ def load_demo_reports(session, today: date, zone: ZoneInfo) -> None:
         record_attendance(session, actor=manager, slot=slot, now=now, data=AttendanceInput(
             count=10 + week % 4, groups={"adults": 7 + week % 3, "seniors": 1},
             first_visit=2 if week < 4 else 1, languages=("ar", "fa", "de")))
-    _spring_round(session, quarters, users, first, today, past, now)
+    _spring_round(session, quarters, users, first, today, past, now, settings)
 
 
-def _spring_round(session, quarters, users, first, today, past, now) -> None:
+def _spring_round(session, quarters, users, first, today, past, now, settings) -> None:
     van = session.scalar(select(Resource).where(Resource.slug == "spielmobil"))
     manager = users["manager@example.org"]
     if van is None or "heckinghausen" not in quarters:
@@ -90,12 +91,12 @@ def _spring_round(session, quarters, users, first, today, past, now) -> None:
                          place_name="Spielplatz Heckinghausen",
                          address="Heckinghauser Straße, Wuppertal",
                          quarter=quarters["heckinghausen"], staff_needed=2)],
-        now=past)
+        now=past, settings=settings)
     dates = sorted((d for s in round_.stops for d in s.dates), key=lambda d: d.starts_at)
     for index, round_date in enumerate(dates):
         if index == 2:
             cancel_date(session, actor=manager, round_date=round_date, reason="Regen",
-                        now=past)
+                        now=past, settings=settings)
             continue
         if round_date.ends_at > now:
             continue

@@ -17,6 +17,7 @@ from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
 from ..links import is_allowed_host
+from .health import PATHS as HEALTH_PATHS
 
 # Integer primary keys are 32-bit on PostgreSQL and in our SQLite tables by convention.
 MAX_ID = 2**31 - 1
@@ -50,7 +51,8 @@ def _is_api() -> bool:
 
 
 def check_request():
-    if not is_allowed_host(request.host, current_app.config):
+    # A load balancer probes each node's health under the node's own address.
+    if request.path not in HEALTH_PATHS and not is_allowed_host(request.host, current_app.config):
         raise RefusedInput(_("This site is not served under this address."))
     if _is_api():
         return
@@ -71,5 +73,5 @@ def check_request():
 def _check_year(value: str) -> None:
     match = ISO_DATE.match(value)
     if match and not MIN_YEAR <= int(match.group(1)) <= MAX_YEAR:
-        raise RefusedInput(_("Please choose a date between the years %(first)d and %(last)d.",
+        raise RefusedInput(_("Please enter a date between the years %(first)d and %(last)d.",
                              first=MIN_YEAR, last=MAX_YEAR))

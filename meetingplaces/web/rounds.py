@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -22,7 +21,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..booking import booking_by_id
-from ..calendar import feeds
 from ..errors import DomainError, InvalidInput
 from ..extensions import db
 from ..forms.rounds import (
@@ -57,7 +55,6 @@ from ..rounds import (
     end_season,
     move_date,
     plan_round,
-    resource_scope,
     rounds_of,
     save_round,
     spielmobil_requests,
@@ -65,8 +62,9 @@ from ..rounds import (
 )
 from ..rounds.calendars import new_staff_feed_token, staff_feed, staff_member_by_token
 from .clock import now
-from .feeds import feed_for, listens, serve
+from .context import booking_settings
 from .form_errors import refused
+from .ics_responses import conditional_calendar
 
 bp = Blueprint("rounds", __name__)
 
@@ -190,17 +188,17 @@ def new():
             arguments = _plan_arguments(form)
             if request.form.get("action") == "save":
                 round_ = save_round(db.session, actor=current_user, name=form.name.data,
-                                    now=now(), **arguments)
+                                    now=now(), **arguments, settings=booking_settings())
                 db.session.commit()
                 flash(_("The round is saved: its dates are booked and in the calendars."),
                       "success")
                 return redirect(url_for("rounds.show", round_id=round_.id))
-            preview = plan_round(db.session, **arguments)
+            preview = plan_round(db.session, **arguments, settings=booking_settings())
             db.session.rollback()
             status = 409 if preview.clashes else 200
         except RoundClash as error:
             db.session.rollback()
-            preview = plan_round(db.session, **arguments)
+            preview = plan_round(db.session, **arguments, settings=booking_settings())
             status = refused(form, error)
         except DomainError as error:
             status = refused(form, error)
@@ -276,7 +274,8 @@ def extra(round_id: int):
         try:
             round_date = add_extra_date(db.session, actor=current_user, stop=stop,
                                         day=form.day.data, local_start=form.start.data,
-                                        local_end=form.end.data, now=now())
+                                        local_end=form.end.data, now=now(),
+                                            settings=booking_settings())
         except DomainError as error:
             refused(form, error)
             return _show_with(round_, extra_form=form), error.status
@@ -294,7 +293,8 @@ def end(round_id: int):
     if form.validate_on_submit():
         try:
             end_season(db.session, actor=current_user, round_=round_,
-                       last_day=form.last_day.data, reason=form.reason.data, now=now())
+                       last_day=form.last_day.data, reason=form.reason.data, now=now(),
+                           settings=booking_settings())
         except DomainError as error:
             refused(form, error)
             return _show_with(round_, end_form=form), error.status
@@ -334,7 +334,8 @@ def change_stop(stop_id: int):
         try:
             new_version = change_stop_from(db.session, actor=current_user, stop=stop,
                                            from_date=form.from_date.data,
-                                           changed=stop_input(form.stop.form), now=now())
+                                           changed=stop_input(form.stop.form), now=now(),
+                                               settings=booking_settings())
         except DomainError as error:
             refused(form, error)
             return render_template("rounds/change_stop.html", form=form, stop=stop), error.status
@@ -404,7 +405,7 @@ def cancel(date_id: int):
     form = CancelDateForm()
     return _date_step(round_date, "cancel_form", form, lambda: cancel_date(
         db.session, actor=current_user, round_date=round_date, reason=form.reason.data,
-        now=now()), _("The date is cancelled; the team is told."))
+        now=now(), settings=booking_settings()), _("The date is cancelled; the team is told."))
 
 
 @bp.post("/rounds/dates/<int:date_id>/move")
@@ -416,7 +417,8 @@ def move(date_id: int):
         db.session, actor=current_user, round_date=round_date,
         local_start=datetime.combine(form.day.data, form.start.data),
         local_end=datetime.combine(form.day.data, form.end.data),
-        note=form.note.data or "", now=now()), _("The date is moved; the team is told."))
+        note=form.note.data or "", now=now(), settings=booking_settings()),
+        _("The date is moved; the team is told."))
 
 
 @bp.post("/rounds/dates/<int:date_id>/staff")
@@ -428,7 +430,8 @@ def staff(date_id: int):
         select(User).where(User.is_spielmobil_staff, User.active))]
     return _date_step(round_date, "staff_form", form, lambda: assign_staff(
         db.session, actor=current_user, round_date=round_date, now=now(),
-        staff=db.session.scalars(select(User).where(User.id.in_(form.staff.data))).all()),
+        staff=db.session.scalars(select(User).where(User.id.in_(form.staff.data))).all(),
+        settings=booking_settings()),
         _("The team for this date is saved."))
 
 
@@ -472,7 +475,8 @@ def request_page(booking_id: int):
     if form.validate_on_submit():
         try:
             approve_by_yielding(db.session, actor=current_user, booking=booking,
-                                yields=_yields(collisions), reason=form.reason.data, now=now())
+                                yields=_yields(collisions), reason=form.reason.data, now=now(),
+                                    settings=booking_settings())
         except DomainError as error:
             refused(form, error)
             status = error.status
@@ -490,17 +494,6 @@ def request_page(booking_id: int):
 
 
 # --- feeds ------------------------------------------------------------------------------------
-
-
-@bp.get("/resources/<slug>/calendar.ics")
-def resource_feed(slug: str):
-    """The van's public calendar: every stop and extra date of its rounds."""
-    resource = db.session.scalar(select(Resource).where(
-        Resource.slug == slug, Resource.kind == "mobile", Resource.active)) or abort(404)
-    moment = now()
-    scope = resource_scope(resource.id)
-    version = feeds.current_version(db.engine, scope, moment, listen=listens())
-    return serve(feed_for(scope, resource.name), version, moment)
 
 
 @bp.post("/rounds/my-feed")
@@ -522,7 +515,5 @@ def renew_staff_feed():
 def staff_calendar(token: str):
     person = staff_member_by_token(db.session, token) or abort(404)
     body = staff_feed(db.session, person, now=now(), zone=zone(), base_url=base_url())
-    response = Response(body, content_type="text/calendar; charset=utf-8")
-    response.cache_control.private = True
-    response.cache_control.no_store = True
-    return response
+    # Private (names of the team), but kept by the app and asked again: ETag and 304.
+    return conditional_calendar(body.decode(), cache_control="private, no-cache")

@@ -19,6 +19,7 @@ from ...models.people import token_digest
 from ..after_response import touch_token_later
 from .contract import (
     DATE_PATTERN,
+    ID_MAX,
     OPERATIONS,
     ErrorBody,
     Output,
@@ -75,6 +76,9 @@ def _boundary():
     """Who calls, and whether the body is a JSON document we are willing to read."""
     g.api_user = token_user(request.headers.get("Authorization"))
     op = OPERATIONS.get(request.endpoint or "")
+    if any(not 1 <= value <= ID_MAX for name, value in (request.view_args or {}).items()
+           if name.endswith("_id")):
+        refuse(404, _("There is nothing here."))
     if op is not None and op.token and g.api_user is None:
         refuse(401, _("Send a valid API token (Authorization: Bearer …)."))
     if request.method not in BODY_METHODS:
@@ -135,6 +139,7 @@ API_FIELD_NAMES = {"start": "starts_at", "end": "ends_at", "quarter": "quarter_i
 
 @bp.errorhandler(DomainError)
 def _domain_error(error: DomainError):
+    db.session.rollback()  # a refusal stores nothing, not even half
     field = API_FIELD_NAMES.get(error.field, error.field)
     fields = {field: [error.message]} if field else {}
     return error_response(error.status, error.message, fields, **error.details)
@@ -142,6 +147,7 @@ def _domain_error(error: DomainError):
 
 @bp.errorhandler(HTTPException)
 def _http_error(error: HTTPException):
+    db.session.rollback()
     return http_error_json(error)
 
 
@@ -225,6 +231,8 @@ def _document() -> dict:
             for parameter in op.get("parameters", []):
                 if parameter["in"] == "path" and parameter["name"] in _PATH_PARAMETER_SCHEMAS:
                     parameter["schema"] = dict(_PATH_PARAMETER_SCHEMAS[parameter["name"]])
+                if parameter["in"] == "path" and parameter["name"].endswith("_id"):
+                    parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": ID_MAX}
                 if not parameter.get("description"):
                     parameter.pop("description", None)
                 schema = parameter["schema"]
@@ -248,4 +256,5 @@ def openapi():
 
 __all__ = ["ErrorBody", "api_user", "bp", "http_error_json", "is_api_request"]
 
-from . import bookings, events, places, reports, rounds  # noqa: E402,F401  (routes register on bp)
+# reports: off until web/api/reports.py declares its operations in contract.py (wt-rep)
+from . import bookings, events, places, rounds  # noqa: E402,F401  (routes register on bp)

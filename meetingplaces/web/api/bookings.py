@@ -5,14 +5,12 @@ import datetime as dt
 from datetime import date, datetime
 from typing import Literal
 
-from flask import current_app
 from flask_babel import gettext as _
 from pydantic import Field
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from ...booking import (
-    Settings,
     approve_booking,
     booking_by_id,
     cancel_booking,
@@ -27,6 +25,7 @@ from ...models.audit import AuditEntry
 from ...models.bookings import Booking, BookingResource
 from ...policy import can
 from ..clock import now
+from ..context import booking_settings
 from . import api_user, bp
 from .contract import (
     ID_CONVERTER,
@@ -267,7 +266,7 @@ def booking_create():
         exdates=[day.isoformat() for day in body.exdates],
         moved={m.date: (wall_clock(m.starts_at), wall_clock(m.ends_at)) for m in body.moved},
         now=now(),
-        settings=Settings.from_config(current_app.config),
+        settings=booking_settings(),
     )
     notices = booking.notices
     db.session.commit()
@@ -316,7 +315,7 @@ def booking_approve(booking_id: int):
     body = validated_body()
     booking = booking_by_id(db.session, booking_id)
     approve_booking(db.session, actor=user, booking=booking, dates=_dates(body.date), now=now(),
-                    settings=Settings.from_config(current_app.config))
+                    settings=booking_settings())
     db.session.commit()
     return booking_json(booking, user)
 

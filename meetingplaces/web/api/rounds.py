@@ -16,6 +16,7 @@ from ...models.rounds import Round, RoundDate
 from ...policy import can
 from ...rounds import SkipPeriod, StopInput, cancel_date, move_date, save_round
 from ..clock import now
+from ..context import booking_settings
 from . import api_user, bp
 from .contract import (
     ID_CONVERTER,
@@ -230,7 +231,7 @@ def round_create():
                       for s in body.skip_periods],
         travel_minutes=body.travel_minutes,
         travel_times={(t.from_place, t.to_place): t.minutes for t in body.travel_times},
-        now=now())
+        now=now(), settings=booking_settings())
     db.session.commit()
     return round_json(round_), 201
 
@@ -278,7 +279,7 @@ def round_cancel_date(round_id: int, day: str):
     round_ = _round(round_id)
     cancelled = [
         cancel_date(db.session, actor=user, round_date=round_date, reason=body.reason,
-                    now=now())
+                    now=now(), settings=booking_settings())
         for round_date in _dates_on(round_, path_date(day), body.stop_id)
         if not round_date.is_cancelled
     ]
@@ -308,6 +309,7 @@ def round_move_date(round_id: int, day: str):
         raise InvalidInput(_("Several stops have this date; give stop_id."), field="stop_id")
     moved = move_date(db.session, actor=user, round_date=found[0],
                       local_start=wall_clock(body.starts_at),
-                      local_end=wall_clock(body.ends_at), note=body.note, now=now())
+                      local_end=wall_clock(body.ends_at), note=body.note, now=now(),
+                      settings=booking_settings())
     db.session.commit()
     return round_date_json(moved)

@@ -13,6 +13,7 @@ from ...extensions import db
 from ...models import Resource
 from ...models.bookings import Booking
 from ..clock import now
+from ..context import booking_settings
 
 bp = Blueprint("bookings", __name__, url_prefix="/bookings")
 
@@ -25,7 +26,7 @@ def zone() -> ZoneInfo:
 
 
 def settings() -> Settings:
-    return Settings.from_config(current_app.config)
+    return booking_settings()
 
 
 def today() -> date:

@@ -24,6 +24,7 @@ from ...forms.bookings import CancelForm, ChangeForm, ConfirmForm, DateChoiceFor
 from ...models.bookings import ACTIVE_OCCURRENCE_STATUSES, Booking, OccurrenceStatus
 from ...policy import can
 from ..clock import now
+from ..context import secret_key
 from ..form_errors import refused
 from .blueprint import FORM_FIELD, booking_or_404, bp, resource_label, settings, zone
 
@@ -124,7 +125,7 @@ def _booking_for(booking_id: int, action: str) -> Booking:
 
 def _guest_booking(token: str) -> Booking:
     try:
-        return booking_for_guest_token(db.session, token)
+        return booking_for_guest_token(db.session, token, secret_key=secret_key())
     except DomainError:
         abort(404)
 

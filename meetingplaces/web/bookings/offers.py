@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ...booking import resources_by_ids
-from ...booking.guests import guest_token
+from ...booking.tokens import guest_token
 from ...booking.waiting import (
     accept_offer,
     decline_offer,
@@ -19,6 +19,7 @@ from ...extensions import db
 from ...forms.bookings import ConfirmForm
 from ...models.bookings import WaitingRequest
 from ..clock import now
+from ..context import secret_key
 from ..form_errors import refused
 from .blueprint import bp, settings
 
@@ -36,11 +37,11 @@ def waiting_offer_answer(token: str):
     form = ConfirmForm()
     if not form.validate():
         abort(400)
-    if pass_on_expired_offers(db.session, now=now()):
+    if pass_on_expired_offers(db.session, now=now(), settings=settings()):
         db.session.commit()
     try:
         if request.form.get("answer") == "decline":
-            decline_offer(db.session, entry, now=now())
+            decline_offer(db.session, entry, now=now(), settings=settings())
             booking = None
         else:
             booking = accept_offer(db.session, entry, now=now(), settings=settings())
@@ -53,21 +54,21 @@ def waiting_offer_answer(token: str):
         return redirect(url_for("bookings.waiting_offer", token=token))
     flash(_("The slot is yours: your booking is made."), "success")
     if booking.guest_id is not None:
-        return redirect(url_for("bookings.guest_booking", token=guest_token(booking)))
+        return redirect(url_for("bookings.guest_booking", token=guest_token(booking, secret_key())))
     return redirect(url_for("bookings.show", booking_id=booking.id))
 
 
 @bp.cli.command("pass-on-offers")
 def pass_on_offers_command():
     """Expire waiting-list offers not taken in time and offer the slots to the next."""
-    count = pass_on_expired_offers(db.session, now=now())
+    count = pass_on_expired_offers(db.session, now=now(), settings=settings())
     db.session.commit()
     click.echo(f"{count} expired offer(s) passed on")
 
 
 def _offer(token: str) -> WaitingRequest:
     try:
-        return entry_for_offer_token(db.session, token)
+        return entry_for_offer_token(db.session, token, secret_key=secret_key())
     except DomainError:
         abort(404)
 
