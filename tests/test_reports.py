@@ -350,3 +350,8 @@ def test_the_report_and_attendance_paths_are_in_the_openapi_document(client):
     required = document["components"]["schemas"]["ReportSummary"]["required"]
     assert {"booked_hours", "event_dates_held", "event_dates_cancelled",
             "attendance_total"} <= set(required)
+
+
+def test_the_quarter_page_links_to_its_figures(client, evaluation):
+    html = client.get("/quarters/ostersbaum?lang=en").get_data(as_text=True)
+    assert 'href="/quarters/ostersbaum/figures"' in html
