@@ -32,7 +32,7 @@ from meetingplaces import create_app
 from meetingplaces.calendar import ics
 from meetingplaces.calendar.feeds import bump
 from meetingplaces.events import update_event
-from meetingplaces.events.recurrence import series_span
+from meetingplaces.events.occurrences import series_span
 from meetingplaces.extensions import db
 from meetingplaces.models import Quarter, User
 from meetingplaces.models.events import Event, EventCalendarBlock

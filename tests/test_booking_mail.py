@@ -5,8 +5,8 @@ rejected / cancelled to the requester, each with the booking as a parseable .ics
 import pytest
 
 from meetingplaces.booking import approve_booking, cancel_booking, reject_booking
-from meetingplaces.booking.recurrence import weekly_rule
 from meetingplaces.mail import send_due
+from meetingplaces.timeline import weekly_rule
 
 from .booking_factories import NOW, SETTINGS, book, city_fixture  # noqa: F401  (a fixture)
 from .booking_web_helpers import calendars_in

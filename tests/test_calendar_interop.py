@@ -26,7 +26,7 @@ from meetingplaces.rounds import assign_staff, cancel_date, move_date
 from meetingplaces.rounds.calendars import new_staff_feed_token
 
 from . import rounds_factories
-from .booking_factories import book
+from .booking_factories import SETTINGS, book
 from .booking_factories import local as wall_clock
 from .conftest import _free_port
 from .events_factories import local
@@ -101,16 +101,16 @@ def city(session, make, spielmobil):
     round_ = save(session, spielmobil)
     wichlinghausen = dates_of(round_, "Wichlinghauser Markt")
     assign_staff(session, actor=manager, round_date=wichlinghausen[0],
-                 staff=[spielmobil.staff], now=NOW)
+                 staff=[spielmobil.staff], now=NOW, settings=SETTINGS)
     assign_staff(session, actor=manager, round_date=wichlinghausen[1],
-                 staff=[spielmobil.staff], now=NOW)
+                 staff=[spielmobil.staff], now=NOW, settings=SETTINGS)
     cancel_date(session, actor=manager, round_date=wichlinghausen[9], reason="Regen",
-                now=NOW)
+                now=NOW, settings=SETTINGS)
     moved = wichlinghausen[10]
     day = moved.starts_at.date()
     move_date(session, actor=manager, round_date=moved, now=NOW,
               local_start=wall_clock(day.year, day.month, day.day, 10),
-              local_end=wall_clock(day.year, day.month, day.day, 12))
+              local_end=wall_clock(day.year, day.month, day.day, 12), settings=SETTINGS)
     session.commit()
 
     course = book(session, spielmobil, start=wall_clock(2027, 3, 2, 18),
@@ -120,7 +120,7 @@ def city(session, make, spielmobil):
                    date=date(2027, 7, 6), now=NOW)
     change_booking(session, actor=manager, booking=course, scope="this",
                    date=date(2027, 7, 13), local_start=wall_clock(2027, 7, 14, 17),
-                   local_end=wall_clock(2027, 7, 14, 19), now=NOW)
+                   local_end=wall_clock(2027, 7, 14, 19), now=NOW, settings=SETTINGS)
     session.commit()
     tokens = {
         "organisation": renew_feed(session, actor=spielmobil.member,

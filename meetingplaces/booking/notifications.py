@@ -20,8 +20,8 @@ from ..mail import Attachment, queue_mail
 from ..models import User, quarter_managers
 from ..models.audit import AuditEntry
 from ..models.bookings import Booking, Guest, OccurrenceStatus, WaitingRequest
+from ..timeline import to_local
 from .listeners import BookingChange, SlotOffered
-from .recurrence import to_local
 from .tokens import guest_token, offer_token
 
 # link(endpoint, **values) -> an absolute URL for a mail

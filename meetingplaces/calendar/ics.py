@@ -7,7 +7,7 @@ serialised once when the event changes and stored; a feed is a header, the block
 Bookings and round dates supply their dates; their VEVENTs are written here too.
 """
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -17,14 +17,14 @@ from icalendar import Calendar, Timezone, TimezoneDaylight, TimezoneStandard
 from icalendar import Event as VEvent
 from icalendar.prop import vRecur
 
-from ..booking.recurrence import expand as expand_booking
-from ..booking.recurrence import to_local
-from ..events.recurrence import local_span
+from ..events.occurrences import local_span
 from ..events.text import localised, plain_text
 from ..events.vocabulary import CATEGORIES, TARGET_GROUPS, label
 from ..models.bookings import ACTIVE_OCCURRENCE_STATUSES, Booking, BookingStatus, OccurrenceStatus
 from ..models.events import Event, EventStatus
 from ..place_texts import text_in
+from ..timeline import expand as expand_booking
+from ..timeline import to_local, until_utc
 from ..vocabulary import SPOKEN_LANGUAGES
 from . import zones
 
@@ -380,12 +380,12 @@ def _booking_common(booking: Booking, sequence: int, status: str, description: s
 
 
 def _booking_rrule(rule: str, zone: ZoneInfo) -> vRecur:
-    """Our UNTIL is a local date; RFC 5545 wants a UTC date-time when DTSTART has a TZID."""
+    """A booking's UNTIL is a local date; RFC 5545 wants a UTC date-time when DTSTART has a
+    TZID (timeline.until_utc, as for events)."""
     recur = vRecur.from_ical(rule)
     if "UNTIL" in recur:
         until = recur["UNTIL"][0]
-        day = until.date() if isinstance(until, datetime) else until
-        recur["UNTIL"] = [datetime.combine(day, time(23, 59, 59), zone).astimezone(UTC)]
+        recur["UNTIL"] = [until_utc(until.date() if isinstance(until, datetime) else until, zone)]
     return recur
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from ..models import Quarter
 from ..models.events import Event, EventStatus
-from .recurrence import Occurrence, expand
+from .occurrences import Occurrence, expand
 
 SHOWN = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
 MAX_TEXT = 100

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from ..calendar import ics
 from ..events.booked_rooms import held_in
-from ..events.recurrence import expand, local_span
+from ..events.occurrences import expand, local_span
 from ..events.search import EventFilters, find_occurrences
 from ..events.text import localised, plain_text, render_markdown
 from ..events.vocabulary import CATEGORIES, TARGET_GROUPS, TEXT_LANGUAGES

@@ -1,8 +1,8 @@
-"""JSON API: attendance (how many came to an event date or a Spielmobil stop) and a report's
-headline figures, or the whole report as CSV or XLSX. Thin: validated input, one domain call."""
+"""JSON API: attendance of an event date or a Spielmobil stop, and a report's headline figures
+(or the whole report as a CSV or XLSX download). Thin: read the validated input, call one
+function of meetingplaces.reports, answer."""
 
 import datetime as dt
-from datetime import date, datetime
 from typing import Literal
 
 from flask_babel import gettext as _
@@ -13,6 +13,7 @@ from ...extensions import db
 from ...i18n import city_zone
 from ...models import Quarter
 from ...models.events import Event
+from ...models.reports import ATTENDANCE_GROUPS
 from ...models.rounds import Round
 from ...reports import attendance, figures
 from ...reports.tables import tables
@@ -32,30 +33,35 @@ from .contract import (
     validated_body,
     validated_query,
 )
-from .times import local
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class Groups(Input):
-    """People per age group (each optional)."""
+def _count():
+    return Field(None, ge=0, le=attendance.MAX_COUNT)
 
-    children: int | None = Field(None, ge=0, le=attendance.MAX_COUNT)
-    youth: int | None = Field(None, ge=0, le=attendance.MAX_COUNT)
-    adults: int | None = Field(None, ge=0, le=attendance.MAX_COUNT)
-    seniors: int | None = Field(None, ge=0, le=attendance.MAX_COUNT)
+
+class AttendanceGroups(Input):
+    """How many of those who came were in each group; leave out what nobody counted."""
+
+    children: int | None = _count()
+    youth: int | None = _count()
+    adults: int | None = _count()
+    seniors: int | None = _count()
 
 
 class AttendanceIn(Input):
-    count: int = Field(ge=0, le=attendance.MAX_COUNT)
-    groups: Groups = Field(default_factory=Groups)
-    first_visit: int | None = Field(None, ge=0, le=attendance.MAX_COUNT)
-    languages: list[Line(20)] = Field(default_factory=list, max_length=30)
+    count: int = Field(ge=0, le=attendance.MAX_COUNT, description="How many came")
+    groups: AttendanceGroups = Field(default_factory=AttendanceGroups)
+    first_visit: int | None = Field(None, ge=0, le=attendance.MAX_COUNT,
+                                    description="Of these, how many came for the first time")
+    languages: list[Line(8, min_length=2)] = Field(
+        default_factory=list, max_length=30, description="Codes of the languages heard")
     note: Paragraphs(attendance.NOTE_MAX) = Field("", description="Never names of visitors")
 
 
 class RoundAttendanceIn(AttendanceIn):
-    stop_id: Id | None = Field(None, description="Which stop of the day, when several")
+    stop_id: Id | None = Field(None, description="Needed when several stops have that day")
 
 
 class GroupsOut(Output):
@@ -67,21 +73,21 @@ class GroupsOut(Output):
 
 class AttendanceOut(Output):
     event_id: int
-    date: dt.date = Field(description="The date the rule gave")
+    date: dt.date = Field(description="The date the event's (or stop's) rule gave")
     round_date_id: int | None
     count: int
     groups: GroupsOut
     first_visit: int | None
     languages: list[str]
     note: str
-    recorded_at: datetime
-    locked: bool = Field(description="Organisers and staff may no longer change it")
+    recorded_at: dt.datetime
+    locked: bool = Field(description="A month after the date only managers may change it")
 
 
 def _input(body: AttendanceIn) -> attendance.AttendanceInput:
-    return attendance.AttendanceInput(count=body.count, groups=body.groups.model_dump(),
-                                      first_visit=body.first_visit,
-                                      languages=tuple(body.languages), note=body.note)
+    return attendance.AttendanceInput(
+        count=body.count, groups=body.groups.model_dump(), first_visit=body.first_visit,
+        languages=tuple(body.languages), note=body.note)
 
 
 def attendance_json(slot, row) -> dict:
@@ -90,25 +96,25 @@ def attendance_json(slot, row) -> dict:
         "date": slot.occurrence_date,
         "round_date_id": slot.round_date.id if slot.round_date is not None else None,
         "count": row.count,
-        "groups": {g: getattr(row, g) for g in ("children", "youth", "adults", "seniors")},
+        "groups": {g: getattr(row, g) for g in ATTENDANCE_GROUPS},
         "first_visit": row.first_visit,
         "languages": list(row.languages or []),
         "note": row.note,
-        "recorded_at": local(row.updated_at),
+        "recorded_at": row.updated_at.astimezone(city_zone()),
         "locked": attendance.locked(slot, now()),
     }
 
 
 @bp.put(f"/events/<{ID_CONVERTER}:event_id>/occurrences/<day>/attendance")
-@operation(roles="the event's organisation (until a month after), managers of its quarter",
+@operation(roles="the event's organisation (its members), the proposer, managers of its "
+                 "quarter, admins; a month after the date managers and admins only",
            body=AttendanceIn, out=AttendanceOut, tag="reports")
 def event_attendance(event_id: int, day: str):
-    """Record how many came to one date of an event (`day`: the date its rule gave)."""
+    """Record (or replace) how many came to one date of an event: `day` is the date its
+    rule gave, also when that date was moved. Numbers only, never names."""
     user = api_user()
-    event = db.session.get(Event, event_id)
-    if event is None:
-        raise NotFound(_("There is no such event."))
-    slot = attendance.slot_for_event(db.session, event, path_date(day))
+    slot = attendance.slot_for_event(db.session, db.session.get(Event, event_id),
+                                     path_date(day))
     row = attendance.record_attendance(db.session, actor=user, slot=slot,
                                        data=_input(validated_body()), now=now())
     db.session.commit()
@@ -116,19 +122,20 @@ def event_attendance(event_id: int, day: str):
 
 
 @bp.put(f"/rounds/<{ID_CONVERTER}:round_id>/dates/<day>/attendance")
-@operation(roles="the stop's staff (until a month after), managers of the van's quarter",
+@operation(roles="the staff assigned to the stop, managers of the van's or the stop's quarter, "
+                 "admins; a month after the date managers and admins only",
            body=RoundAttendanceIn, out=AttendanceOut, tag="reports")
 def round_attendance(round_id: int, day: str):
-    """Record how many came to a Spielmobil stop; `stop_id` when several stops share the day."""
+    """Record how many came to a Spielmobil stop (`stop_id` when several stops share the
+    day). Numbers only, never names."""
     user = api_user()
     body = validated_body()
     round_ = db.session.get(Round, round_id)
     if round_ is None:
         raise NotFound(_("There is no such round."))
     wanted = path_date(day)
-    found = [d for s in round_.stops for d in s.dates if d.original_date == wanted]
-    if body.stop_id is not None:
-        found = [d for d in found if d.stop_id == body.stop_id]
+    found = [d for s in round_.stops for d in s.dates if d.original_date == wanted
+             and (body.stop_id is None or d.stop_id == body.stop_id)]
     if not found:
         raise NotFound(_("The round has no date on %(date)s.", date=wanted.isoformat()),
                        field="day")
@@ -141,24 +148,30 @@ def round_attendance(round_id: int, day: str):
     return attendance_json(slot, row)
 
 
-# --- reports --------------------------------------------------------------------------------
-
 class ReportQuery(Query):
-    quarter_id: Id | None = Field(None, description="Without it: the whole city (coordinator)")
-    start_date: Day | None = Field(None, description="First day; default 1 January")
+    quarter_id: Id | None = Field(None, description="Without it: the whole city (admins only)")
+    start_date: Day | None = Field(None, description="First day; default 1 January of this year")
     end_date: Day | None = Field(None, description="Last day (included); default 31 December")
 
 
 class ReportFileQuery(ReportQuery):
-    format: Literal["csv", "xlsx"]
+    format: Literal["csv", "xlsx"] = Field(
+        description="The whole report as CSV (UTF-8 with BOM) or XLSX")
+
+
+class SummaryGroups(Output):
+    children: int
+    youth: int
+    adults: int
+    seniors: int
 
 
 class ReportSummary(Output):
-    scope: str
+    scope: str = Field(description='"city" or "quarter:<slug>"')
     start_date: dt.date
     end_date: dt.date
-    booked_hours: float
-    opening_hours: float
+    booked_hours: float = Field(description="Confirmed booked hours of the rooms")
+    opening_hours: float = Field(description="Opening hours of the same rooms")
     events: int
     event_dates: int
     event_dates_held: int
@@ -166,7 +179,7 @@ class ReportSummary(Output):
     event_dates_cancelled: int
     attendance_total: int
     attendance_dates: int
-    attendance_groups: dict[str, int]
+    attendance_groups: SummaryGroups
     attendance_first_visits: int
     spielmobil_stops_planned: int
     spielmobil_stops_held: int
@@ -176,46 +189,45 @@ class ReportSummary(Output):
     organisations_new: int
 
 
-def _report(query: ReportQuery):
-    user = api_user()
+def _report(query: ReportQuery, *, detail: bool):
+    """The scope's report for the period asked for (the domain checks who may read it)."""
     key = "city"
     if query.quarter_id is not None:
         quarter = db.session.get(Quarter, query.quarter_id)
         if quarter is None:
             raise NotFound(_("There is no such quarter."), field="quarter_id")
         key = f"quarter:{quarter.slug}"
-    scope = figures.resolve_scope(db.session, user, key)
+    scope = figures.resolve_scope(db.session, api_user(), key)
     today = now().astimezone(city_zone()).date()
     try:
         start, end = figures.period(query.start_date, query.end_date, scope, today)
     except InvalidInput as error:
         error.field = "end_date"
         raise
-    return key, start, end, figures.build(db.session, scope, start, end, now=now(),
-                                          zone=city_zone())
+    report = figures.build(db.session, scope, start, end, now=now(), zone=city_zone(),
+                           detail=detail)
+    return f"report-{key.replace(':', '-')}-{start.isoformat()}-{end.isoformat()}", report
 
 
 @bp.get("/reports/summary")
-@operation(roles="managers for their quarters, the city coordinator (admin) for the city",
+@operation(roles="managers of the quarter, admins (also for the whole city)",
            query=ReportQuery, out=ReportSummary, tag="reports")
 def report_summary():
     """A quarter's (or the city's) headline figures for a period."""
-    _key, _start, _end, report = _report(validated_query())
+    _name, report = _report(validated_query(), detail=False)
     summary = report.summary()
-    summary["start_date"] = date.fromisoformat(summary.pop("from"))
-    summary["end_date"] = date.fromisoformat(summary.pop("to"))
+    summary["start_date"] = summary.pop("from")
+    summary["end_date"] = summary.pop("to")
     return summary
 
 
 @bp.get("/reports/table")
-@operation(roles="managers for their quarters, the city coordinator (admin) for the city",
+@operation(roles="managers of the quarter, admins (also for the whole city)",
            query=ReportFileQuery, tag="reports", files=("text/csv", XLSX))
 def report_table():
-    """The whole report as a file: `format=csv` or `format=xlsx`."""
+    """The whole report, every table, as a file: `format=csv` or `format=xlsx`."""
     from ..reports import download
 
     query = validated_query()
-    key, start, end, report = _report(query)
-    name = f"report-{key.replace(':', '-')}-{start.isoformat()}-{end.isoformat()}"
+    name, report = _report(query, detail=True)
     return download(tables(report), name, query.format)
-
