@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..database import lock_row
 from ..errors import Conflict, Forbidden, InvalidInput
 from ..models import (
     Membership,
@@ -130,6 +131,7 @@ def _admins(organisation: Organisation) -> list[User]:
 
 
 def approve(session, actor: User, organisation: Organisation, now: datetime) -> None:
+    lock_row(session, organisation)
     _check_undecided(actor, organisation)
     organisation.status = OrganisationStatus.ACTIVE
     record(session, actor=actor, subject_type="organisation", subject_id=organisation.id,
@@ -139,6 +141,7 @@ def approve(session, actor: User, organisation: Organisation, now: datetime) -> 
 
 def reject(session, actor: User, organisation: Organisation, reason: str,
            now: datetime) -> None:
+    lock_row(session, organisation)
     _check_undecided(actor, organisation)
     reason = (reason or "").strip()
     if not reason:

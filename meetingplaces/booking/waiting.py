@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
-from ..errors import Forbidden, InvalidInput, NotFound
+from ..database import lock_row
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..models.audit import record
 from ..models.bookings import Guest, WaitingRequest, WaitingStatus
 from ..models.places import Resource
@@ -146,8 +147,9 @@ def accept_offer(session, entry: WaitingRequest, *, now: datetime,
     """Turn an open offer into a booking, as its requester, with every rule checked again."""
     from .requests import request_booking, resources_by_ids
 
+    lock_row(session, entry)
     if entry.status != WaitingStatus.OFFERED:
-        raise InvalidInput(_("This offer is no longer open."), field="offer")
+        raise Conflict(_("This offer is no longer open."), field="offer")
     if now >= entry.offer_expires_at:  # callers pass expired offers on first
         raise InvalidInput(_("This offer has expired and passed to the next on the list."),
                            field="offer")
@@ -171,8 +173,9 @@ def accept_offer(session, entry: WaitingRequest, *, now: datetime,
 
 def decline_offer(session, entry: WaitingRequest, *, now: datetime) -> None:
     """The requester does not want the slot any more: the next on the list gets it."""
+    lock_row(session, entry)
     if entry.status not in (WaitingStatus.WAITING, WaitingStatus.OFFERED):
-        raise InvalidInput(_("This offer is no longer open."), field="offer")
+        raise Conflict(_("This offer is no longer open."), field="offer")
     was_offered = entry.status == WaitingStatus.OFFERED
     entry.status = WaitingStatus.WITHDRAWN
     record(session, actor=entry.guest or entry.requested_by, subject_type="waiting_request",

@@ -8,6 +8,7 @@ from ..database import end_writer
 from ..errors import Forbidden, NotFound
 from ..extensions import db, login_manager
 from ..models import User
+from .once import once_field
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -38,6 +39,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
     app.session_interface = feeds.SessionInterface()
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
+    app.jinja_env.globals["once_field"] = once_field
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")

@@ -83,6 +83,7 @@ from ..models.bookings import (
 )
 from ..policy import can
 from .clock import now
+from .once import submitted_once
 
 bp = Blueprint("bookings", __name__, url_prefix="/bookings")
 
@@ -287,6 +288,7 @@ def _single_date(fields: dict) -> None:
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
+@submitted_once
 def new():
     form = BookingForm() if request.method == "POST" else _form_from_args(BookingForm)
     rooms = _prepare(form)
@@ -594,6 +596,7 @@ def add_back(booking_id: int):
 
 
 @bp.route("/guest/new", methods=["GET", "POST"])
+@submitted_once
 def guest_new():
     form = GuestBookingForm() if request.method == "POST" else _form_from_args(GuestBookingForm)
     del form.organisation_id

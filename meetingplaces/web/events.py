@@ -52,6 +52,7 @@ from ..models.bookings import Booking
 from ..models.events import Event
 from ..policy import can
 from .clock import now
+from .once import submitted_once
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 
@@ -264,6 +265,7 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@submitted_once
 def new():
     if not can(current_user, "create", Event):
         abort(403)
@@ -392,7 +394,7 @@ def approve(event_id: int):
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
-        return redirect(url_for("events.moderation"))
+        return _moderation_page(status=error.status)
     db.session.commit()
     flash(_("The event is published."), "success")
     return redirect(url_for("events.moderation"))

@@ -64,6 +64,7 @@ from ..rounds import (
 from ..rounds.calendars import new_staff_feed_token, staff_feed, staff_member_by_token
 from .clock import now
 from .feeds import feed_for, listens, serve
+from .once import submitted_once
 
 bp = Blueprint("rounds", __name__)
 
@@ -182,6 +183,7 @@ def _plan_arguments(form: PlanForm) -> dict:
 
 @bp.route("/rounds/new", methods=["GET", "POST"])
 @login_required
+@submitted_once
 def new():
     """The plan form: "check" shows every date, skipped day and clash; "save" stores it."""
     _require_manager()

@@ -27,6 +27,7 @@ from ...models.bookings import Booking
 from ...policy import can
 from ..clock import now
 from . import OPENAPI_PATHS, OPENAPI_SCHEMAS, api_user, bp, json_body
+from .idempotency import idempotent
 
 AVAILABILITY_MAX_DAYS = 62
 
@@ -220,6 +221,7 @@ def _moved(value) -> dict:
 
 
 @bp.post("/bookings")
+@idempotent
 def booking_create():
     user = api_user()
     body = json_body()

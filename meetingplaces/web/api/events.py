@@ -25,6 +25,7 @@ from ...models.events import Event, EventStatus
 from ...policy import can
 from ..clock import now
 from . import OPENAPI_PATHS, OPENAPI_SCHEMAS, api_user, bp, json_body
+from .idempotency import idempotent
 
 MAX_WINDOW_DAYS = 366
 PLAIN_FIELDS = (
@@ -200,6 +201,7 @@ def events_list():
 
 
 @bp.post("/events")
+@idempotent
 def event_create():
     user = api_user()
     body = json_body()

@@ -15,6 +15,7 @@ from ...policy import can
 from ...rounds import SkipPeriod, StopInput, cancel_date, move_date, save_round
 from ..clock import now
 from . import OPENAPI_PATHS, OPENAPI_SCHEMAS, api_user, bp, json_body
+from .idempotency import idempotent
 
 
 def _zone() -> ZoneInfo:
@@ -134,6 +135,7 @@ def round_json(round_: Round) -> dict:
 
 
 @bp.post("/rounds")
+@idempotent
 def round_create():
     user = api_user()
     body = json_body()
