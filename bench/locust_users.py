@@ -68,7 +68,7 @@ class Initiative(HttpUser):
         hour = random.choice((9, 11, 14, 16, 18))
         body = {"resource_ids": [random.choice(PLAN["rooms"])],
                 "organisation_id": self.member["organisation_id"],
-                "start": f"{day}T{hour:02d}:00", "end": f"{day}T{hour + 1:02d}:30",
+                "starts_at": f"{day}T{hour:02d}:00", "ends_at": f"{day}T{hour + 1:02d}:30",
                 "title": "Sprachkurs", "attendees": 8}
         headers = {"Authorization": f"Bearer {self.member['token']}",
                    "Idempotency-Key": uuid.uuid4().hex}

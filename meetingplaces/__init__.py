@@ -24,6 +24,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import config
 
     config.load(app, test_config)
+    from . import logs
+
+    logs.configure(app.config["LOG_FORMAT"], app.config["LOG_LEVEL"])
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", _shipped_dir("translations"))
     app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config["DEFAULT_LANGUAGE"])
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", app.config["TIMEZONE"])
@@ -32,7 +35,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import database, models  # noqa: F401  (engine listeners, table registry)
     from .extensions import csrf, db, limiter, login_manager, migrate
-    from .i18n import register_template_helpers, select_locale, select_timezone
+    from .i18n import (
+        register_review_mode,
+        register_template_helpers,
+        select_locale,
+        select_timezone,
+    )
 
     db.init_app(app)
     migrate.init_app(app, db, directory=_shipped_dir("migrations"))
@@ -42,15 +50,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     Babel(app, locale_selector=select_locale, timezone_selector=select_timezone)
     login_manager.init_app(app)
     register_template_helpers(app)
+    register_review_mode(app)
 
     from .web import register_blueprints
 
     register_blueprints(app)
 
-    from .booking.listeners import listen
-    from .events.booking_changes import follow_booking
+    _register_booking_listeners(app)
 
-    listen(app, follow_booking)  # events held in a booked room follow its changes
+    from .reports import usage
+
+    usage.listen()  # booked minutes per room and month follow every occurrence written
 
     from . import cli
 
@@ -62,3 +72,20 @@ def create_app(test_config: dict | None = None) -> Flask:
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     return app
+
+
+def _register_booking_listeners(app: Flask) -> None:
+    """Who hears of each booking step (booking.listeners), with the settings each needs."""
+    from .booking.listeners import listen
+    from .booking.notifications import BookingMails
+    from .booking.rules import Settings
+    from .booking.waiting import WaitingList
+    from .events.booking_changes import follow_booking
+    from .links import absolute_url
+
+    settings = Settings.from_config(app.config)
+    listen(app, BookingMails(zone=settings.zone, languages=tuple(app.config["LANGUAGES"]),
+                             secret_key=app.config["SECRET_KEY"], link=absolute_url))
+    listen(app, WaitingList(settings), actions=("cancelled", "changed"))
+    # events held in a booked room follow its changes
+    listen(app, follow_booking, actions=("changed", "cancelled", "rejected"))

@@ -21,6 +21,11 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(create_token)
     app.cli.add_command(send_mail)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
+    app.cli.add_command(attendance_reminders)
+    app.cli.add_command(rebuild_reports)
+    app.cli.add_command(anonymise_personal_data)
 
 
 @click.command("seed-demo")
@@ -103,3 +108,115 @@ def send_mail(watch: bool, interval: float) -> None:
         finally:
             db.session.remove()
         stop.wait(interval)
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path())
+@click.option("--keep-days", type=click.IntRange(min=1), default=None,
+              help="With a directory: delete its dated backups older than this many days.")
+def backup_command(path: str, keep_days: int | None) -> None:
+    """Write a consistent copy of the database to PATH while the app keeps running
+    (SQLite: online backup API; PostgreSQL: pg_dump custom format). PATH may be a directory
+    (ending in /): the file is then named by the time, meetingplaces-YYYYMMDDTHHMMSSZ.backup."""
+    from pathlib import Path
+
+    from .backup import BackupError, backup, dated_path, prune
+    from .models.types import utcnow
+
+    now = utcnow()
+    directory = path.endswith("/") or Path(path).is_dir()
+    if keep_days and not directory:
+        raise click.UsageError("--keep-days needs a directory as PATH.")
+    target = dated_path(Path(path), now) if directory else Path(path)
+    try:
+        made = backup(db.engine, target)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backup of the {made.database} database, schema version "
+               f"{made.schema_version or 'none'}, written to {made.path}.")
+    if keep_days:
+        for old in prune(Path(path), keep_days, now):
+            click.echo(f"Deleted {old} (older than {keep_days} days).")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the database's content.")
+def restore_command(path: str, yes: bool) -> None:
+    """Replace the database's content by the backup at PATH (refused for a backup made by a
+    newer release). Stop the app nodes and the mail sender first."""
+    from flask import current_app
+
+    from .backup import BackupError, restore
+
+    if not yes:
+        click.confirm(f"Replace everything in the database by {path}?", abort=True)
+    db.session.remove()  # this process's own open transaction would block the restore
+    try:
+        restored = restore(db.engine, path, current_app.extensions["migrate"].directory)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored {restored.path} (schema version {restored.schema_version}). "
+               "Run `flask db upgrade` if this release has newer migrations.")
+
+
+@click.command("attendance-reminders")
+def attendance_reminders() -> None:
+    """Ask organisers and staff how many came to yesterday's dates (run it daily, e.g. 08:00);
+    also stores the dates of series without an end further ahead."""
+    from zoneinfo import ZoneInfo
+
+    from flask import current_app
+
+    from .booking.notifications import external_url
+    from .models.types import utcnow
+    from .reports import attendance, event_dates
+
+    now = utcnow()
+    queued = attendance.send_reminders(
+        db.session, now=now, zone=ZoneInfo(current_app.config["TIMEZONE"]),
+        link=lambda slot: external_url("reports.record", event_id=slot.event.id,
+                                       day=slot.occurrence_date.isoformat()))
+    event_dates.rebuild(db.session, now, only_endless=True)
+    db.session.commit()
+    click.echo(f"{queued} reminders queued")
+
+
+@click.command("rebuild-reports")
+def rebuild_reports() -> None:
+    """Compute the reports' stored dates and booked-time sums anew from the bookings and
+    events (after upgrading to migration 0014, or after loading rows with SQL)."""
+    from zoneinfo import ZoneInfo
+
+    from flask import current_app
+
+    from .database import begin_write
+    from .models.types import utcnow
+    from .reports import attendance, event_dates, usage
+
+    begin_write(db.session)
+    events = event_dates.rebuild(db.session, utcnow())
+    attendance.rebuild_sums(db.session)
+    sums = usage.rebuild(db.session, ZoneInfo(current_app.config["TIMEZONE"]))
+    db.session.commit()
+    click.echo(f"dates of {events} events stored, {sums} booked-time sums written")
+
+
+@click.command("anonymise-personal-data")
+@click.option("--months", type=click.IntRange(min=1), default=None,
+              help="Retention in months (default: PERSONAL_DATA_RETENTION_MONTHS, 12).")
+def anonymise_personal_data(months: int | None) -> None:
+    """Anonymise guests and past bookings after the retention period (run it daily from cron):
+    names, e-mail addresses and purposes go; rooms, times and figures stay for the reports."""
+    from flask import current_app
+
+    from .accounts.personal_data import anonymise_past
+    from .database import begin_write
+    from .models.types import utcnow
+
+    months = months or int(current_app.config["PERSONAL_DATA_RETENTION_MONTHS"])
+    begin_write(db.session)
+    done = anonymise_past(db.session, now=utcnow(), months=months)
+    db.session.commit()
+    click.echo(f"Anonymised after {months} months: {done.bookings} bookings, {done.guests} "
+               f"guests, {done.waiting} waiting-list requests; {done.mails} old mails deleted.")

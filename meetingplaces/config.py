@@ -54,6 +54,25 @@ class Defaults:
     # PostgreSQL: keep feed versions in memory until the database notifies a change (LISTEN).
     # Switch off behind a pooler that does not keep a session (pgbouncer transaction mode).
     FEED_VERSION_NOTIFICATIONS = True
+    # The public address of the site, e.g. "https://treffpunkte.wuppertal.de". Every link in a
+    # mail, a poster or a feed is built from it, never from the request's Host header, and
+    # requests naming another host are refused (400). Unset (development): links use the
+    # request's host and every host is accepted.
+    BASE_URL = ""
+    # Further host names accepted besides BASE_URL's (e.g. "localhost" for health checks).
+    ALLOWED_HOSTS: list = []
+    # Largest request body; larger ones get 413.
+    MAX_CONTENT_LENGTH = 4 * 1024 * 1024
+    # Registration and password reset requests per client address.
+    REGISTRATION_RATE_LIMIT = "10 per hour"
+    # Guests' and past bookers' names, e-mails and purposes are anonymised this many months
+    # after their last booked date (`flask anonymise-personal-data`, daily from cron).
+    PERSONAL_DATA_RETENTION_MONTHS = 12
+    # Logs: "text" for a terminal, "json" for one JSON object per line (a log collector).
+    LOG_FORMAT = "text"
+    LOG_LEVEL = "INFO"
+    # /readyz reports unavailable when due mail has waited longer than this (seconds).
+    READY_MAIL_QUEUE_MAX_AGE = 600
 
 
 def sqlite_url(instance_path: str) -> str:
@@ -83,6 +102,9 @@ def load(app, test_config: dict | None) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app.instance_path)
     app.config["RATELIMIT_STORAGE_URI"] = app.config.get("RATELIMIT_STORAGE_URI", "memory://")
+    app.config["BASE_URL"] = (app.config.get("BASE_URL") or "").strip().rstrip("/")
+    if isinstance(app.config.get("ALLOWED_HOSTS"), str):
+        app.config["ALLOWED_HOSTS"] = app.config["ALLOWED_HOSTS"].replace(",", " ").split()
 
 
 def _instance_secret_key(instance_path: str) -> str:

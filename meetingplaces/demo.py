@@ -10,6 +10,8 @@ from flask import current_app
 from sqlalchemy import select
 
 from . import demo_data
+from .booking import Settings
+from .demo_translations import PLACE_TRANSLATIONS
 from .models import (
     Facility,
     Membership,
@@ -19,6 +21,7 @@ from .models import (
     Resource,
     User,
 )
+from .place_texts import apply_translations
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105  (documented demo login, never for production)
 
@@ -78,6 +81,20 @@ def _hhmm(text: str) -> time:
     return time(int(hours), int(minutes))
 
 
+def _translate_places(session, quarters: dict, organisations: dict) -> None:
+    """The demo places' texts in further languages (demo_translations.py)."""
+    session.flush()
+    for (kind, slug), texts in PLACE_TRANSLATIONS.items():
+        if kind == "quarter":
+            thing = quarters[slug]
+        elif kind == "organisation":
+            thing = organisations[slug]
+        else:
+            model = Facility if kind == "facility" else Resource
+            thing = session.scalar(select(model).where(model.slug == slug))
+        apply_translations(thing, texts)
+
+
 def load_demo(session) -> None:
     """Add the demo city to an empty database, in the caller's transaction."""
     quarters: dict[str, Quarter] = {}
@@ -102,6 +119,7 @@ def load_demo(session) -> None:
                     longitude=f.get("longitude"),
                     description=f.get("description", ""),
                     accessibility=f.get("accessibility", ""),
+                    opening_notes=f.get("opening_notes", ""),
                     contact_email=f.get("contact_email", ""),
                     contact_phone=f.get("contact_phone", ""),
                 )
@@ -161,6 +179,7 @@ def load_demo(session) -> None:
         )
         organisations[o["slug"]] = organisation
         session.add(organisation)
+    _translate_places(session, quarters, organisations)
     for email, name, is_admin, managed, membership, staff in DEMO_USERS:
         user = User(email=email, name=name, is_admin=is_admin, is_spielmobil_staff=staff)
         user.set_password(DEMO_PASSWORD)
@@ -176,6 +195,10 @@ def load_demo(session) -> None:
     zone = ZoneInfo(current_app.config["TIMEZONE"])
     load_demo_events(session, datetime.now(zone).date(), zone)
     load_demo_round(session, datetime.now(zone).date(), datetime.now(zone))
+
+    from .reports.demo import load_demo_reports  # programmes, past dates and their attendance
+
+    load_demo_reports(session, datetime.now(zone).date(), Settings.from_config(current_app.config))
 
 
 def load_demo_round(session, today: date, now: datetime) -> None:
@@ -200,4 +223,4 @@ def load_demo_round(session, today: date, now: datetime) -> None:
     ]
     save_round(session, actor=manager, resource=van, name="Spielmobil-Tour (Demo)",
                season_start=first, season_end=first + timedelta(weeks=12), stops=stops,
-               now=now)
+               now=now, settings=Settings.from_config(current_app.config))

@@ -111,6 +111,7 @@ CITIES = [
                         "accessibility": (
                             "Eingang stufenlos, Aufzug in alle Etagen, barrierefreies WC im EG."
                         ),
+                        "opening_notes": "An gesetzlichen Feiertagen geschlossen.",
                         "contact_email": "kontakt@nachbarschaftsheim.example.org",
                         "contact_phone": "0202 000000-2",
                         "opening_hours": dict(_WEEKDAYS_9_21_SAT),
@@ -201,6 +202,10 @@ CITIES = [
                         "accessibility": (
                             "Café und Saal im EG stufenlos erreichbar, barrierefreies WC im EG; "
                             "Seminarräume im 1. OG mit Aufzug."
+                        ),
+                        "opening_notes": (
+                            "Das Café öffnet montags bis freitags um 14 Uhr. In den Schulferien "
+                            "können die Zeiten abweichen."
                         ),
                         "contact_email": "kontakt@feuerwache.example.org",
                         "contact_phone": "0202 000000-3",

@@ -5,6 +5,8 @@ class DomainError(Exception):
     """A rule of the domain said no. `field` names the form field the message belongs to."""
 
     status = 422
+    # Further lines a form shows above itself (e.g. every clash of a plan).
+    notes: tuple[str, ...] = ()
 
     def __init__(self, message: str, field: str | None = None, **details):
         super().__init__(message)

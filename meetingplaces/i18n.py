@@ -4,9 +4,10 @@ from datetime import date, datetime, time
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+import flask_babel
 from babel import Locale, dates
 from flask import current_app, has_request_context, request, session
-from flask_babel import get_locale
+from flask_babel import Domain, get_domain, get_locale
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -22,6 +23,8 @@ def select_locale() -> str:
     supported = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI, cron, tests of the domain: the city's language
         return current_app.config["DEFAULT_LANGUAGE"]
+    if request.path.startswith("/api/"):
+        return _api_locale(supported)
     wanted = request.args.get("lang")
     if wanted in supported:
         session["lang"] = wanted
@@ -32,6 +35,19 @@ def select_locale() -> str:
         if current_user.preferred_language in supported:
             return current_user.preferred_language
     return request.accept_languages.best_match(supported) or current_app.config["DEFAULT_LANGUAGE"]
+
+
+def _api_locale(supported) -> str:
+    """The API keeps no session: Accept-Language, then the token's user, then the city's."""
+    from flask import g
+
+    wanted = request.accept_languages.best_match(supported) if request.accept_languages else None
+    if wanted:
+        return wanted
+    user = g.get("api_user")
+    if user is not None and user.preferred_language in supported:
+        return user.preferred_language
+    return current_app.config["DEFAULT_LANGUAGE"]
 
 
 def select_timezone() -> str:
@@ -63,6 +79,14 @@ def content_language() -> Markup:
     return Markup(' lang="{}" dir="{}"').format(language, direction)
 
 
+def language_attributes(language: str) -> Markup:
+    """lang/dir attributes for text in `language` on this page, none when it is the page's."""
+    if str(get_locale()) == language:
+        return Markup("")
+    direction = "rtl" if language in RTL_LANGUAGES else "ltr"
+    return Markup(' lang="{}" dir="{}"').format(language, direction)
+
+
 def formatting_locale() -> Locale:
     """The locale whose conventions format dates, times and numbers for this visitor."""
     language = str(get_locale())
@@ -85,6 +109,8 @@ def template_globals() -> dict:
         "content_language": content_language,
         "weekday_name": weekday_name,
         "vocabulary_label": _vocabulary_label,
+        "text_in": _text_in,
+        "language_attributes": language_attributes,
     }
 
 
@@ -128,3 +154,71 @@ def _vocabulary_label(mapping_name: str, code: str) -> str:
     from . import vocabulary
 
     return vocabulary.label(getattr(vocabulary, mapping_name), code)
+
+
+def _text_in(thing, field: str):
+    """A place's text in the visitor's language, else German (place_texts.LocalText)."""
+    from .place_texts import text_in
+
+    return text_in(thing, field, str(get_locale()))
+
+
+# --- review mode: ?show_msgid=1 ------------------------------------------------------------------
+
+
+class MsgidTranslations:
+    """Translations that show each msgid after its translation, "Übersetzung ⟦msgid⟧", the
+    msgid isolated left to right so that it reads on a right-to-left page too."""
+
+    def __init__(self, inner):
+        self._inner = inner
+
+    @staticmethod
+    def _beside(translated: str, msgid: str) -> str:
+        return f"{translated} \u27e6\u2066{msgid}\u2069\u27e7"
+
+    def ugettext(self, message):
+        return self._beside(self._inner.ugettext(message), message)
+
+    def ungettext(self, singular, plural, n):
+        return self._beside(self._inner.ungettext(singular, plural, n),
+                            singular if n == 1 else plural)
+
+    def upgettext(self, context, message):
+        return self._beside(self._inner.upgettext(context, message), message)
+
+    def unpgettext(self, context, singular, plural, n):
+        return self._beside(self._inner.unpgettext(context, singular, plural, n),
+                            singular if n == 1 else plural)
+
+    gettext, ngettext, pgettext, npgettext = ugettext, ungettext, upgettext, unpgettext
+
+    def __getattr__(self, name):
+        return getattr(self._inner, name)
+
+
+class MsgidDomain(Domain):
+    def __init__(self, inner: Domain):
+        super().__init__()
+        self._inner = inner
+
+    def get_translations(self):
+        return MsgidTranslations(self._inner.get_translations())
+
+
+def review_mode() -> None:
+    """`?show_msgid=1` (with `?lang=xx`) shows every string's msgid beside its translation,
+    for a native speaker reviewing a language page by page; `?show_msgid=0` ends it. Only for
+    logged-in admins: everyone else never sees it, whatever the URL says."""
+    if not (current_user and current_user.is_authenticated and current_user.is_admin):
+        return
+    wanted = request.args.get("show_msgid")
+    if wanted is not None:
+        session["show_msgid"] = wanted == "1"
+    if session.get("show_msgid"):
+        # Flask-Babel looks the request's domain up on its per-request namespace first.
+        flask_babel._get_current_context().babel_domain = MsgidDomain(get_domain())
+
+
+def register_review_mode(app) -> None:
+    app.before_request(review_mode)

@@ -9,6 +9,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from .booking.feeds import rotate_feeds
 from .database import begin_write
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
 from .models import Membership, MembershipRole, Organisation, User
@@ -86,6 +87,8 @@ def remove_member(session, actor: User, organisation: Organisation, user_id: int
     removed = membership.user
     session.delete(membership)
     session.flush()
+    rotate_feeds(session, user=removed, actor=actor, now=now, reason="member_removed",
+                 organisations=[organisation])
     record(session, actor=actor, subject_type="organisation", subject_id=organisation.id,
            action="member_removed", details={"user_id": user_id, "role": str(membership.role)},
            at=now)
@@ -102,6 +105,7 @@ def leave(session, user: User, organisation: Organisation, *, now: datetime) -> 
                      "an administrator before you leave.", organisation=organisation.name))
     session.delete(membership)
     session.flush()
+    rotate_feeds(session, user=user, now=now, reason="member_left", organisations=[organisation])
     record(session, actor=user, subject_type="organisation", subject_id=organisation.id,
            action="member_left", details={"user_id": user.id, "role": str(membership.role)},
            at=now)

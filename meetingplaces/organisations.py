@@ -11,12 +11,15 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from .addresses import check_email
 from .calendar import feeds
 from .errors import Forbidden, InvalidInput
 from .models import Organisation, OrganisationStatus, Quarter
 from .models.audit import record
+from .models.places import TranslatedTexts
 from .models.types import utcnow
-from .policy import can
+from .place_texts import apply_translations, texts_shown
+from .policy import can, require_choice
 from .slugs import claim_slug, flush_claiming_slug
 from .vocabulary import SPOKEN_LANGUAGES
 
@@ -25,7 +28,8 @@ def save_organisation(session, organisation: Organisation, *, quarter: Quarter, 
                       slug: str | None, kind: str, description: str, languages: list[str],
                       public_contact: str, show_contact_publicly: bool,
                       private_contact_email: str, private_contact_phone: str,
-                      status: str, now: datetime | None = None) -> Organisation:
+                      status: str, translations: dict | None = None, actor=None,
+                      now: datetime | None = None) -> Organisation:
     if organisation.status == OrganisationStatus.PENDING and status != OrganisationStatus.PENDING:
         # The registration page decides, so that the registrant is told by mail.
         raise InvalidInput(
@@ -33,6 +37,10 @@ def save_organisation(session, organisation: Organisation, *, quarter: Quarter, 
               "organisation is told."),
             field="status",
         )
+    if actor is not None:
+        require_choice(actor, "manage", quarter, "quarter_id")
+    if (private_contact_email or "").strip():
+        private_contact_email = check_email(private_contact_email, field="private_contact_email")
     renamed_from = organisation.name if organisation.id is not None else None
     organisation.slug = claim_slug(session, Organisation, slug, name, organisation.id)
     session.add(organisation)
@@ -40,6 +48,7 @@ def save_organisation(session, organisation: Organisation, *, quarter: Quarter, 
     organisation.name = name.strip()
     organisation.kind = kind
     organisation.description = description.strip()
+    apply_translations(organisation, translations)
     organisation.languages = [code for code in SPOKEN_LANGUAGES if code in set(languages)]
     organisation.public_contact = public_contact.strip()
     organisation.show_contact_publicly = show_contact_publicly
@@ -62,20 +71,23 @@ PROFILE_FIELDS = ("name", "description", "languages", "public_contact", "show_co
 def update_profile(session, organisation: Organisation, *, actor, name: str, description: str,
                    languages: list[str], public_contact: str, show_contact_publicly: bool,
                    private_contact_email: str, private_contact_phone: str,
-                   now: datetime) -> Organisation:
+                   now: datetime, translations: dict | None = None) -> Organisation:
     """The profile as the organisation's admins (or its managers) edit it, through the same
     rules as the managers' form; each change, a rename with both names, goes to the edit log."""
     if not can(actor, "edit", organisation):
         raise Forbidden(_("You may not edit this organisation."))
     before = {field: getattr(organisation, field) for field in PROFILE_FIELDS}
+    texts_before = texts_shown(organisation)
     save_organisation(
         session, organisation, quarter=organisation.quarter, slug=organisation.slug,
         kind=organisation.kind, status=organisation.status, name=name,
         description=description, languages=languages, public_contact=public_contact,
         show_contact_publicly=show_contact_publicly, private_contact_email=private_contact_email,
-        private_contact_phone=private_contact_phone, now=now,
+        private_contact_phone=private_contact_phone, translations=translations, now=now,
     )
     changed = [field for field in PROFILE_FIELDS if getattr(organisation, field) != before[field]]
+    if texts_shown(organisation) != texts_before and "description" not in changed:
+        changed.append("translations")
     if changed:
         details: dict = {"changed": changed}
         if "name" in changed:
@@ -96,8 +108,10 @@ def organisations_in(session, quarters: list[Quarter], *,
 
 
 @dataclass(frozen=True)
-class PublicProfile:
+class PublicProfile(TranslatedTexts):
     """The part of an organisation that public pages may show, and nothing more."""
+
+    TRANSLATED_FIELDS = Organisation.TRANSLATED_FIELDS
 
     slug: str
     name: str
@@ -106,6 +120,7 @@ class PublicProfile:
     languages: list[str]
     quarter: Quarter
     contact: str | None
+    translations: tuple  # the description in further languages (place_texts.text_in)
 
 
 def public_profile(organisation: Organisation) -> PublicProfile:
@@ -117,6 +132,7 @@ def public_profile(organisation: Organisation) -> PublicProfile:
         languages=list(organisation.languages),
         quarter=organisation.quarter,
         contact=organisation.public_contact if organisation.show_contact_publicly else None,
+        translations=tuple(organisation.translations),
     )
 
 

@@ -15,11 +15,14 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from .addresses import check_email
 from .calendar import feeds
 from .errors import InvalidInput
 from .events import booking_changes
 from .models import Closure, Facility, OpeningHours, Quarter, Resource, ResourceKind, User
 from .models.types import utcnow
+from .place_texts import apply_translations, texts_shown
+from .policy import require_choice
 from .slugs import claim_slug, flush_claiming_slug
 from .vocabulary import EQUIPMENT
 
@@ -50,7 +53,8 @@ def public_quarter(session, slug: str) -> Quarter | None:
 
 def save_quarter(session, quarter: Quarter, *, name: str, slug: str | None, city: str,
                  description: str, holiday_region: str | None,
-                 now: datetime | None = None) -> Quarter:
+                 translations: dict | None = None, now: datetime | None = None) -> Quarter:
+    """Create or update a quarter; `translations` = {language: {"description": ...}}."""
     renamed_from = quarter.name if quarter.id is not None else None
     quarter.slug = claim_slug(session, Quarter, slug, name, quarter.id)
     session.add(quarter)
@@ -58,6 +62,7 @@ def save_quarter(session, quarter: Quarter, *, name: str, slug: str | None, city
     quarter.city = city.strip()
     quarter.description = description.strip()
     quarter.holiday_region = holiday_region or None
+    apply_translations(quarter, translations)
     flush_claiming_slug(session, quarter)
     if renamed_from is not None and renamed_from != quarter.name:
         feeds.place_changed(session, now or utcnow(), quarter=quarter)  # the calendar's name
@@ -139,10 +144,17 @@ def save_facility(session, facility: Facility, *, quarter: Quarter, hours: dict[
                   name: str, slug: str | None, address: str, latitude: float | None,
                   longitude: float | None, description: str, accessibility: str,
                   contact_email: str, contact_phone: str, website: str,
-                  now: datetime | None = None) -> Facility:
-    """Create or update a facility with its week of opening hours given as text per weekday.
+                  opening_notes: str = "", translations: dict | None = None,
+                  actor=None, now: datetime | None = None) -> Facility:
+    """Create or update a facility with its week of opening hours given as text per weekday,
+    and its texts in further languages ({language: {field: text}}).
 
-    A new name, address or position reaches the feeds of its events at once."""
+    A new name, address, position or accessibility text reaches the feeds of its events at
+    once."""
+    if actor is not None:
+        require_choice(actor, "manage", quarter, "quarter_id")
+    if (contact_email or "").strip():
+        contact_email = check_email(contact_email, field="contact_email")
     week = parse_week_hours(hours)
     shown_before = _shown_in_feeds(facility) if facility.id is not None else None
     if (latitude is None) != (longitude is None):
@@ -158,7 +170,9 @@ def save_facility(session, facility: Facility, *, quarter: Quarter, hours: dict[
     facility.latitude = latitude
     facility.longitude = longitude
     facility.description = description.strip()
+    facility.opening_notes = opening_notes.strip()
     facility.accessibility = accessibility.strip()
+    apply_translations(facility, translations)
     facility.contact_email = contact_email.strip()
     facility.contact_phone = contact_phone.strip()
     facility.website = website.strip()
@@ -177,7 +191,10 @@ def save_facility(session, facility: Facility, *, quarter: Quarter, hours: dict[
 
 
 def _shown_in_feeds(facility: Facility) -> tuple:
-    return facility.name, facility.address, facility.latitude, facility.longitude
+    """What the feeds of its events show of a facility: LOCATION, GEO and, in DESCRIPTION,
+    the accessibility text in each language."""
+    return (facility.name, facility.address, facility.latitude, facility.longitude,
+            texts_shown(facility))
 
 
 # --- resources ---------------------------------------------------------------------------------
@@ -189,7 +206,8 @@ def save_resource(session, resource: Resource, *, facility: Facility | None = No
                   approval_required: bool, setup_minutes: int, cleanup_minutes: int,
                   min_duration_minutes: int, max_duration_minutes: int, max_advance_days: int,
                   min_notice_hours: int, monthly_hours_per_organisation: int | None,
-                  actor=None, now: datetime | None = None) -> Resource:
+                  translations: dict | None = None, actor=None,
+                  now: datetime | None = None) -> Resource:
     """Create or update a room (of `facility`) or a mobile resource (at home in `quarter`).
 
     Events held in a room follow its new name or facility (page and feeds), logged as a
@@ -199,6 +217,10 @@ def save_resource(session, resource: Resource, *, facility: Facility | None = No
             _("The longest booking cannot be shorter than the shortest."),
             field="max_duration_minutes",
         )
+    if actor is not None and resource.kind == ResourceKind.MOBILE:
+        require_choice(actor, "manage", quarter, "quarter_id")
+    elif actor is not None:
+        require_choice(actor, "edit", facility, "facility_id")
     now = now or utcnow()
     changed = (resource.id is not None and not resource.is_mobile
                and (resource.name != name.strip() or resource.facility is not facility))
@@ -214,6 +236,7 @@ def save_resource(session, resource: Resource, *, facility: Facility | None = No
         resource.quarter = facility.quarter
     resource.name = name.strip()
     resource.description = description.strip()
+    apply_translations(resource, translations)
     resource.capacity = capacity
     resource.equipment = [tag for tag in EQUIPMENT if tag in set(equipment)]
     resource.step_free = step_free

@@ -41,6 +41,17 @@ def can(user, action: str, thing=None) -> bool:
     return bool(check(user, thing))
 
 
+def require_choice(actor, action: str, thing, field: str) -> None:
+    """A field that names an organisation, quarter, facility, room or booking is taken only
+    when `actor` may `action` it: the domain asks, so pages and the API are covered alike."""
+    if not can(actor, action, thing):
+        from flask_babel import gettext as _
+
+        from .errors import Forbidden
+
+        raise Forbidden(_("You may not choose this."), field=field)
+
+
 def _manages_quarter_of(user: User, thing) -> bool:
     return user.manages(thing.quarter_id)
 
@@ -92,6 +103,8 @@ rule("invite_member", Organisation)(
 # Setting up an organisation, its home quarter and status: managers of that quarter only.
 rule("administer", Organisation)(_manages_quarter_of)
 rule("act_for", Organisation)(_is_member)
+# The queue of registered initiatives waiting for a manager.
+rule("review_registrations", Organisation)(lambda user, _: user.is_manager)
 rule("view_private", Organisation)(
     lambda user, org: _manages_quarter_of(user, org) or user.membership_in(org.id) is not None
 )
@@ -161,6 +174,8 @@ rule("reject", Booking)(_manages_all_resources)
 rule("cancel", Booking)(_may_cancel_booking)
 rule("change", Booking)(_may_cancel_booking)
 rule("view_private", Booking)(_may_cancel_booking)
+# The approval queue and the agenda of requests: managers (each sees their quarters' only).
+rule("review", Booking)(lambda user, _: user.is_manager)
 # Private booking feeds: an organisation's for its members, a resource's for its managers.
 rule("subscribe_bookings", Organisation)(lambda user, org: user.membership_in(org.id) is not None)
 rule("subscribe_bookings", Resource)(_manages_quarter_of)
@@ -186,6 +201,17 @@ def _proposes(user: User, event: Event) -> bool:
 # Managers publish in their quarters; members of an active organisation propose for it.
 rule("publish_events", Quarter)(lambda user, quarter: user.manages(quarter.id))
 rule("propose_events", Organisation)(_is_member)
+
+
+def _may_credit(user: User, organisation: Organisation) -> bool:
+    """Naming an organisation as an event's organiser (shown publicly): its members, and the
+    city's managers, for an active organisation of their own city."""
+    return organisation.is_active and (
+        user.is_admin or _is_member(user, organisation)
+        or any(q.city == organisation.quarter.city for q in user.managed_quarters))
+
+
+rule("credit_events_to", Organisation)(_may_credit)
 rule("create", Event)(lambda user, _: user.is_manager or bool(user.organisations))
 rule("edit", Event)(lambda user, event: _manages_event(user, event) or _proposes(user, event))
 rule("delete", Event)(lambda user, event: _manages_event(user, event) or _proposes(user, event))
@@ -199,6 +225,8 @@ rule("view", Event)(
 )
 # Holding an event in a booked room: members of the booking's (active) organisation, and the
 # managers of its rooms' quarter. Nobody else, not even for a public booking.
+# The moderation queue and the "city quarter management" as organiser: managers.
+rule("moderate_proposals", Event)(lambda user, _: user.is_manager)
 rule("use_for_event", Booking)(
     lambda user, booking: _manages_all_resources(user, booking)
     or (booking.organisation is not None and _is_member(user, booking.organisation))
@@ -218,8 +246,42 @@ def _manages_round(user: User, round_: Round) -> bool:
 # the rounds, and a member their own dates.
 rule("plan_rounds", Resource)(
     lambda user, resource: resource.is_mobile and user.manages(resource.quarter_id))
+rule("plan", Round)(lambda user, _: user.is_manager)
+rule("list", Round)(lambda user, _: user.is_manager or user.is_spielmobil_staff)
 rule("manage", Round)(_manages_round)
 rule("view", Round)(lambda user, round_: _manages_round(user, round_) or user.is_spielmobil_staff)
+# The Spielmobil team: their own dates and their private calendar of them.
+rule("list_own", RoundDate)(lambda user, _: user.is_spielmobil_staff)
 rule("view", RoundDate)(
     lambda user, round_date: _manages_round(user, round_date.stop.round)
     or any(person.id == user.id for person in round_date.staff))
+
+
+# --- reports -----------------------------------------------------------------------------------
+from .models.reports import AttendanceSlot, Programme  # noqa: E402
+
+
+def _manages_slot(user: User, slot: AttendanceSlot) -> bool:
+    round_date = slot.round_date
+    return user.manages(slot.event.quarter_id) or (
+        round_date is not None and _manages_round(user, round_date.stop.round))
+
+
+def _organises_slot(user: User, slot: AttendanceSlot) -> bool:
+    """The event's organisation (its active members) or its proposer; a stop's assigned staff."""
+    event, round_date = slot.event, slot.round_date
+    return ((event.organisation is not None and _is_member(user, event.organisation))
+            or (event.proposed_by_id is not None and event.proposed_by_id == user.id)
+            or (round_date is not None and any(p.id == user.id for p in round_date.staff)))
+
+
+# Attendance: recorded by the organiser, the stop's staff or a manager; once locked (a month
+# after the date) only managers correct it.
+rule("record_attendance", AttendanceSlot)(
+    lambda user, slot: _manages_slot(user, slot) or _organises_slot(user, slot))
+rule("correct_attendance", AttendanceSlot)(_manages_slot)
+# Programmes: the city coordinator keeps them and tags quarters.
+rule("manage", Programme)(lambda user, _: user.is_admin)
+# Reports: managers of some quarter (for their quarters), the coordinator for everything.
+rule("read_reports", Quarter)(lambda user, quarter: user.manages(quarter.id))
+rule("read_city_reports", Quarter)(lambda user, _: user.is_admin)

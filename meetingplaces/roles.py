@@ -3,10 +3,14 @@
 Only admins call these (the policy says so); they keep an admin from locking themselves out.
 """
 
+from datetime import datetime
+
 from flask_babel import gettext as _
 
+from .booking.feeds import rotate_feeds
 from .errors import InvalidInput
 from .models import Quarter, User
+from .models.types import utcnow
 
 
 def update_roles(session, user: User, *, acting: User, is_admin: bool,
@@ -22,10 +26,16 @@ def update_roles(session, user: User, *, acting: User, is_admin: bool,
     return user
 
 
-def set_user_active(session, user: User, *, acting: User, active: bool) -> User:
-    """A deactivated account can no longer log in; its history stays."""
+def set_user_active(session, user: User, *, acting: User, active: bool,
+                    now: datetime | None = None) -> User:
+    """A deactivated account can no longer log in, its sessions end and the private feeds it
+    could read get new addresses; its history stays."""
     if user.id == acting.id and not active:
         raise InvalidInput(_("You cannot deactivate your own account."))
+    if user.active and not active:
+        user.end_all_sessions()
+        rotate_feeds(session, user=user, actor=acting, now=now or utcnow(),
+                     reason="account_deactivated")
     user.active = active
     session.flush()
     return user

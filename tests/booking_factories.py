@@ -3,14 +3,17 @@ a way to request with sensible defaults. The clock stands still at NOW."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from meetingplaces.booking import request_booking
+from meetingplaces.booking import Settings, request_booking
 from meetingplaces.models import ApiToken
 from meetingplaces.models.people import token_digest
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+# The test app's booking settings (the configuration's defaults), for domain calls.
+SETTINGS = Settings(ZoneInfo("Europe/Berlin"), "NW")
 
 
 def local(year, month, day, hour, minute=0, fold=0) -> datetime:
@@ -55,7 +58,7 @@ def book(session, city, *, start=None, end=None, resources=None, actor=None, org
         local_start=start or local(2027, 3, 16, 18),
         local_end=end or local(2027, 3, 16, 20),
         now=now,
-        **kw,
+        **kw, settings=SETTINGS,
     )
     if commit:
         notices = booking.notices

@@ -1,4 +1,5 @@
-"""Make sure the browser tests have what they need: Debian's Chromium and axe-core from npm.
+"""Make sure the browser tests have what they need: Debian's Chromium, and from npm axe-core
+and ical.js (Thunderbird's iCalendar parser, read by tests/test_calendar_interop.py).
 
 Run by `make test`. Installs with apt-get only when running as root and Chromium is missing;
 otherwise the browser tests skip and say why.
@@ -24,16 +25,20 @@ def ensure_chromium() -> None:
     subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=False, env=env)
 
 
-def ensure_axe() -> None:
+NPM_PACKAGES = ("axe-core", "ical.js")
+
+
+def ensure_npm_packages() -> None:
     tooling = HERE / "browser"
-    if not (tooling / "package.json").exists() or (tooling / "node_modules" / "axe-core").exists():
+    if not (tooling / "package.json").exists() or all(
+            (tooling / "node_modules" / name).exists() for name in NPM_PACKAGES):
         return
     if not shutil.which("npm"):
-        print("npm missing: accessibility checks will be skipped.")
+        print("npm missing: accessibility checks and the ical.js reader will be skipped.")
         return
     subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=tooling, check=False)
 
 
 if __name__ == "__main__":
     ensure_chromium()
-    ensure_axe()
+    ensure_npm_packages()

@@ -8,6 +8,8 @@ import pytest
 
 from meetingplaces.rounds import SkipPeriod, StopInput, save_round
 
+from .booking_factories import SETTINGS
+
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 SEASON = (date(2027, 4, 5), date(2027, 7, 2))
 
@@ -61,7 +63,7 @@ def save(session, city, stops=None, *, skip=(), travel_minutes=30, season=SEASON
         name=kw.pop("name", "Spielmobil 2027"), season_start=season[0], season_end=season[1],
         stops=stops if stops is not None else two_stops(city),
         skip_periods=[SkipPeriod(*period) for period in skip], travel_minutes=travel_minutes,
-        now=NOW, **kw)
+        now=NOW, **kw, settings=SETTINGS)
     if commit:
         session.commit()
     return round_

@@ -132,8 +132,9 @@ def test_a_created_token_is_shown_once_and_authenticates_the_api(browser, client
     me = client.get("/api/v1/me", headers=bearer(secret))
     assert me.status_code == 200
     assert me.json == {
-        "id": user.id, "name": "Amira", "email": user.email,
-        "organisations": [{"id": organisation.id, "slug": organisation.slug,
+        "id": user.id, "name": "Amira", "email": user.email, "language": "de",
+        "is_admin": False, "is_spielmobil_staff": False, "managed_quarter_ids": [],
+        "organisations": [{"organisation_id": organisation.id, "slug": organisation.slug,
                            "name": "Sprachcafé", "role": "admin"}],
     }
     me.close()  # the server closes the response once sent; the use is noted after that
@@ -212,6 +213,7 @@ def test_the_create_token_command_refuses_unknown_addresses(runner, session):
 
 def test_the_openapi_document_describes_me(client):
     spec = client.get("/api/v1/openapi.json").json
-    assert "/me" in spec["paths"]
+    assert "/api/v1/me" in spec["paths"]
     assert spec["components"]["schemas"]["Me"]["required"] == [
-        "id", "name", "email", "organisations"]
+        "id", "name", "email", "language", "is_admin", "is_spielmobil_staff",
+        "managed_quarter_ids", "organisations"]

@@ -11,7 +11,7 @@ from meetingplaces import create_app
 from meetingplaces.extensions import db
 from meetingplaces.models.bookings import Occurrence
 
-from .booking_factories import NOW, city_fixture, local  # noqa: F401  (city is a fixture)
+from .booking_factories import NOW, SETTINGS, city_fixture, local  # noqa: F401  (city is a fixture)
 
 RACERS = 20
 
@@ -31,7 +31,7 @@ def request_slot(ids: dict, barrier) -> str:
         barrier.wait(timeout=60)
         request_booking(session, actor=user, organisation=organisation, resources=[room],
                         local_start=local(2027, 3, 16, 18), local_end=local(2027, 3, 16, 20),
-                        title="Wettlauf", attendees=5, now=NOW)
+                        title="Wettlauf", attendees=5, now=NOW, settings=SETTINGS)
         session.commit()
         return "confirmed"
     except BookingConflict:

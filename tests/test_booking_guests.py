@@ -73,14 +73,46 @@ def test_an_unconfirmed_guest_request_stays_out_of_the_queue(browser, session, c
     assert "Deutschkurs" not in browser.get("/bookings/queue").get_data(as_text=True)
 
 
-def test_a_returning_address_is_the_same_guest_and_never_refused(browser, session, city):
+def test_a_returning_address_is_the_same_guest_and_never_refused(
+        app, browser, session, smtp_sink, city):
     assert browser.post("/bookings/guest/new", guest_data(city.room)).status_code == 200
     again = guest_data(city.room, date="2027-03-17", email="amira@example.org ",
                        name="Amira K.")
     assert browser.post("/bookings/guest/new", again).status_code == 200
     assert session.scalar(select(func.count(Guest.id))) == 1
-    assert session.scalar(select(Guest)).name == "Amira K."
     assert session.scalar(select(func.count(Booking.id))) == 2
+    # The new name is hers only once she follows the link of that request (issue 13).
+    assert session.scalar(select(Guest)).name == "Amira"
+    send_due(session, app.config, now=NOW)
+    link = link_in(smtp_sink.wait_for(2)[1], "/bookings/guest/")
+    assert browser.post(link + "/confirm").status_code == 302
+    session.expire_all()
+    assert session.scalar(select(Guest)).name == "Amira K."
+
+
+def test_a_stranger_typing_a_known_address_changes_nothing_of_the_guest(
+        app, browser, session, smtp_sink, city):
+    """Issue 13: an anonymous request with an existing guest's e-mail changed the name and
+    organisation shown on her confirmed booking."""
+    browser.post("/bookings/guest/new", guest_data(city.room))
+    send_due(session, app.config, now=NOW)
+    link = link_in(smtp_sink.wait_for(1)[0], "/bookings/guest/")
+    browser.post(link + "/confirm")
+    stranger = guest_data(city.room, date="2027-03-17", name="Mallory",
+                          organisation_name="Fake e.V.")
+    assert browser.post("/bookings/guest/new", stranger).status_code == 200
+    session.expire_all()
+    guest = session.scalar(select(Guest))
+    assert (guest.name, guest.organisation_name) == ("Amira", "Elterninitiative <b>Nord</b>")
+    page = browser.get(link).get_data(as_text=True)
+    assert "Mallory" not in page and "Fake e.V." not in page
+
+
+def test_a_guest_gives_one_e_mail_address_only(browser, session, city):
+    response = browser.post("/bookings/guest/new",
+                            guest_data(city.room, email="amira@example.org,eve@example.org"))
+    assert response.status_code == 422
+    assert session.scalar(select(func.count(Booking.id))) == 0
 
 
 def test_the_guest_cancels_through_the_link(app, browser, session, smtp_sink, city):

@@ -8,7 +8,7 @@ from meetingplaces.booking import approve_booking, cancel_booking, reject_bookin
 from meetingplaces.booking.recurrence import weekly_rule
 from meetingplaces.mail import send_due
 
-from .booking_factories import NOW, book, city_fixture  # noqa: F401  (a fixture)
+from .booking_factories import NOW, SETTINGS, book, city_fixture  # noqa: F401  (a fixture)
 from .booking_web_helpers import calendars_in
 
 
@@ -56,7 +56,7 @@ def test_a_request_goes_to_the_managers_with_the_booking_attached(
 def test_approval_rejection_and_cancellation_reach_the_requester(
         app, session, smtp_sink, city, approval_room):
     first = book(session, city, title="Erster")
-    approve_booking(session, actor=city.manager, booking=first, now=NOW)
+    approve_booking(session, actor=city.manager, booking=first, now=NOW, settings=SETTINGS)
     session.commit()
     cancel_booking(session, actor=city.manager, booking=first, reason="Kurs fällt aus", now=NOW)
     session.commit()
@@ -76,7 +76,7 @@ def test_approval_rejection_and_cancellation_reach_the_requester(
 def test_when_the_requester_cancels_the_managers_are_told(
         app, session, smtp_sink, city, approval_room):
     booking = book(session, city, title="Spieleabend")
-    approve_booking(session, actor=city.manager, booking=booking, now=NOW)
+    approve_booking(session, actor=city.manager, booking=booking, now=NOW, settings=SETTINGS)
     cancel_booking(session, actor=city.member, booking=booking, reason="krank", now=NOW)
     session.commit()
     mails = delivered(app, session, smtp_sink, 3)

@@ -20,7 +20,7 @@ from meetingplaces.booking.recurrence import monthly_nth_weekday_rule, weekly_ru
 from meetingplaces.models.audit import AuditEntry
 from meetingplaces.models.bookings import Booking, Occurrence
 
-from .booking_factories import NOW, book, city_fixture, local  # noqa: F401  (city is a fixture)
+from .booking_factories import NOW, SETTINGS, book, city_fixture, local  # noqa: F401  (city is a fixture)
 
 BERLIN_OFFSET_WINTER, BERLIN_OFFSET_SUMMER = timedelta(hours=1), timedelta(hours=2)
 
@@ -95,10 +95,10 @@ def test_pending_requests_do_not_block_but_are_shown_as_pending(session, make, c
     busy = busy_intervals(session, [city.room.id], datetime(2027, 3, 16, tzinfo=UTC),
                           datetime(2027, 3, 17, tzinfo=UTC))
     assert [o.status for o in busy] == ["pending", "pending"]
-    approve_booking(session, actor=city.manager, booking=first, now=NOW)
+    approve_booking(session, actor=city.manager, booking=first, now=NOW, settings=SETTINGS)
     session.commit()
     with pytest.raises(BookingConflict):
-        approve_booking(session, actor=city.manager, booking=second, now=NOW)
+        approve_booking(session, actor=city.manager, booking=second, now=NOW, settings=SETTINGS)
     session.refresh(second)
     assert second.status == "pending"
 
@@ -169,11 +169,11 @@ def pending_series(session, city):
 def test_a_manager_approves_single_dates_then_the_rest(session, city, pending_series):
     assert approval_queue(session, city.manager) == [pending_series]
     approve_booking(session, actor=city.manager, booking=pending_series, dates=["2027-03-23"],
-                    now=NOW)
+                    now=NOW, settings=SETTINGS)
     session.commit()
     assert [o.status for o in pending_series.occurrences] == ["pending", "confirmed", "pending"]
     assert pending_series.status == "pending"
-    approve_booking(session, actor=city.manager, booking=pending_series, now=NOW)
+    approve_booking(session, actor=city.manager, booking=pending_series, now=NOW, settings=SETTINGS)
     session.commit()
     assert pending_series.status == "approved"
     assert approval_queue(session, city.manager) == []
@@ -198,7 +198,8 @@ def test_members_and_managers_of_other_quarters_cannot_decide(session, make, cit
     outsider = make.manager(make.quarter())
     for actor in (city.member, outsider):
         with pytest.raises(Forbidden):
-            approve_booking(session, actor=actor, booking=pending_series, now=NOW)
+            approve_booking(session, actor=actor, booking=pending_series, now=NOW,
+                            settings=SETTINGS)
         with pytest.raises(Forbidden):
             reject_booking(session, actor=actor, booking=pending_series, reason="x", now=NOW)
 
@@ -211,7 +212,7 @@ def test_another_organisations_member_cannot_cancel_or_change(session, make, cit
     with pytest.raises(Forbidden):
         change_booking(session, actor=stranger, booking=booking,
                        local_start=local(2027, 3, 16, 10), local_end=local(2027, 3, 16, 11),
-                       scope="all", now=NOW)
+                       scope="all", now=NOW, settings=SETTINGS)
     with pytest.raises(Forbidden):
         book(session, city, actor=stranger)  # for an organisation they are not in
 
@@ -263,11 +264,11 @@ def test_a_moved_date_survives_an_edit_of_the_whole_series(session, city):
     booking = book(session, city, rrule=weekly_rule(count=3))
     change_booking(session, actor=city.member, booking=booking, scope="this",
                    date="2027-03-23", local_start=local(2027, 3, 24, 10),
-                   local_end=local(2027, 3, 24, 11), now=NOW)
+                   local_end=local(2027, 3, 24, 11), now=NOW, settings=SETTINGS)
     session.commit()
     change_booking(session, actor=city.member, booking=booking, scope="all",
                    local_start=local(2027, 3, 16, 17), local_end=local(2027, 3, 16, 19),
-                   now=NOW)
+                   now=NOW, settings=SETTINGS)
     session.commit()
     assert [s.strftime("%Y-%m-%d %H:%M") for s in local_starts(booking)] == [
         "2027-03-16 17:00", "2027-03-24 10:00", "2027-03-30 17:00"]
@@ -281,10 +282,11 @@ def test_changing_time_sends_it_back_for_approval(session, city):
     city.room.approval_required = True
     session.commit()
     booking = book(session, city)
-    approve_booking(session, actor=city.manager, booking=booking, now=NOW)
+    approve_booking(session, actor=city.manager, booking=booking, now=NOW, settings=SETTINGS)
     session.commit()
     change_booking(session, actor=city.member, booking=booking, scope="all",
-                   local_start=local(2027, 3, 16, 16), local_end=local(2027, 3, 16, 18), now=NOW)
+                   local_start=local(2027, 3, 16, 16), local_end=local(2027, 3, 16, 18), now=NOW,
+                       settings=SETTINGS)
     session.commit()
     assert booking.status == "pending"
     assert [o.status for o in booking.occurrences] == ["pending"]
@@ -296,7 +298,7 @@ def test_changing_into_a_taken_slot_keeps_the_old_times(session, city):
     with pytest.raises(BookingConflict):
         change_booking(session, actor=city.member, booking=booking, scope="all",
                        local_start=local(2027, 3, 16, 11), local_end=local(2027, 3, 16, 13),
-                       now=NOW)
+                       now=NOW, settings=SETTINGS)
     session.refresh(booking)
     assert local_starts(booking)[0].hour == 18
 
@@ -305,7 +307,7 @@ def test_moving_to_another_room(session, make, city):
     other = make.room(city.facility)
     booking = book(session, city, rrule=weekly_rule(count=2))
     change_booking(session, actor=city.member, booking=booking, scope="all", resources=[other],
-                   now=NOW)
+                   now=NOW, settings=SETTINGS)
     session.commit()
     assert {o.resource_id for o in booking.occurrences} == {other.id}
     assert [r.id for r in booking.resources] == [other.id]
@@ -316,14 +318,17 @@ def test_a_skipped_or_cancelled_date_can_be_added_back(session, city):
     cancel_booking(session, actor=city.member, booking=booking, reason="x", scope="this",
                    date="2027-03-30", now=NOW)
     session.commit()
-    add_back_date(session, actor=city.member, booking=booking, date="2027-03-23", now=NOW)
-    add_back_date(session, actor=city.member, booking=booking, date="2027-03-30", now=NOW)
+    add_back_date(session, actor=city.member, booking=booking, date="2027-03-23", now=NOW,
+                  settings=SETTINGS)
+    add_back_date(session, actor=city.member, booking=booking, date="2027-03-30", now=NOW,
+                  settings=SETTINGS)
     session.commit()
     assert [(o.original_date.day, o.status) for o in booking.occurrences] == [
         (16, "confirmed"), (23, "confirmed"), (30, "confirmed")]
     assert booking.exdates == []
     with pytest.raises(InvalidInput):
-        add_back_date(session, actor=city.member, booking=booking, date="2027-04-13", now=NOW)
+        add_back_date(session, actor=city.member, booking=booking, date="2027-04-13", now=NOW,
+                      settings=SETTINGS)
 
 
 def test_free_alternatives_in_the_quarter(session, make, city):

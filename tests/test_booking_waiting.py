@@ -12,7 +12,7 @@ from meetingplaces.booking.waiting import pass_on_expired_offers
 from meetingplaces.mail import send_due
 from meetingplaces.models.bookings import Booking, WaitingRequest
 
-from .booking_factories import NOW, book, city_fixture  # noqa: F401  (a fixture)
+from .booking_factories import NOW, SETTINGS, book, city_fixture  # noqa: F401  (a fixture)
 from .booking_web_helpers import form_data, link_in
 
 
@@ -97,7 +97,7 @@ def test_an_expired_offer_passes_to_the_next_waiting(app, browser, session, make
     first, following = session.scalars(select(WaitingRequest).order_by(WaitingRequest.id)).all()
     assert (first.status, following.status) == ("offered", "waiting")
     later = NOW + timedelta(hours=25)
-    assert pass_on_expired_offers(session, now=later) == 1
+    assert pass_on_expired_offers(session, now=later, settings=SETTINGS) == 1
     session.commit()
     assert (first.status, following.status) == ("expired", "offered")
     send_due(session, app.config, now=later)

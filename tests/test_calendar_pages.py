@@ -1,11 +1,14 @@
 """Public calendar pages and event pages: agenda, week, month, filters, add to calendar."""
 
+import html
+import re
 from datetime import date
+from urllib.parse import parse_qs, urlsplit
 
 import icalendar
 import pytest
 
-from meetingplaces.events import cancel_occurrence
+from meetingplaces.events import cancel_event, cancel_occurrence, move_occurrence
 
 from .events_factories import NOW, event, local, ostersbaum_fixture, ostersbaum_manager_fixture  # noqa: F401
 
@@ -93,6 +96,49 @@ def test_event_page_offers_ics_download_and_google_link(client, session, manager
     assert "attachment" in download.headers["Content-Disposition"]
     [vevent] = icalendar.Calendar.from_ical(download.data).walk("VEVENT")
     assert vevent["UID"] == single.uid
+
+
+def google_link(page: str) -> dict | None:
+    found = re.search(r'href="(https://calendar\.google\.com/calendar/render\?[^"]+)"', page)
+    if found is None:
+        return None
+    return parse_qs(urlsplit(html.unescape(found.group(1))).query)
+
+
+def test_google_link_keeps_the_whole_series_with_its_end_and_left_out_dates(
+        client, session, manager, quarter):
+    series = event(session, manager, quarter, title="Sprachcafé",
+                   rrule="FREQ=WEEKLY;BYDAY=TU;UNTIL=20270629", starts_at=local(2027, 1, 12, 18),
+                   ends_at=local(2027, 1, 12, 20))
+    cancel_occurrence(session, series, date(2027, 3, 30), actor=manager, now=NOW, reason="Regen")
+    session.commit()
+    link = google_link(client.get(f"/events/{series.id}").get_data(as_text=True))
+    recur = link["recur"][0].split("\n")
+    assert recur[0].startswith("RRULE:FREQ=WEEKLY") and "UNTIL=20270629T" in recur[0]
+    assert recur[1:] == ["EXDATE;TZID=Europe/Berlin:20270330T180000"]
+    assert link["ctz"] == ["Europe/Berlin"]
+    counted = event(session, manager, quarter, title="Kurs", rrule="FREQ=WEEKLY;COUNT=8")
+    link = google_link(client.get(f"/events/{counted.id}").get_data(as_text=True))
+    assert "COUNT=8" in link["recur"][0]
+
+
+def test_a_series_with_a_moved_date_offers_the_file_instead_of_a_google_link(
+        client, session, manager, quarter):
+    series = event(session, manager, quarter, title="Sprachcafé", rrule="FREQ=WEEKLY;COUNT=10")
+    move_occurrence(session, series, date(2027, 1, 19), actor=manager, now=NOW,
+                    starts_at=local(2027, 1, 20, 18), ends_at=local(2027, 1, 20, 20))
+    session.commit()
+    page = client.get(f"/events/{series.id}").get_data(as_text=True)
+    assert google_link(page) is None
+    assert f"/events/{series.id}/calendar.ics" in page and "(.ics)" in page
+
+
+def test_a_cancelled_event_has_no_google_link(client, session, manager, quarter):
+    single = event(session, manager, quarter, title="Filmabend")
+    cancel_event(session, single, actor=manager, now=NOW, reason="Krank")
+    session.commit()
+    page = client.get(f"/events/{single.id}").get_data(as_text=True)
+    assert "Filmabend" in page and google_link(page) is None
 
 
 def test_private_and_unpublished_events_have_no_public_page(client, session, make, manager,

@@ -19,7 +19,7 @@ from meetingplaces.models.bookings import Booking
 from meetingplaces.models.events import Event
 from meetingplaces.models.mail import OutboxMessage
 
-from .booking_factories import NOW, book, city_fixture, token_for  # noqa: F401  (a fixture)
+from .booking_factories import NOW, SETTINGS, book, city_fixture, token_for  # noqa: F401  (a fixture)
 from .booking_factories import local as wall_clock
 from .booking_web_helpers import form_data as booking_form
 from .booking_web_helpers import link_in
@@ -164,7 +164,7 @@ def test_one_date_of_a_series_in_another_facility_keeps_the_events_facility(
         session, city, booker, hall, series):
     event = hold(session, city.manager, city, series, rrule="FREQ=WEEKLY;UNTIL=20270330")
     change_booking(session, actor=booker, booking=series, scope="this", date=date(2027, 3, 23),
-                   resources=[hall], now=NOW)
+                   resources=[hall], now=NOW, settings=SETTINGS)
     session.commit()
     assert event.facility_id == city.facility.id
     assert event.place_name == f"Großer Saal, {city.room.name}"
@@ -174,7 +174,8 @@ def test_a_place_name_the_user_gave_stays_and_the_facility_follows(session, city
                                                                    booker, hall):
     event = hold(session, city.manager, city, booking, place_name="Café-Ecke")
     sequence = event.sequence
-    change_booking(session, actor=booker, booking=booking, resources=[hall], now=NOW)
+    change_booking(session, actor=booker, booking=booking, resources=[hall], now=NOW,
+                   settings=SETTINGS)
     session.commit()
     assert (event.place_name, event.facility_id) == ("Café-Ecke", hall.facility.id)
     assert event.sequence == sequence + 1
@@ -186,7 +187,7 @@ def test_another_room_in_the_same_facility_renames_the_place_only(client, sessio
     event = hold(session, city.manager, city, booking)
     sequence = event.sequence
     change_booking(session, actor=booker, booking=booking, resources=[city.room, annex],
-                   now=NOW)
+                   now=NOW, settings=SETTINGS)
     session.commit()
     assert event.place_name == f"Anbau, {city.room.name}"
     assert event.facility_id == city.facility.id and event.sequence == sequence + 1
@@ -211,7 +212,8 @@ def test_moving_the_booking_out_of_the_quarter_leaves_the_place_and_tells_the_ma
     elsewhere = make.room(make.facility(make.quarter(name="Nachbarquartier")), name="Fremd")
     event = hold(session, city.manager, city, booking)
     sequence, facility_id = event.sequence, event.facility_id
-    change_booking(session, actor=booker, booking=booking, resources=[elsewhere], now=NOW)
+    change_booking(session, actor=booker, booking=booking, resources=[elsewhere], now=NOW,
+                   settings=SETTINGS)
     session.commit()
     assert (event.facility_id, event.place_name, event.sequence) == (
         facility_id, city.room.name, sequence)
@@ -429,7 +431,7 @@ def test_new_times_that_leave_the_event_outside_the_booking_are_told(session, ci
     event = hold(session, city.manager, city, booking)
     sequence = event.sequence
     change_booking(session, actor=booker, booking=booking, local_start=wall_clock(2027, 3, 16, 19),
-                   local_end=wall_clock(2027, 3, 16, 21), now=NOW)
+                   local_end=wall_clock(2027, 3, 16, 21), now=NOW, settings=SETTINGS)
     session.commit()
     assert event.sequence == sequence and event.starts_at == local(2027, 3, 16, 18)
     body = told(session, event)[city.manager.email].body
@@ -447,7 +449,7 @@ def test_a_guests_booking_follows_the_guest_link(app, browser, session, smtp_sin
     link = link_in(smtp_sink.wait_for(1)[0], "/bookings/guest/")
     browser.post(link + "/confirm")
     guest_booking = session.scalar(select(Booking))
-    approve_booking(session, actor=city.manager, booking=guest_booking, now=NOW)
+    approve_booking(session, actor=city.manager, booking=guest_booking, now=NOW, settings=SETTINGS)
     session.commit()
     event = hold(session, city.manager, city, guest_booking)
     moved = browser.post(link + "/change", {"change-scope": "all",

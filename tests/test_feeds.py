@@ -10,6 +10,7 @@ import pytest
 import recurring_ical_events
 
 from meetingplaces import create_app
+from meetingplaces.calendar.ics import date_uid
 from meetingplaces.events import (
     cancel_event,
     cancel_occurrence,
@@ -90,8 +91,14 @@ def test_a_moved_date_appears_once_at_its_new_time(client, session, manager, qua
     starts = starts_between(calendar, (2027, 3, 20), (2027, 4, 10))
     assert [s.astimezone(BERLIN).replace(tzinfo=None) for s in starts] == [
         datetime(2027, 3, 23, 18), datetime(2027, 4, 1, 16), datetime(2027, 4, 6, 18)]
+    # The one form every reader agrees on: the series leaves the date out, and the moved date
+    # is an event of its own, related to the series (tests/test_calendar_interop.py).
     text = client.get("/quarters/ostersbaum/calendar.ics").get_data(as_text=True)
-    assert "RECURRENCE-ID;TZID=Europe/Berlin:20270330T180000" in text
+    assert "EXDATE;TZID=Europe/Berlin:20270330T180000" in text
+    assert "RECURRENCE-ID" not in text
+    [moved] = [c for c in calendar.walk("VEVENT") if "RELATED-TO" in c]
+    assert str(moved["UID"]) == date_uid(series.uid, date(2027, 3, 30))
+    assert str(moved["RELATED-TO"]) == series.uid
 
 
 def test_an_edit_keeps_the_uid_and_raises_the_sequence(client, session, manager, quarter):
@@ -189,6 +196,7 @@ def test_if_none_match_lists_weak_tags_and_star_all_match(client, session, manag
 LIMITED_APP = """
 import sys
 from meetingplaces import create_app
+from meetingplaces.calendar.ics import date_uid
 from meetingplaces.extensions import db
 app = create_app({"SQLALCHEMY_DATABASE_URI": sys.argv[1], "SECRET_KEY": "x",
                   "RATELIMIT_DEFAULT": "2 per minute", "RATELIMIT_STORAGE_URI": "memory://"})

@@ -17,7 +17,7 @@ from .booking_web_helpers import form_data
 from .test_rounds_api import season
 
 spielmobil = rounds_factories.spielmobil
-REQUEST = {"start": "2027-03-16T18:00", "end": "2027-03-16T20:00", "title": "Deutschkurs",
+REQUEST = {"starts_at": "2027-03-16T18:00", "ends_at": "2027-03-16T20:00", "title": "Deutschkurs",
            "attendees": 12}
 
 
@@ -115,7 +115,7 @@ def test_simultaneous_repeats_book_once(app, session, city, waiting_room):
 def test_an_event_is_created_once_per_key(client, session, make):
     quarter = make.quarter()
     headers = {**token_for(session, make.manager(quarter)), "Idempotency-Key": "event-1"}
-    body = {"quarter": quarter.slug, "title": "Sprachcafé", "category": "cafe",
+    body = {"quarter_id": quarter.id, "title": "Sprachcafé", "category": "cafe",
             "starts_at": "2027-03-02T18:00", "ends_at": "2027-03-02T20:00"}
     first = client.post("/api/v1/events", headers=headers, json=body)
     assert first.status_code == 201, first.json

@@ -19,13 +19,16 @@ def season(city, **overrides):
         "resource_id": city.van.id, "name": "Spielmobil 2027",
         "season_start": "2027-04-05", "season_end": "2027-05-28", "travel_minutes": 30,
         "stops": [
-            {"weekday": 1, "start": "15:00", "end": "17:00", "place_name": "Wichlinghauser Markt",
-             "address": "Markt 1", "quarter_id": city.wichlinghausen.id, "staff_needed": 2},
-            {"weekday": 1, "start": "17:30", "end": "19:00", "place_name": "Heckinghauser Platz",
-             "address": "Platz 1", "quarter_id": city.heckinghausen.id,
+            {"weekday": 1, "start_time": "15:00", "end_time": "17:00",
+             "place_name": "Wichlinghauser Markt", "address": "Markt 1",
+             "quarter_id": city.wichlinghausen.id, "staff_needed": 2},
+            {"weekday": 1, "start_time": "17:30", "end_time": "19:00",
+             "place_name": "Heckinghauser Platz", "address": "Platz 1",
+             "quarter_id": city.heckinghausen.id,
              "latitude": 51.261, "longitude": 7.204},
         ],
-        "skip_periods": [{"start": "2027-04-12", "end": "2027-04-16", "reason": "Osterferien"}],
+        "skip_periods": [{"start_date": "2027-04-12", "end_date": "2027-04-16",
+                          "reason": "Osterferien"}],
     }
     body.update(overrides)
     return body
@@ -47,9 +50,10 @@ def test_creating_a_round_answers_201_with_its_dates(client, session, spielmobil
 def test_a_clashing_round_answers_409_listing_every_clash(client, session, spielmobil):
     headers = token_for(session, spielmobil.manager)
     stops = season(spielmobil)["stops"]
-    stops[1] = {**stops[1], "start": "17:10"}
+    stops[1] = {**stops[1], "start_time": "17:10"}
     stops.append({**stops[0], "weekday": 3, "place_name": "A"})
-    stops.append({**stops[0], "weekday": 3, "start": "16:00", "end": "18:00", "place_name": "B"})
+    stops.append({**stops[0], "weekday": 3, "start_time": "16:00", "end_time": "18:00",
+                  "place_name": "B"})
     response = client.post("/api/v1/rounds", json=season(spielmobil, stops=stops),
                            headers=headers)
     assert response.status_code == 409
@@ -64,16 +68,16 @@ def test_cancel_and_move_a_date_keep_the_stop_uid(client, session, spielmobil):
     cancelled = client.post(f"/api/v1/rounds/{created['id']}/dates/2027-04-20/cancel",
                             json={"reason": "Regen", "stop_id": heck["id"]}, headers=headers)
     assert cancelled.status_code == 200
-    assert [(d["status"], d["event_uid"]) for d in cancelled.json["dates"]] == [
-        ("cancelled", heck["event_uid"])]
+    assert [(d["status"], d["event_id"]) for d in cancelled.json["items"]] == [
+        ("cancelled", heck["event_id"])]
     moved = client.post(f"/api/v1/rounds/{created['id']}/dates/2027-04-27/move",
-                        json={"stop_id": heck["id"], "start": "2027-04-28T16:00",
-                              "end": "2027-04-28T18:00"}, headers=headers)
+                        json={"stop_id": heck["id"], "starts_at": "2027-04-28T16:00",
+                              "ends_at": "2027-04-28T18:00"}, headers=headers)
     assert moved.status_code == 200, moved.json
-    assert moved.json["status"] == "moved" and moved.json["event_uid"] == heck["event_uid"]
-    assert moved.json["start"] == "2027-04-28T16:00:00+02:00"
+    assert moved.json["status"] == "moved" and moved.json["event_id"] == heck["event_id"]
+    assert moved.json["starts_at"] == "2027-04-28T16:00:00+02:00"
     ambiguous = client.post(f"/api/v1/rounds/{created['id']}/dates/2027-05-04/move",
-                            json={"start": "2027-05-05T16:00", "end": "2027-05-05T18:00"},
+                            json={"starts_at": "2027-05-05T16:00", "ends_at": "2027-05-05T18:00"},
                             headers=headers)
     assert ambiguous.status_code == 422
     no_reason = client.post(f"/api/v1/rounds/{created['id']}/dates/2027-05-04/cancel",
@@ -101,9 +105,11 @@ def test_bad_input_names_the_field(client, session, spielmobil):
     response = client.post("/api/v1/rounds", json=season(spielmobil, stops=[{"weekday": 9}]),
                            headers=headers)
     assert response.status_code == 422
+    assert {"stops[0].weekday", "stops[0].start_time"} <= set(response.json["fields"])
 
 
 def test_the_rounds_paths_are_in_the_openapi_document(client):
     paths = client.get("/api/v1/openapi.json").json["paths"]
-    assert {"/rounds", "/rounds/{round_id}", "/rounds/{round_id}/dates/{day}/cancel",
-            "/rounds/{round_id}/dates/{day}/move"} <= set(paths)
+    assert {"/api/v1/rounds", "/api/v1/rounds/{round_id}",
+            "/api/v1/rounds/{round_id}/dates/{day}/cancel",
+            "/api/v1/rounds/{round_id}/dates/{day}/move"} <= set(paths)

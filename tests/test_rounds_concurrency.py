@@ -11,6 +11,7 @@ from meetingplaces.extensions import db
 from meetingplaces.models.bookings import Occurrence
 
 from . import rounds_factories
+from .booking_factories import SETTINGS
 from .rounds_factories import NOW
 from .test_rounds_changes import request_van
 
@@ -31,7 +32,7 @@ def approve_in_own_session(app, manager_id, booking_id, barrier, results):
             booking = booking_by_id(session, booking_id)
             session.commit()
             barrier.wait(timeout=60)
-            approve_booking(session, actor=manager, booking=booking, now=NOW)
+            approve_booking(session, actor=manager, booking=booking, now=NOW, settings=SETTINGS)
             session.commit()
             results.append("confirmed")
         except Conflict:

@@ -14,7 +14,7 @@ from meetingplaces.models.rounds import Round
 from meetingplaces.rounds import RoundClash, plan_round
 
 from . import rounds_factories
-from .booking_factories import local
+from .booking_factories import SETTINGS, local
 from .rounds_factories import NOW, SEASON, dates_of, save, stop, two_stops
 
 spielmobil = rounds_factories.spielmobil
@@ -22,7 +22,7 @@ spielmobil = rounds_factories.spielmobil
 
 def plan(session, city, stops, **kw):
     return plan_round(session, resource=city.van, season_start=SEASON[0],
-                      season_end=SEASON[1], stops=stops, **kw)
+                      season_end=SEASON[1], stops=stops, **kw, settings=SETTINGS)
 
 
 def test_a_season_gives_a_confirmed_van_booking_and_a_date_for_every_week(session, spielmobil):
@@ -106,7 +106,7 @@ def test_an_existing_booking_or_request_of_the_van_is_a_clash(session, spielmobi
     request_booking(session, actor=spielmobil.member, organisation=spielmobil.organisation,
                     resources=[spielmobil.van], local_start=local(2027, 4, 20, 16),
                     local_end=local(2027, 4, 20, 18), title="Straßenfest", attendees=30,
-                    location="Marktstraße 3", now=NOW)
+                    location="Marktstraße 3", now=NOW, settings=SETTINGS)
     session.commit()
     result = plan(session, spielmobil, two_stops(spielmobil))
     assert [(c.kind, c.day) for c in result.clashes] == [
@@ -145,4 +145,4 @@ def test_the_round_books_through_the_booking_engine_so_the_van_is_held(session, 
     slot = LocalSlot(date(2027, 4, 6), local(2027, 4, 6, 16), local(2027, 4, 6, 17))
     with pytest.raises(BookingConflict):
         hold_resource(session, actor=spielmobil.manager, resource=spielmobil.van, slots=[slot],
-                      title="Extra", locations=["Markt"], now=NOW)
+                      title="Extra", locations=["Markt"], now=NOW, settings=SETTINGS)

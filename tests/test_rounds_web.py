@@ -13,6 +13,7 @@ from meetingplaces.events import update_event
 from meetingplaces.models.rounds import Round, RoundDate
 
 from . import rounds_factories
+from .booking_factories import SETTINGS
 from .rounds_factories import NOW, dates_of, save, stop
 from .test_rounds_changes import request_van
 
@@ -149,7 +150,7 @@ def test_the_team_sees_their_own_dates_and_gets_a_private_feed(browser, client, 
     round_ = save(session, spielmobil)
     mine = dates_of(round_, "Heckinghauser Platz")[0]
     assign_staff(session, actor=spielmobil.manager, round_date=mine, staff=[spielmobil.staff],
-                 now=NOW)
+                 now=NOW, settings=SETTINGS)
     session.commit()
     browser.login(spielmobil.staff.email)
     index = browser.get("/rounds/").get_data(as_text=True)

@@ -2,10 +2,11 @@
 
 from contextlib import nullcontext
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
+from ..links import absolute_url
 from ..mail import queue_mail
 from ..models import Invitation, InvitationKind, Organisation, User
 
@@ -22,7 +23,7 @@ def _greeting(name: str) -> str:
 
 
 def password_reset(session, user: User, token: str) -> None:
-    link = url_for("auth.reset_password", token=token, _external=True)
+    link = absolute_url("auth.reset_password", token=token)
     hours = current_app.config["PASSWORD_RESET_MAX_AGE_SECONDS"] // 3600
     with _in_language_of(user):
         subject = _("Set a new password")
@@ -47,7 +48,7 @@ def _invitation_purpose(invitation: Invitation) -> str:
 
 
 def invitation(session, invitation: Invitation, token: str, invitee: User | None) -> None:
-    link = url_for("auth.accept_invitation", token=token, _external=True)
+    link = absolute_url("auth.accept_invitation", token=token)
     inviter = invitation.invited_by.name if invitation.invited_by else current_app.config[
         "CITY_NAME"]
     with _in_language_of(invitee):
@@ -66,7 +67,7 @@ def invitation(session, invitation: Invitation, token: str, invitee: User | None
 
 
 def registration_received(session, organisation: Organisation, managers: list[User]) -> None:
-    link = url_for("invitations.registrations", _external=True)
+    link = absolute_url("invitations.registrations")
     for manager in managers:
         with _in_language_of(manager):
             subject = _("New registration: %(organisation)s", organisation=organisation.name)
@@ -90,7 +91,7 @@ def registration_decided(session, organisation: Organisation, admins: list[User]
                 lines = [
                     _("the registration of %(organisation)s has been approved. You can now "
                       "book rooms and propose events.", organisation=organisation.name),
-                    url_for("auth.login", _external=True),
+                    absolute_url("auth.login"),
                 ]
             else:
                 subject = _("%(organisation)s was not approved", organisation=organisation.name)
@@ -101,3 +102,35 @@ def registration_decided(session, organisation: Organisation, admins: list[User]
                 ]
             body = "\n\n".join([_greeting(admin.name), *lines])
         queue_mail(session, admin.email, subject, body)
+
+
+def registration_welcome(session, user: User, organisation: Organisation) -> None:
+    """To a new account made by registering: what happens next and where to log in."""
+    with _in_language_of(user):
+        subject = _("Your registration: %(organisation)s", organisation=organisation.name)
+        body = "\n\n".join([
+            _greeting(user.name),
+            _("thank you for registering %(organisation)s. The managers of %(quarter)s will "
+              "review it; we will write to you.", organisation=organisation.name,
+              quarter=organisation.quarter.name),
+            _("Log in with your e-mail address and the password you chose:"),
+            absolute_url("auth.login"),
+        ])
+    queue_mail(session, user.email, subject, body)
+
+
+def registration_address_taken(session, user: User, organisation_name: str) -> None:
+    """Someone registered with the address of an existing account: only its owner learns it."""
+    with _in_language_of(user):
+        subject = _("Your registration: %(organisation)s", organisation=organisation_name)
+        body = "\n\n".join([
+            _greeting(user.name),
+            _("someone (hopefully you) tried to register %(organisation)s with this e-mail "
+              "address. There is already an account with it, so nothing was registered.",
+              organisation=organisation_name),
+            _("Please log in and register your organisation from your account:"),
+            absolute_url("auth.register"),
+            _("If you forgot your password, you can set a new one here:"),
+            absolute_url("auth.forgot_password"),
+        ])
+    queue_mail(session, user.email, subject, body)

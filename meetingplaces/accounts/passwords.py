@@ -4,11 +4,14 @@ A reset token carries the user's id, the time it was issued and a fingerprint of
 password hash. Setting a new password changes the hash, so a used link dies with it.
 """
 
+import secrets
 from datetime import datetime
+from functools import cache
 
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..errors import InvalidInput
 from ..models import User
@@ -31,6 +34,27 @@ def check_new_password(password: str, field: str = "password") -> None:
             _("The password may have at most %(count)d characters.", count=MAX_PASSWORD_LENGTH),
             field=field,
         )
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash of no one's password, checked when an address has no account, so that a failed
+    login takes as long for an unknown address as for a known one."""
+    return generate_password_hash(secrets.token_urlsafe(16), method="scrypt")
+
+
+def verify_login(session, email: str, password: str) -> User | None:
+    """The active account with this address and password, or None; the same work either way."""
+    user = session.scalar(select(User).where(User.email == normalise_email(email or "")))
+    if user is None or not user.password_hash:
+        check_password_hash(_dummy_hash(), password or "")
+        return None
+    return user if user.check_password(password or "") and user.active else None
+
+
+def spend_like_a_new_password(password: str) -> None:
+    """Hash as setting a password would, for a request that sets none (same time)."""
+    generate_password_hash(password or "-", method="scrypt")
 
 
 def _fingerprint(user: User) -> str:
@@ -73,6 +97,7 @@ def reset_password(session, token: str, password: str, *, secret_key: str, max_a
     user = user_for_reset_token(session, token, secret_key=secret_key, max_age=max_age, now=now)
     check_new_password(password)
     user.set_password(password)
+    user.end_all_sessions()
     record(session, actor=user, subject_type="user", subject_id=user.id,
            action="password_reset", at=now)
     return user
@@ -84,5 +109,6 @@ def change_password(session, user: User, *, current_password: str, password: str
         raise InvalidInput(_("The current password is wrong."), field="current_password")
     check_new_password(password)
     user.set_password(password)
+    user.end_all_sessions()
     record(session, actor=user, subject_type="user", subject_id=user.id,
            action="password_changed", at=now)

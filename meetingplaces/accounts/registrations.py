@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..addresses import check_email
 from ..database import lock_row
 from ..errors import Conflict, Forbidden, InvalidInput
 from ..models import (
@@ -19,11 +20,10 @@ from ..models import (
     User,
 )
 from ..models.audit import record
-from ..models.people import normalise_email
 from ..policy import can
 from ..slugs import slugify
 from . import notifications
-from .passwords import check_new_password
+from .passwords import check_new_password, spend_like_a_new_password
 
 MAX_REASON_LENGTH = 2000
 
@@ -42,9 +42,14 @@ def _free_slug(session, name: str) -> str:
 
 def register(session, *, organisation_name: str, kind: str, quarter_id: int, description: str,
              registrant: User | None, name: str = "", email: str = "", password: str = "",
-             language: str = "de", now: datetime) -> Organisation:
+             language: str = "de", now: datetime) -> Organisation | None:
     """Register an organisation with its first admin: `registrant` when logged in, else a new
-    account from name, e-mail and password. A known e-mail is told to log in first."""
+    account from name, e-mail and password.
+
+    Without an account the caller answers the same whatever happened, so that the form tells
+    no one which addresses have accounts: a new address gets its account, the organisation and
+    a mail saying so; a known address gets a mail telling its owner to log in first, and
+    nothing is stored (None)."""
     quarter = session.get(Quarter, quarter_id) if quarter_id else None
     if quarter is None or not quarter.active:
         raise InvalidInput(_("Please choose your quarter."), field="quarter")
@@ -54,9 +59,12 @@ def register(session, *, organisation_name: str, kind: str, quarter_id: int, des
                            field="organisation_name")
     if kind not in set(OrganisationKind):
         raise InvalidInput(_("Please choose a kind of organisation."), field="kind")
-    if registrant is None:
+    new_account = registrant is None
+    if new_account:
         registrant = _new_account(session, name=name, email=email, password=password,
-                                  language=language)
+                                  language=language, organisation_name=organisation_name)
+        if registrant is None:
+            return None
     organisation = Organisation(
         slug=_free_slug(session, organisation_name),
         name=organisation_name,
@@ -73,24 +81,25 @@ def register(session, *, organisation_name: str, kind: str, quarter_id: int, des
     record(session, actor=registrant, subject_type="organisation", subject_id=organisation.id,
            action="registered", at=now)
     notifications.registration_received(session, organisation, _deciders(session, quarter))
+    if new_account:
+        notifications.registration_welcome(session, registrant, organisation)
     return organisation
 
 
-def _new_account(session, *, name: str, email: str, password: str, language: str) -> User:
+def _new_account(session, *, name: str, email: str, password: str, language: str,
+                 organisation_name: str) -> User | None:
     name = (name or "").strip()
     if not name:
         raise InvalidInput(_("Please enter your name."), field="name")
-    email = normalise_email(email or "")
-    if not email:
+    if not (email or "").strip():
         raise InvalidInput(_("Please enter your e-mail address."), field="email")
-    if session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise Conflict(
-            _("There is already an account with this e-mail address. Please log in first "
-              "(or set a new password if you forgot it); then register your organisation "
-              "with that account."),
-            field="email",
-        )
+    email = check_email(email)
     check_new_password(password)
+    existing = session.scalar(select(User).where(User.email == email))
+    if existing is not None:
+        spend_like_a_new_password(password)
+        notifications.registration_address_taken(session, existing, organisation_name)
+        return None
     user = User(email=email, name=name, preferred_language=language)
     user.set_password(password)
     session.add(user)

@@ -66,11 +66,11 @@ class ConflictingTime:
     def as_json(self, zone) -> dict:
         return {
             "resource_id": self.resource_id,
-            "resource": self.resource_name,
-            "start": self.starts_at.astimezone(zone).isoformat(),
-            "end": self.ends_at.astimezone(zone).isoformat(),
-            "blocked_start": self.blocked_from.astimezone(zone).isoformat(),
-            "blocked_end": self.blocked_until.astimezone(zone).isoformat(),
+            "resource_name": self.resource_name,
+            "starts_at": self.starts_at.astimezone(zone).isoformat(),
+            "ends_at": self.ends_at.astimezone(zone).isoformat(),
+            "blocked_starts_at": self.blocked_from.astimezone(zone).isoformat(),
+            "blocked_ends_at": self.blocked_until.astimezone(zone).isoformat(),
         }
 
 

@@ -7,16 +7,16 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from ..calendar import ics
 from ..errors import Forbidden, NotFound
 from ..models.audit import AuditEntry, record
 from ..models.bookings import ACTIVE_OCCURRENCE_STATUSES, Booking, BookingFeed, Occurrence
 from ..models.people import Organisation, token_digest
 from ..models.places import Resource
 from ..policy import can
-from .ics import calendar_of
 
 PAST_DAYS, FUTURE_DAYS = 92, 366
 
@@ -45,6 +45,35 @@ def renew_feed(session, *, actor, thing: Organisation | Resource, now: datetime)
     record(session, actor=actor, subject_type="booking_feed", subject_id=feed.id,
            action="token_renewed", at=now)
     return token
+
+
+def rotate_feeds(session, *, user, now: datetime, actor=None, reason: str,
+                 organisations=None) -> int:
+    """The private feeds `user` could read get a new secret that nobody knows yet: the old
+    address answers 404 at once, and the others renew theirs on the feeds page. Called when a
+    member leaves or is removed (`organisations`: those left) and when an account is switched
+    off (every feed it could subscribe to). Returns how many feeds changed."""
+    if organisations is not None:
+        condition = BookingFeed.organisation_id.in_([o.id for o in organisations])
+    else:
+        organisation_ids = [m.organisation_id for m in user.memberships]
+        conditions = [BookingFeed.organisation_id.in_(organisation_ids),
+                      BookingFeed.created_by_id == user.id]
+        if user.is_admin:
+            conditions.append(BookingFeed.resource_id.is_not(None))
+        elif user.managed_quarters:
+            conditions.append(BookingFeed.resource_id.in_(
+                select(Resource.id).where(Resource.quarter_id.in_(
+                    [q.id for q in user.managed_quarters]))))
+        condition = or_(*conditions)
+    feeds = list(session.scalars(select(BookingFeed).where(condition)))
+    for feed in feeds:
+        feed.token_digest = token_digest(secrets.token_urlsafe(32))
+        feed.created_at = now
+        record(session, actor=actor or user, subject_type="booking_feed", subject_id=feed.id,
+               action="token_rotated", details={"reason": reason, "user_id": user.id}, at=now)
+    session.flush()
+    return len(feeds)
 
 
 def feed_for_token(session, token: str) -> BookingFeed:
@@ -82,5 +111,5 @@ def feed_calendar(session, feed: BookingFeed, *, now: datetime, zone: ZoneInfo) 
                AuditEntry.subject_id.in_([b.id for b in bookings]))
         .group_by(AuditEntry.subject_id)
     ).all()) if bookings else {}
-    return calendar_of(bookings, zone=zone, name=name, sequences=sequences,
-                       descriptions={b.id: b.purpose for b in bookings})
+    return ics.booking_calendar(bookings, zone=zone, name=name, sequences=sequences,
+                            descriptions={b.id: b.purpose for b in bookings})

@@ -4,54 +4,52 @@ guest follow, change or cancel the request later. A returning address is the sam
 
 from datetime import datetime
 
-from flask import current_app
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
+from ..addresses import check_email
 from ..errors import InvalidInput, NotFound
 from ..models.audit import record
 from ..models.bookings import Booking, Guest
-from ..models.people import normalise_email
-from . import notifications
+from . import listeners
 from .requests import booking_by_id, request_booking
+from .tokens import read_guest_token
+from .waiting import join_waiting_list
 
-GUEST_SALT = "meetingplaces.booking-guest"
 NAME_MAX = 120
 ORGANISATION_MAX = 160
 EMAIL_MAX = 254
 
 
-def _serializer(secret_key: str | None = None) -> URLSafeSerializer:
-    return URLSafeSerializer(secret_key or current_app.config["SECRET_KEY"], salt=GUEST_SALT)
-
-
-def guest_token(booking: Booking, secret_key: str | None = None) -> str:
-    """The signed key to one guest booking; it names the booking and its guest."""
-    return _serializer(secret_key).dumps({"b": booking.id, "g": booking.guest_id})
-
-
-def booking_for_guest_token(session, token: str, secret_key: str | None = None) -> Booking:
+def booking_for_guest_token(session, token: str, *, secret_key: str) -> Booking:
     """The booking a guest link leads to, or NotFound when the link is forged or stale."""
-    try:
-        data = _serializer(secret_key).loads(token)
-    except BadSignature:
-        raise NotFound(_("This link is not valid.")) from None
-    booking = booking_by_id(session, data.get("b"))
-    if booking.guest_id is None or booking.guest_id != data.get("g"):
+    booking_id, guest_id = read_guest_token(token, secret_key)
+    if not isinstance(booking_id, int):
+        raise NotFound(_("This link is not valid."))
+    booking = booking_by_id(session, booking_id)
+    if booking.guest_id is None or booking.guest_id != guest_id:
         raise NotFound(_("This link is not valid."))
     return booking
 
 
 def recognise_guest(session, *, email: str, name: str, organisation_name: str,
                     language: str = "de") -> Guest:
-    """The guest with this address, created on first use; a returning address keeps its record
-    and gets the latest name and organisation."""
-    email = normalise_email(email or "")
+    """The guest with this address, created on first use. A returning address keeps its
+    record unchanged: anyone can type an address, so the name and organisation of a new request
+    (kept on the booking) become the guest's only when the mailed link proves the address
+    (confirm_guest_request)."""
+    email, name, organisation_name = _checked(email, name, organisation_name)
+    guest = session.scalar(select(Guest).where(Guest.email == email))
+    if guest is None:
+        guest = Guest(email=email, name=name, organisation_name=organisation_name,
+                      preferred_language=language)
+        session.add(guest)
+    return guest
+
+
+def _checked(email: str, name: str, organisation_name: str) -> tuple[str, str, str]:
+    email = check_email(email)
     name, organisation_name = (name or "").strip(), (organisation_name or "").strip()
-    if "@" not in email or len(email) > EMAIL_MAX or email.startswith("@") or \
-            email.endswith("@") or any(c.isspace() for c in email):
-        raise InvalidInput(_("Give a valid e-mail address."), field="email")
     if not name:
         raise InvalidInput(_("Give your name."), field="name")
     if len(name) > NAME_MAX:
@@ -63,13 +61,7 @@ def recognise_guest(session, *, email: str, name: str, organisation_name: str,
     if len(organisation_name) > ORGANISATION_MAX:
         raise InvalidInput(_("The name may have at most %(count)d characters.",
                              count=ORGANISATION_MAX), field="organisation_name")
-    guest = session.scalar(select(Guest).where(Guest.email == email))
-    if guest is None:
-        guest = Guest(email=email)
-        session.add(guest)
-    guest.name, guest.organisation_name, guest.preferred_language = name, organisation_name, \
-        language
-    return guest
+    return email, name, organisation_name
 
 
 def request_as_guest(session, *, email: str, name: str, organisation_name: str,
@@ -80,8 +72,9 @@ def request_as_guest(session, *, email: str, name: str, organisation_name: str,
                             organisation_name=organisation_name, language=language)
     session.flush()
     booking = request_booking(session, actor=guest, organisation=None, now=now, **request)
-    link = notifications.external_url("bookings.guest_booking", token=guest_token(booking))
-    notifications.guest_confirmation(session, booking, link)
+    _, booking.guest_name, booking.guest_organisation_name = _checked(
+        email, name, organisation_name)
+    listeners.tell(session, booking, listeners.BookingChange("guest_requested", guest, now))
     return booking
 
 
@@ -89,8 +82,6 @@ def wait_as_guest(session, *, email: str, name: str, organisation_name: str,
                   language: str = "de", now: datetime, **request):
     """A guest joins the waiting list for a taken slot; the offer, if it comes, goes to the
     guest's address, and taking it proves the address."""
-    from .waiting import join_waiting_list
-
     guest = recognise_guest(session, email=email, name=name,
                             organisation_name=organisation_name, language=language)
     session.flush()
@@ -103,8 +94,14 @@ def confirm_guest_request(session, booking: Booking, *, now: datetime) -> bool:
     if booking.guest_confirmed_at is not None:
         return False
     booking.guest_confirmed_at = now
+    guest = booking.guest
+    # The link proved the address: what was typed into this request is now the guest's.
+    if booking.guest_name and guest is not None:
+        guest.name = booking.guest_name
+        guest.organisation_name = booking.guest_organisation_name or guest.organisation_name
     record(session, actor=booking.guest, subject_type="booking", subject_id=booking.id,
            action="guest_confirmed", at=now)
     session.flush()
-    notifications.booking_requested(session, booking)
+    listeners.tell(session, booking,
+                   listeners.BookingChange("guest_confirmed", booking.guest, now))
     return True

@@ -1,46 +1,31 @@
 """The e-mails of the booking engine, queued through the outbox in the caller's transaction:
 request received (to the quarter's managers), confirmed / approved / rejected / cancelled /
 changed (to the requester or guest), each with the booking as an .ics attachment; the guest's
-confirmation link and the waiting list's offer. Each in its recipient's language."""
+confirmation link and the waiting list's offer. Each in its recipient's language.
 
+BookingMails listens to the booking engine (booking.listeners); create_app() builds it with
+the city's zone, the languages, the signing key of the links and a link builder."""
+
+from collections.abc import Callable
 from contextlib import nullcontext
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from ..calendar import ics
 from ..mail import Attachment, queue_mail
 from ..models import User, quarter_managers
 from ..models.audit import AuditEntry
 from ..models.bookings import Booking, Guest, OccurrenceStatus, WaitingRequest
-from .ics import calendar_of
+from .listeners import BookingChange, SlotOffered
 from .recurrence import to_local
+from .tokens import guest_token, offer_token
 
-
-def external_url(endpoint: str, **values) -> str:
-    """An absolute link for a mail. Outside a request (cron) it needs SERVER_NAME; without it
-    the link is built for localhost rather than failing the change it reports."""
-    if has_request_context() or current_app.config.get("SERVER_NAME"):
-        return url_for(endpoint, _external=True, **values)
-    with current_app.test_request_context():
-        return url_for(endpoint, _external=True, **values)
-
-
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["TIMEZONE"])
-
-
-def _language(recipient) -> object:
-    language = getattr(recipient, "preferred_language", None)
-    if language in current_app.config["LANGUAGES"]:
-        return force_locale(language)
-    return nullcontext()
-
-
-def _greeting(name: str) -> str:
-    return _("Hello %(name)s,", name=name) if name else _("Hello,")
+# link(endpoint, **values) -> an absolute URL for a mail
+LinkBuilder = Callable[..., str]
 
 
 def sequence_of(session, booking: Booking) -> int:
@@ -52,35 +37,8 @@ def sequence_of(session, booking: Booking) -> int:
     ) or 0
 
 
-def ics_attachment(session, booking: Booking) -> Attachment:
-    text = calendar_of([booking], zone=_zone(), name=booking.title,
-                       sequences={booking.id: sequence_of(session, booking)},
-                       descriptions={booking.id: booking.purpose})
-    return Attachment(f"booking-{booking.id}.ics", "text/calendar; method=PUBLISH", text)
-
-
-def dates_text(booking: Booking, statuses=None) -> str:
-    """One line per date and resource, in the city's time."""
-    zone = _zone()
-    lines = []
-    for occurrence in booking.occurrences:
-        if statuses is not None and occurrence.status not in statuses:
-            continue
-        starts, ends = to_local(occurrence.starts_at, zone), to_local(occurrence.ends_at, zone)
-        lines.append(f"- {starts:%Y-%m-%d %H:%M}–{ends:%H:%M} {occurrence.resource.name}")
-    return "\n".join(lines)
-
-
 def requester_of(booking: Booking) -> User | Guest | None:
     return booking.guest if booking.guest_id is not None else booking.requested_by
-
-
-def booking_link(booking: Booking) -> str:
-    if booking.guest_id is not None:
-        from .guests import guest_token
-
-        return external_url("bookings.guest_booking", token=guest_token(booking))
-    return external_url("bookings.show", booking_id=booking.id)
 
 
 def managers_of(session, booking: Booking) -> list[User]:
@@ -95,54 +53,8 @@ def managers_of(session, booking: Booking) -> list[User]:
     ))
 
 
-def booking_requested(session, booking: Booking) -> None:
-    """After a request: a held booking is confirmed to its requester; a pending one goes to the
-    managers. A guest's request waits until the guest has followed the mailed link."""
-    if booking.guest_id is not None and booking.guest_confirmed_at is None:
-        return
-    if all(o.status == OccurrenceStatus.CONFIRMED for o in booking.occurrences):
-        booking_decided(session, booking, "confirmed")
-        return
-    _to_managers(session, booking)
-
-
-def _to_managers(session, booking: Booking) -> None:
-    attachment = ics_attachment(session, booking)
-    link = external_url("bookings.show", booking_id=booking.id)
-    requester = requester_of(booking)
-    if booking.guest_id is not None:
-        who = _("%(name)s (%(organisation)s, guest request without an account)",
-                name=booking.guest.name, organisation=booking.guest.organisation_name)
-    else:
-        who = booking.organisation.name if booking.organisation else (
-            requester.name if requester else "")
-    for manager in managers_of(session, booking):
-        with _language(manager):
-            subject = _("Booking request: %(title)s", title=booking.title)
-            body = "\n\n".join([
-                _greeting(manager.name),
-                _("%(who)s asks for a booking that waits for your approval:", who=who),
-                booking.title,
-                dates_text(booking, statuses=(OccurrenceStatus.PENDING,)),
-                _("Approve or reject it here:"),
-                link,
-            ])
-        queue_mail(session, manager.email, subject, body, [attachment])
-
-
-def booking_decided(session, booking: Booking, decision: str, dates=None, actor=None) -> None:
-    """Tell the requester (or guest) that dates were confirmed, approved, rejected, cancelled
-    or changed, with the reason when there is one. When the requester did it, the managers
-    are told instead: nobody needs a mail about their own step."""
-    requester = requester_of(booking)
-    if requester is None:
-        return
-    if actor is not None and _same(actor, requester):
-        if decision in ("cancelled", "changed"):
-            for manager in managers_of(session, booking):
-                _decision_mail(session, booking, decision, dates, manager)
-        return
-    _decision_mail(session, booking, decision, dates, requester)
+def _greeting(name: str) -> str:
+    return _("Hello %(name)s,", name=name) if name else _("Hello,")
 
 
 def _same(actor, person) -> bool:
@@ -150,79 +62,181 @@ def _same(actor, person) -> bool:
             and actor.id == person.id)
 
 
-def _decision_mail(session, booking: Booking, decision: str, dates, recipient) -> None:
-    attachment = ics_attachment(session, booking)
-    with _language(recipient):
-        subjects = {
-            "confirmed": _("Booking confirmed: %(title)s", title=booking.title),
-            "approved": _("Booking approved: %(title)s", title=booking.title),
-            "rejected": _("Booking rejected: %(title)s", title=booking.title),
-            "cancelled": _("Booking cancelled: %(title)s", title=booking.title),
-            "changed": _("Booking changed: %(title)s", title=booking.title),
-        }
-        texts = {
-            "confirmed": _("your booking is confirmed:"),
-            "approved": _("your booking has been approved:"),
-            "rejected": _("your booking request has been rejected:"),
-            "cancelled": _("your booking has been cancelled:"),
-            "changed": _("your booking has been changed:"),
-        }
-        lines = [_greeting(recipient.name), texts[decision], booking.title]
-        if dates:
-            lines.append(_("Dates: %(dates)s", dates=", ".join(dates)))
-        lines.append(dates_text(booking))
-        if decision in ("rejected", "cancelled") and booking.status_reason:
-            lines.append(_("Reason: %(reason)s", reason=booking.status_reason))
-        link = (external_url("bookings.show", booking_id=booking.id)
-                if recipient is not requester_of(booking) else booking_link(booking))
-        lines += [_("The booking in the calendar file attached, and online:"), link]
-        subject, body = subjects[decision], "\n\n".join(line for line in lines if line)
-    queue_mail(session, recipient.email, subject, body, [attachment])
+@dataclass(frozen=True)
+class BookingMails:
+    """The mail listener of the booking engine: one mail (or one per manager) per step."""
 
+    zone: ZoneInfo
+    languages: tuple[str, ...]
+    secret_key: str
+    link: LinkBuilder
 
-def booking_changed(session, booking: Booking, *, confirmed: bool, actor=None) -> None:
-    """A change waiting for approval goes to the managers; otherwise the side that did not
-    make it is told."""
-    if not confirmed and (booking.guest_id is None or booking.guest_confirmed_at is not None):
-        _to_managers(session, booking)
+    def __call__(self, session, subject, change: BookingChange | SlotOffered) -> None:
+        if isinstance(change, SlotOffered):
+            self.waiting_offer(session, subject, change.resource_names)
+        elif change.action in ("requested", "guest_confirmed"):
+            self.booking_requested(session, subject)
+        elif change.action == "guest_requested":
+            self.guest_confirmation(session, subject)
+        elif change.action == "changed":
+            self.booking_changed(session, subject, confirmed=change.confirmed,
+                                 actor=change.actor)
+        else:  # approved, rejected, cancelled
+            self.booking_decided(session, subject, change.action, dates=list(change.dates),
+                                 actor=change.actor if change.action == "cancelled" else None)
+
+    def _language(self, recipient) -> object:
+        language = getattr(recipient, "preferred_language", None)
+        if language in self.languages:
+            return force_locale(language)
+        return nullcontext()
+
+    def ics_attachment(self, session, booking: Booking) -> Attachment:
+        text = ics.booking_calendar([booking], zone=self.zone, name=booking.title,
+                                    sequences={booking.id: sequence_of(session, booking)},
+                                    descriptions={booking.id: booking.purpose}, feed=False)
+        return Attachment(f"booking-{booking.id}.ics", "text/calendar; method=PUBLISH", text)
+
+    def dates_text(self, booking: Booking, statuses=None) -> str:
+        """One line per date and resource, in the city's time."""
+        lines = []
+        for occurrence in booking.occurrences:
+            if statuses is not None and occurrence.status not in statuses:
+                continue
+            starts = to_local(occurrence.starts_at, self.zone)
+            ends = to_local(occurrence.ends_at, self.zone)
+            lines.append(f"- {starts:%Y-%m-%d %H:%M}–{ends:%H:%M} {occurrence.resource.name}")
+        return "\n".join(lines)
+
+    def booking_link(self, booking: Booking) -> str:
+        """The requester's way to the booking: a guest's signed link, else its page."""
+        if booking.guest_id is not None:
+            return self.link("bookings.guest_booking",
+                             token=guest_token(booking, self.secret_key))
+        return self.link("bookings.show", booking_id=booking.id)
+
+    def booking_requested(self, session, booking: Booking) -> None:
+        """After a request: a held booking is confirmed to its requester; a pending one goes
+        to the managers. A guest's request waits until the guest has followed the mailed
+        link."""
+        if booking.guest_id is not None and booking.guest_confirmed_at is None:
+            return
+        if all(o.status == OccurrenceStatus.CONFIRMED for o in booking.occurrences):
+            self.booking_decided(session, booking, "confirmed")
+            return
+        self._to_managers(session, booking)
+
+    def _to_managers(self, session, booking: Booking) -> None:
+        attachment = self.ics_attachment(session, booking)
+        link = self.link("bookings.show", booking_id=booking.id)
         requester = requester_of(booking)
-        if requester is not None and (actor is None or not _same(actor, requester)):
-            _decision_mail(session, booking, "changed", None, requester)
-        return
-    booking_decided(session, booking, "changed", actor=actor)
+        if booking.guest_id is not None:
+            who = _("%(name)s (%(organisation)s, guest request without an account)",
+                    name=booking.guest.name, organisation=booking.guest.organisation_name)
+        else:
+            who = booking.organisation.name if booking.organisation else (
+                requester.name if requester else "")
+        for manager in managers_of(session, booking):
+            with self._language(manager):
+                subject = _("Booking request: %(title)s", title=booking.title)
+                body = "\n\n".join([
+                    _greeting(manager.name),
+                    _("%(who)s asks for a booking that waits for your approval:", who=who),
+                    booking.title,
+                    self.dates_text(booking, statuses=(OccurrenceStatus.PENDING,)),
+                    _("Approve or reject it here:"),
+                    link,
+                ])
+            queue_mail(session, manager.email, subject, body, [attachment])
 
+    def booking_decided(self, session, booking: Booking, decision: str, dates=None,
+                        actor=None) -> None:
+        """Tell the requester (or guest) that dates were confirmed, approved, rejected,
+        cancelled or changed, with the reason when there is one. When the requester did it,
+        the managers are told instead: nobody needs a mail about their own step."""
+        requester = requester_of(booking)
+        if requester is None:
+            return
+        if actor is not None and _same(actor, requester):
+            if decision in ("cancelled", "changed"):
+                for manager in managers_of(session, booking):
+                    self._decision_mail(session, booking, decision, dates, manager)
+            return
+        self._decision_mail(session, booking, decision, dates, requester)
 
-def guest_confirmation(session, booking: Booking, link: str) -> None:
-    guest = booking.guest
-    with _language(guest):
-        subject = _("Please confirm your booking request: %(title)s", title=booking.title)
-        body = "\n\n".join([
-            _greeting(guest.name),
-            _("we received a booking request with this e-mail address:"),
-            booking.title,
-            dates_text(booking),
-            _("Follow this link to confirm it. Only then will the managers of the quarter see "
-              "it. The same link lets you follow, change or cancel the request later:"),
-            link,
-            _("If you did not send this request, ignore this message."),
-        ])
-    queue_mail(session, guest.email, subject, body)
+    def _decision_mail(self, session, booking: Booking, decision: str, dates,
+                       recipient) -> None:
+        attachment = self.ics_attachment(session, booking)
+        with self._language(recipient):
+            subjects = {
+                "confirmed": _("Booking confirmed: %(title)s", title=booking.title),
+                "approved": _("Booking approved: %(title)s", title=booking.title),
+                "rejected": _("Booking rejected: %(title)s", title=booking.title),
+                "cancelled": _("Booking cancelled: %(title)s", title=booking.title),
+                "changed": _("Booking changed: %(title)s", title=booking.title),
+            }
+            texts = {
+                "confirmed": _("your booking is confirmed:"),
+                "approved": _("your booking has been approved:"),
+                "rejected": _("your booking request has been rejected:"),
+                "cancelled": _("your booking has been cancelled:"),
+                "changed": _("your booking has been changed:"),
+            }
+            lines = [_greeting(recipient.name), texts[decision], booking.title]
+            if dates:
+                lines.append(_("Dates: %(dates)s", dates=", ".join(dates)))
+            lines.append(self.dates_text(booking))
+            if decision in ("rejected", "cancelled") and booking.status_reason:
+                lines.append(_("Reason: %(reason)s", reason=booking.status_reason))
+            link = (self.link("bookings.show", booking_id=booking.id)
+                    if recipient is not requester_of(booking) else self.booking_link(booking))
+            lines += [_("The booking in the calendar file attached, and online:"), link]
+            subject, body = subjects[decision], "\n\n".join(line for line in lines if line)
+        queue_mail(session, recipient.email, subject, body, [attachment])
 
+    def booking_changed(self, session, booking: Booking, *, confirmed: bool,
+                        actor=None) -> None:
+        """A change waiting for approval goes to the managers; otherwise the side that did
+        not make it is told."""
+        if not confirmed and (booking.guest_id is None
+                              or booking.guest_confirmed_at is not None):
+            self._to_managers(session, booking)
+            requester = requester_of(booking)
+            if requester is not None and (actor is None or not _same(actor, requester)):
+                self._decision_mail(session, booking, "changed", None, requester)
+            return
+        self.booking_decided(session, booking, "changed", actor=actor)
 
-def waiting_offer(session, entry: WaitingRequest, link: str, resource_names: str) -> None:
-    recipient = entry.guest or entry.requested_by
-    if recipient is None:
-        return
-    zone = _zone()
-    with _language(recipient):
-        subject = _("A slot came free: %(title)s", title=entry.title)
-        body = "\n\n".join([
-            _greeting(recipient.name),
-            _("the slot you were waiting for is free now:"),
-            f"{entry.local_start:%Y-%m-%d %H:%M}–{entry.local_end:%H:%M} {resource_names}",
-            _("Follow this link to take it. The offer holds until %(until)s; then it passes to "
-              "the next on the waiting list:",
-              until=to_local(entry.offer_expires_at, zone).strftime("%Y-%m-%d %H:%M")),
-            link,
-        ])
-    queue_mail(session, recipient.email, subject, body)
+    def guest_confirmation(self, session, booking: Booking) -> None:
+        guest = booking.guest
+        with self._language(guest):
+            subject = _("Please confirm your booking request: %(title)s", title=booking.title)
+            body = "\n\n".join([
+                _greeting(guest.name),
+                _("we received a booking request with this e-mail address:"),
+                booking.title,
+                self.dates_text(booking),
+                _("Follow this link to confirm it. Only then will the managers of the quarter "
+                  "see it. The same link lets you follow, change or cancel the request later:"),
+                self.booking_link(booking),
+                _("If you did not send this request, ignore this message."),
+            ])
+        queue_mail(session, guest.email, subject, body)
+
+    def waiting_offer(self, session, entry: WaitingRequest, resource_names: str) -> None:
+        recipient = entry.guest or entry.requested_by
+        if recipient is None:
+            return
+        link = self.link("bookings.waiting_offer", token=offer_token(entry, self.secret_key))
+        with self._language(recipient):
+            subject = _("A slot came free: %(title)s", title=entry.title)
+            body = "\n\n".join([
+                _greeting(recipient.name),
+                _("the slot you were waiting for is free now:"),
+                f"{entry.local_start:%Y-%m-%d %H:%M}–{entry.local_end:%H:%M} {resource_names}",
+                _("Follow this link to take it. The offer holds until %(until)s; then it passes "
+                  "to the next on the waiting list:",
+                  until=to_local(entry.offer_expires_at, self.zone).strftime("%Y-%m-%d %H:%M")),
+                link,
+            ])
+        queue_mail(session, recipient.email, subject, body)

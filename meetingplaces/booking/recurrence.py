@@ -64,6 +64,26 @@ def monthly_nth_weekday_rule(
     return _with_end(f"FREQ=MONTHLY;BYDAY={nth}{WEEKDAY_CODES[weekday]}", until, count)
 
 
+def repeat_rule(repeat: str, first_date: date, *, interval: int = 1, until: date | None = None,
+                count: int | None = None) -> str:
+    """RRULE text for the booking form's choices: "weekly" (every `interval` weeks), "monthly"
+    (the first date's nth weekday, its fifth read as the last) or "monthly_last" (the last such
+    weekday); "" for a single date. A series needs exactly one end: a date or a count."""
+    if not repeat:
+        return ""
+    if until is not None and count is not None:
+        raise InvalidInput(_("Give either an end date or a number of dates, not both."),
+                           field="count")
+    if until is None and count is None:
+        raise InvalidInput(_("Say until which date or how many times the booking repeats."),
+                           field="until")
+    if repeat == "weekly":
+        return weekly_rule(interval=interval or 1, until=until, count=count)
+    nth = -1 if repeat == "monthly_last" else (first_date.day - 1) // 7 + 1
+    return monthly_nth_weekday_rule(-1 if nth == 5 else nth, first_date.weekday(), until=until,
+                                    count=count)
+
+
 def _with_end(rule: str, until: date | None, count: int | None) -> str:
     if until is not None:
         return f"{rule};UNTIL={until:%Y%m%d}"

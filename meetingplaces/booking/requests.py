@@ -10,13 +10,14 @@ Contract shared by every function here:
   transaction (mail through the outbox) and commits. Until then, on SQLite, the write lock
   taken by begin_write() is held, so commit promptly.
 - All or nothing: across the resources of a booking and across the dates of a series.
-- Changes, cancellations and rejections end by telling the app's listeners (booking.listeners:
-  events held in the booking follow it), in the same transaction.
+- Every step ends by telling the app's listeners (booking.listeners: the mails, the waiting
+  list, events held in the booking), in the same transaction.
 - Times: `local_start`/`local_end` are naive wall-clock datetimes in the city's zone
   (Settings.zone); a `fold=1` picks the second of the two autumn hours.
 """
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, datetime
 
 from flask_babel import gettext as _
@@ -38,7 +39,7 @@ from ..models.bookings import (
 from ..models.people import Organisation, User
 from ..models.places import Resource
 from ..policy import can
-from . import listeners, notifications, waiting
+from . import listeners
 from .conflicts import find_conflicts
 from .errors import BookingConflict
 from .recurrence import LocalSlot, as_date, expand, normalise_rule, to_local
@@ -125,7 +126,7 @@ def request_booking(
     exdates: Iterable = (),
     moved: dict[date, tuple[datetime, datetime]] | None = None,
     now: datetime,
-    settings: Settings | None = None,
+    settings: Settings,
 ) -> Booking:
     """Request `resources` together for a date or a series; every rule is checked, and the
     resources are held at once when none needs approval (or the actor manages them all),
@@ -136,7 +137,6 @@ def request_booking(
     Raises Forbidden (not a member of an active `organisation`), InvalidInput subclasses for
     broken rules, BookingConflict when a confirmed booking holds any resource on any date.
     """
-    settings = settings or Settings.from_config()
     guest = actor if isinstance(actor, Guest) else None
     if guest is None and not can(actor, "request_booking", organisation):
         raise Forbidden(_("You cannot book for this organisation."), field="organisation_id")
@@ -183,7 +183,7 @@ def request_booking(
            details={"dates": _dates(planned), "resource_ids": [r.id for r in resources],
                     "notices": notices})
     booking.notices = tuple(notices)
-    notifications.booking_requested(session, booking)
+    listeners.tell(session, booking, listeners.BookingChange("requested", actor, now))
     return booking
 
 
@@ -197,12 +197,11 @@ def hold_resource(
     title: str,
     locations: list[str],
     now: datetime,
-    settings: Settings | None = None,
+    settings: Settings,
 ) -> list[Booking]:
     """The quarter's own use of a resource it manages on single dates (the Spielmobil's round
     stops): one confirmed booking per slot, no organisation, every rule and the invariant
     checked as for a request. All or nothing. `locations[i]` says where slot i stands."""
-    settings = settings or Settings.from_config()
     if not can(actor, "edit", resource):
         raise Forbidden(_("Only a manager of this quarter can hold %(name)s.", name=resource.name),
                         field="resource_id")
@@ -239,10 +238,9 @@ def hold_resource(
 
 @refusals_roll_back
 def approve_booking(session, *, actor: User, booking: Booking, dates: Iterable | None = None,
-                    now: datetime, settings: Settings | None = None) -> Booking:
+                    now: datetime, settings: Settings) -> Booking:
     """Confirm the pending dates of a booking (all, or the local `dates` of a series), on all
     its resources at once. BookingConflict when another confirmed booking holds one of them."""
-    settings = settings or Settings.from_config()
     if not can(actor, "approve", booking):
         raise Forbidden(_("Only a manager of this quarter can approve the booking."))
     _lock(session, booking)
@@ -257,7 +255,8 @@ def approve_booking(session, *, actor: User, booking: Booking, dates: Iterable |
     _settle(booking)
     record(session, actor=actor, subject_type="booking", subject_id=booking.id,
            action="approved", at=now, details={"dates": _dates(targets)})
-    notifications.booking_decided(session, booking, "approved", dates=_dates(targets))
+    listeners.tell(session, booking, listeners.BookingChange(
+        "approved", actor, now, dates=tuple(_dates(targets))))
     return booking
 
 
@@ -282,7 +281,6 @@ def reject_booking(session, *, actor: User, booking: Booking, reason: str,
     session.flush()
     record(session, actor=actor, subject_type="booking", subject_id=booking.id,
            action="rejected", at=now, details={"dates": _dates(targets), "reason": reason})
-    notifications.booking_decided(session, booking, "rejected", dates=_dates(targets))
     listeners.tell(session, booking, change)
     return booking
 
@@ -300,7 +298,6 @@ def cancel_booking(session, *, actor: User, booking: Booking, reason: str, scope
     if not targets:
         _refuse_if_decided(booking)
         raise InvalidInput(_("There is nothing to cancel on this date."), field="date")
-    freed = [o for o in targets if o.status == OccurrenceStatus.CONFIRMED]
     change = _change("cancelled", actor, now, booking, targets)
     for occurrence in targets:
         occurrence.status = OccurrenceStatus.CANCELLED
@@ -312,9 +309,6 @@ def cancel_booking(session, *, actor: User, booking: Booking, reason: str, scope
     record(session, actor=actor, subject_type="booking", subject_id=booking.id,
            action="cancelled", at=now,
            details={"scope": scope, "dates": _dates(targets), "reason": reason})
-    notifications.booking_decided(session, booking, "cancelled", dates=_dates(targets),
-                                  actor=actor)
-    waiting.offer_freed_slots(session, freed, now=now)
     listeners.tell(session, booking, change)
     return booking
 
@@ -334,7 +328,7 @@ def change_booking(
     local_end: datetime | None = None,
     resources: list[Resource] | None = None,
     now: datetime,
-    settings: Settings | None = None,
+    settings: Settings,
 ) -> Booking:
     """Move dates to another time and/or other resources; all rules are checked again.
 
@@ -343,7 +337,6 @@ def change_booking(
     dates moved on their own before: single-date changes survive an edit of the series.
     Changed dates wait for approval again when a resource needs it.
     """
-    settings = settings or Settings.from_config()
     if not can(actor, "change", booking):
         raise Forbidden(_("You cannot change this booking."))
     if (local_start is None) != (local_end is None):
@@ -377,7 +370,6 @@ def change_booking(
 
     begin_write(session)
     before = {"dates": _dates(targets), "resource_ids": sorted({o.resource_id for o in targets})}
-    freed = [o for o in targets if o.status == OccurrenceStatus.CONFIRMED]
     change = _change("changed", actor, now, booking, targets)
     for occurrence in targets:
         booking.occurrences.remove(occurrence)
@@ -400,18 +392,15 @@ def change_booking(
                               "resource_ids": [r.id for r in new_resources]},
                     "status": "confirmed" if confirmed else "pending", "notices": notices})
     booking.notices = tuple(notices)
-    notifications.booking_changed(session, booking, confirmed=confirmed, actor=actor)
-    waiting.offer_freed_slots(session, freed, now=now)
-    listeners.tell(session, booking, change)
+    listeners.tell(session, booking, replace(change, confirmed=confirmed))
     return booking
 
 
 @refusals_roll_back
 def add_back_date(session, *, actor: User, booking: Booking, date: date | str,
-                  now: datetime, settings: Settings | None = None) -> Booking:
+                  now: datetime, settings: Settings) -> Booking:
     """Put a date of the series back that was left out or cancelled, at the series' time and
     on its resources, with every rule checked as for a new request."""
-    settings = settings or Settings.from_config()
     if not can(actor, "change", booking):
         raise Forbidden(_("You cannot change this booking."))
     wanted = as_date(date, "date")
@@ -602,13 +591,17 @@ def _settle(booking: Booking) -> None:
 
 def _change(action: str, actor, now: datetime, booking: Booking,
             targets: list[Occurrence]) -> listeners.BookingChange:
-    """What listeners hear of a step, taken before it changes the dates it touches."""
+    """What listeners hear of a step, taken before it changes the dates it touches: the
+    confirmed ones among them are the slots it frees."""
     in_use = {o.resource.id: o.resource for o in booking.occurrences
               if o.status in ACTIVE_OCCURRENCE_STATUSES}
     return listeners.BookingChange(
         action=action, actor=actor, now=now,
         spans=tuple((o.starts_at, o.ends_at) for o in targets),
-        resources_before=tuple(in_use.values() or booking.resources))
+        resources_before=tuple(in_use.values() or booking.resources),
+        dates=tuple(_dates(targets)),
+        freed=tuple((o.resource_id, o.blocked_from, o.blocked_until) for o in targets
+                    if o.status == OccurrenceStatus.CONFIRMED))
 
 
 def _reason(reason: str) -> str:

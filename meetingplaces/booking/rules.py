@@ -11,7 +11,6 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
@@ -43,15 +42,17 @@ PURPOSE_MAX = 5000
 
 @dataclass(frozen=True)
 class Settings:
-    """What the rules need from the configuration: the city's zone and holiday region."""
+    """What the booking engine needs from the configuration: the city's zone and holiday
+    region, and how long a waiting-list offer holds. Handed to every step that checks rules."""
 
     zone: ZoneInfo
-    holiday_region: str
+    holiday_region: str = "NW"
+    offer_hours: int = 24
 
     @classmethod
-    def from_config(cls, config=None) -> "Settings":
-        config = current_app.config if config is None else config
-        return cls(ZoneInfo(config["TIMEZONE"]), config.get("HOLIDAY_REGION", "NW"))
+    def from_config(cls, config) -> "Settings":
+        return cls(ZoneInfo(config["TIMEZONE"]), config.get("HOLIDAY_REGION", "NW"),
+                   int(config.get("BOOKING_OFFER_HOURS", 24)))
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from ..models.bookings import (
 from ..models.places import Resource
 from ..policy import can
 from .conflicts import busy_intervals
+from .recurrence import expand, to_local
 
 FIRST_HOUR, LAST_HOUR = 7, 22
 AGENDA_DAYS = 14
@@ -164,3 +165,24 @@ def history(session, booking: Booking) -> list[AuditEntry]:
         .options(selectinload(AuditEntry.actor))
         .order_by(AuditEntry.at, AuditEntry.id)
     ))
+
+
+def skipped_dates(booking: Booking, now: datetime, zone: ZoneInfo) -> list[date]:
+    """Dates of a series that were left out or cancelled and are still ahead: a date can be
+    added back on them."""
+    if not booking.is_series:
+        return []
+    active = {o.original_date for o in booking.occurrences
+              if o.status in ACTIVE_OCCURRENCE_STATUSES}
+    local_now = to_local(now, zone)
+    return [slot.original_date
+            for slot in expand(booking.local_start, booking.local_end, booking.rrule)
+            if slot.original_date not in active and slot.local_end > local_now]
+
+
+def subscribable_resources(session, user) -> list[Resource]:
+    """The active resources whose private booking feed `user` may subscribe to."""
+    query = select(Resource).where(Resource.active.is_(True)).order_by(Resource.name)
+    if not user.is_admin:
+        query = query.where(Resource.quarter_id.in_([q.id for q in user.managed_quarters]))
+    return [r for r in session.scalars(query) if can(user, "subscribe_bookings", r)]

@@ -1,13 +1,15 @@
 """The waiting list: a request for a taken slot waits with everything typed. When the slot
 frees (a cancellation, or a change that moves the holder away), the first waiting request
 that now fits is offered it by mail; accepting the offer turns it into a booking with every
-rule checked again. An offer not taken in time expires and passes to the next."""
+rule checked again. An offer not taken in time expires and passes to the next.
 
+The waiting list hears of freed slots as a listener of the booking engine (WaitingList,
+registered by create_app()); the offer mail goes out through the same listeners."""
+
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
 from ..database import lock_row
@@ -16,26 +18,30 @@ from ..models.audit import record
 from ..models.bookings import Guest, WaitingRequest, WaitingStatus
 from ..models.places import Resource
 from ..policy import can
-from . import notifications
+from . import listeners
 from .conflicts import find_conflicts
 from .recurrence import LocalSlot
+from .requests import request_booking, resources_by_ids
 from .rules import LONGEST_BLOCK, Settings, check_capacity, check_details, check_times, plan
-
-OFFER_SALT = "meetingplaces.waiting-offer"
-DEFAULT_OFFER_HOURS = 24
+from .tokens import read_offer_token
 
 
-def offer_hours() -> int:
-    return int(current_app.config.get("BOOKING_OFFER_HOURS", DEFAULT_OFFER_HOURS))
+@dataclass(frozen=True)
+class WaitingList:
+    """The listener that offers the slots a cancellation or a change freed."""
+
+    settings: Settings
+
+    def __call__(self, session, booking, change: listeners.BookingChange) -> None:
+        _offer_next(session, list(change.freed), now=change.now, settings=self.settings)
 
 
 def join_waiting_list(session, *, actor, organisation, resources: list[Resource],
                       local_start: datetime, local_end: datetime, title: str, attendees,
                       purpose: str = "", public: bool = False, location: str = "",
-                      now: datetime, settings: Settings | None = None) -> WaitingRequest:
+                      now: datetime, settings: Settings) -> WaitingRequest:
     """Put a one-date request for a taken slot on the waiting list. The request must keep
     every rule but the slot being free; a free slot is to be booked directly."""
-    settings = settings or Settings.from_config()
     guest = actor if isinstance(actor, Guest) else None
     if guest is None and not can(actor, "request_booking", organisation):
         raise Forbidden(_("You cannot book for this organisation."), field="organisation_id")
@@ -63,35 +69,19 @@ def join_waiting_list(session, *, actor, organisation, resources: list[Resource]
     return entry
 
 
-def offer_token(entry: WaitingRequest, secret_key: str | None = None) -> str:
-    serializer = URLSafeSerializer(secret_key or current_app.config["SECRET_KEY"],
-                                   salt=OFFER_SALT)
-    return serializer.dumps({"w": entry.id, "at": int(entry.offered_at.timestamp())})
-
-
-def entry_for_offer_token(session, token: str, secret_key: str | None = None) -> WaitingRequest:
+def entry_for_offer_token(session, token: str, *, secret_key: str) -> WaitingRequest:
     """The waiting request an offer link names; NotFound when forged or superseded."""
-    serializer = URLSafeSerializer(secret_key or current_app.config["SECRET_KEY"],
-                                   salt=OFFER_SALT)
-    try:
-        data = serializer.loads(token)
-    except BadSignature:
-        raise NotFound(_("This link is not valid.")) from None
-    entry = session.get(WaitingRequest, data.get("w"))
+    entry_id, offered_at = read_offer_token(token, secret_key)
+    entry = session.get(WaitingRequest, entry_id) if isinstance(entry_id, int) else None
     if entry is None or entry.offered_at is None or \
-            int(entry.offered_at.timestamp()) != data.get("at"):
+            int(entry.offered_at.timestamp()) != offered_at:
         raise NotFound(_("This link is not valid."))
     return entry
 
 
-def offer_freed_slots(session, freed, *, now: datetime) -> list[WaitingRequest]:
-    """Offer slots that were just freed (occurrences given up) to the first waiting request
-    that now fits each of them."""
-    spans = [(o.resource_id, o.blocked_from, o.blocked_until) for o in freed]
-    return _offer_next(session, spans, now=now)
-
-
-def _offer_next(session, spans, *, now: datetime) -> list[WaitingRequest]:
+def _offer_next(session, spans, *, now: datetime, settings: Settings) -> list[WaitingRequest]:
+    """Offer freed `spans` (resource id, from, until) to the first waiting request that now
+    fits each of them."""
     if not spans:
         return []
     first = min(start for _, start, _ in spans)
@@ -127,26 +117,23 @@ def _offer_next(session, spans, *, now: datetime) -> list[WaitingRequest]:
             select(Resource).where(Resource.id.in_(entry.resource_ids))))
         planned, _notices = plan(
             resources, [LocalSlot(entry.local_start.date(), entry.local_start, entry.local_end)],
-            Settings.from_config().zone)
+            settings.zone)
         if find_conflicts(session, planned):
             continue
         entry.status = WaitingStatus.OFFERED
         entry.offered_at = now
-        entry.offer_expires_at = now + timedelta(hours=offer_hours())
+        entry.offer_expires_at = now + timedelta(hours=settings.offer_hours)
         session.flush()
         record(session, actor=None, actor_label="system", subject_type="waiting_request",
                subject_id=entry.id, action="offered", at=now)
-        link = notifications.external_url("bookings.waiting_offer", token=offer_token(entry))
-        notifications.waiting_offer(session, entry, link, ", ".join(r.name for r in resources))
+        listeners.tell(session, entry, listeners.SlotOffered(
+            now, ", ".join(r.name for r in resources)))
         offered.append(entry)
     return offered
 
 
-def accept_offer(session, entry: WaitingRequest, *, now: datetime,
-                 settings: Settings | None = None):
+def accept_offer(session, entry: WaitingRequest, *, now: datetime, settings: Settings):
     """Turn an open offer into a booking, as its requester, with every rule checked again."""
-    from .requests import request_booking, resources_by_ids
-
     lock_row(session, entry)
     if entry.status != WaitingStatus.OFFERED:
         raise Conflict(_("This offer is no longer open."), field="offer")
@@ -163,7 +150,7 @@ def accept_offer(session, entry: WaitingRequest, *, now: datetime,
     )
     if entry.guest is not None:  # the offer came to the guest's address: that proves it
         booking.guest_confirmed_at = now
-        notifications.booking_requested(session, booking)
+        listeners.tell(session, booking, listeners.BookingChange("guest_confirmed", actor, now))
     entry.status = WaitingStatus.ACCEPTED
     entry.booking = booking
     record(session, actor=actor, subject_type="waiting_request", subject_id=entry.id,
@@ -171,7 +158,8 @@ def accept_offer(session, entry: WaitingRequest, *, now: datetime,
     return booking
 
 
-def decline_offer(session, entry: WaitingRequest, *, now: datetime) -> None:
+def decline_offer(session, entry: WaitingRequest, *, now: datetime,
+                  settings: Settings) -> None:
     """The requester does not want the slot any more: the next on the list gets it."""
     lock_row(session, entry)
     if entry.status not in (WaitingStatus.WAITING, WaitingStatus.OFFERED):
@@ -182,7 +170,7 @@ def decline_offer(session, entry: WaitingRequest, *, now: datetime) -> None:
            subject_id=entry.id, action="withdrawn", at=now)
     session.flush()
     if was_offered:
-        _offer_next(session, _spans(entry), now=now)
+        _offer_next(session, _spans(entry), now=now, settings=settings)
 
 
 def offer_status(entry: WaitingRequest, now: datetime) -> str:
@@ -193,7 +181,7 @@ def offer_status(entry: WaitingRequest, now: datetime) -> str:
     return entry.status
 
 
-def pass_on_expired_offers(session, *, now: datetime) -> int:
+def pass_on_expired_offers(session, *, now: datetime, settings: Settings) -> int:
     """Expire offers not taken in time and offer their slots to the next waiting. For cron
     (`flask bookings pass-on-offers`) and whenever an expired offer is opened."""
     expired = session.scalars(
@@ -208,7 +196,7 @@ def pass_on_expired_offers(session, *, now: datetime) -> int:
                subject_id=entry.id, action="expired", at=now)
     session.flush()
     for entry in expired:
-        _offer_next(session, _spans(entry), now=now)
+        _offer_next(session, _spans(entry), now=now, settings=settings)
     return len(expired)
 
 

@@ -84,7 +84,10 @@ def refresh_event(session, event: Event, now: datetime, previous_scopes=frozense
 
 
 def _rewrite_blocks(session, events: list[Event], now: datetime, scopes: set[str]) -> None:
+    from ..reports import event_dates  # the dates reports count change with the event
+
     session.flush()
+    event_dates.store(session, events, now)
     session.execute(delete(EventCalendarBlock).where(
         EventCalendarBlock.event_id.in_([event.id for event in events])))
     for event in events:
@@ -295,7 +298,8 @@ def build(session, feed: Feed, now: datetime, *, past_days: int, future_days: in
     day = _day_start(now)
     kind, _, ident = feed.scope.partition(":")
     query = (
-        select(EventCalendarBlock.block, Event.timezone, Event.target_groups)
+        select(EventCalendarBlock.block, Event.timezone, Event.target_groups,
+               Event.first_starts_at)
         .join(Event, Event.id == EventCalendarBlock.event_id)
         .join(Quarter, Quarter.id == Event.quarter_id)
         .where(
@@ -321,13 +325,14 @@ def build(session, feed: Feed, now: datetime, *, past_days: int, future_days: in
         query = query.where(Event.id.in_(round_event_ids(int(ident))))
     if feed.category:
         query = query.where(Event.category == feed.category)
-    blocks, tzids = [], {city_timezone}
-    for block, tzid, groups in session.execute(query):
+    blocks, tzids, starts = [], {city_timezone}, []
+    for block, tzid, groups, first_starts_at in session.execute(query):
         if feed.audience and not ({feed.audience, "everyone"} & set(groups or [])):
             continue
         blocks.append(block)
         tzids.add(tzid)
-    return ics.assemble(feed.name, city_timezone, blocks, tzids)
+        starts.append(first_starts_at)
+    return ics.assemble(feed.name, city_timezone, blocks, tzids, ics.first_year(*starts))
 
 
 def round_event_ids(resource_id: int):

@@ -8,7 +8,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..booking.notifications import external_url
+from ..links import absolute_url
 from ..mail import queue_mail
 from ..models import User, quarter_managers
 from ..models.bookings import Booking
@@ -87,7 +87,7 @@ def tell_of_booking_trouble(session, event: Event, booking: Booking, trouble) ->
     no longer holds some of its dates: the people responsible get a link to the event's edit
     page. The booking's title and page only go to those who may see the booking; the booker's
     name, address and reasons never."""
-    link = external_url("events.edit", event_id=event.id)
+    link = absolute_url("events.edit", event_id=event.id)
     rooms = room_names(booking) or ", ".join(r.name for r in resources_held(booking))
     for person in responsible_for(session, event):
         with force_locale(person.preferred_language):
@@ -114,8 +114,9 @@ def tell_of_booking_trouble(session, event: Event, booking: Booking, trouble) ->
                     _date_lines(event, trouble.dates)])
             lines = [_("Hello %(name)s,", name=person.name), what]
             if can(person, "view_private", booking):
+                booking_link = absolute_url("bookings.show", booking_id=booking.id)
                 lines.append("\n".join([_("The booking: %(title)s", title=booking.title),
-                                        external_url("bookings.show", booking_id=booking.id)]))
+                                        booking_link]))
             lines += [_("The event itself has not been changed. Please choose another booking "
                         "or place for it, change its dates, or cancel it here:"), link]
             queue_mail(session, person.email, subject, "\n\n".join(lines))

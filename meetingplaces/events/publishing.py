@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from ..calendar import feeds
 from ..errors import Forbidden, InvalidInput, NotFound
@@ -19,7 +20,7 @@ from ..models import Facility, Organisation, Quarter
 from ..models.audit import record
 from ..models.bookings import Booking
 from ..models.events import Event, EventStatus, EventTranslation, OccurrenceChange
-from ..policy import can
+from ..policy import can, require_choice
 from ..vocabulary import SPOKEN_LANGUAGES
 from . import booked_rooms, notices, recurrence
 from .vocabulary import CATEGORIES, TARGET_GROUPS, TRANSLATION_LANGUAGES
@@ -119,6 +120,8 @@ def _apply(session, event: Event, fields: dict, quarter: Quarter, actor) -> None
         organisation = fields["organisation"]
         if organisation is not None and not isinstance(organisation, Organisation):
             raise InvalidInput(_("Unknown organisation."), field="organisation")
+        if organisation is not None and organisation is not event.organisation:
+            require_choice(actor, "credit_events_to", organisation, "organisation")
         event.organisation = organisation
     _apply_times(event, fields)
     _apply_booking(event, fields, quarter, actor, before)
@@ -222,6 +225,25 @@ def _apply_translations(event: Event, translations: dict) -> None:
                 EventTranslation(language=language, title=title, description=description))
         else:
             existing.title, existing.description = title, description
+
+
+def event_quarters(session, user) -> list[Quarter]:
+    """The quarters offered for a new event: a quarter manager's own; for the city's admin and
+    for initiatives every active quarter."""
+    if user.is_manager and not user.is_admin:
+        return list(user.managed_quarters)
+    return list(session.scalars(select(Quarter).where(Quarter.active).order_by(Quarter.name)))
+
+
+def event_organisations(session, user, quarters: list[Quarter]) -> list[Organisation]:
+    """The organisations an event may be held by: the user's own and, for managers, every
+    active organisation of `quarters`."""
+    organisations = list(user.organisations)
+    if can(user, "moderate_proposals", Event):
+        organisations += session.scalars(select(Organisation).where(
+            Organisation.quarter_id.in_([q.id for q in quarters]),
+            Organisation.status == "active")).all()
+    return organisations
 
 
 def require(actor, action: str, thing) -> None:
@@ -366,8 +388,9 @@ def _change_for(session, event: Event, original: date) -> OccurrenceChange:
 
 def cancel_occurrence(session, event: Event, original: date, *, actor, now: datetime,
                       reason: str = "", keep_in_feed: bool = False) -> OccurrenceChange:
-    """Cancel one date of a series (rain, illness); feeds leave it out with an EXDATE, or with
-    `keep_in_feed` show it as cancelled with the reason (an override with STATUS:CANCELLED)."""
+    """Cancel one date of a series (rain, illness). Every feed leaves it out with an EXDATE and
+    tells the reason in the series' description (calendar/ics.py); `keep_in_feed` is still
+    stored, but feeds no longer differ by it."""
     require(actor, "change_dates", event)
     before = guest_visible(event)
     change = _change_for(session, event, original)
@@ -385,7 +408,7 @@ def move_occurrence(session, event: Event, original: date, *, actor, now: dateti
                     start_date: date | None = None, end_date: date | None = None,
                     note: str = "") -> OccurrenceChange:
     """Move one date of a series (or give it a note); feeds show it once, at its new time,
-    as an override VEVENT with RECURRENCE-ID."""
+    as a VEVENT of its own related to the series (calendar/ics.py)."""
     require(actor, "change_dates", event)
     before = guest_visible(event)
     change = _change_for(session, event, original)

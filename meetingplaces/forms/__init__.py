@@ -1,14 +1,6 @@
 """WTForms classes, one module per area."""
 
 
-def show_domain_error(form, error) -> None:
-    """Put a domain error next to the field it names (or above the form), keeping the input."""
-    if error.field and error.field in form:
-        form[error.field].errors = [*form[error.field].errors, error.message]
-    else:
-        form.form_errors.append(error.message)
-
-
 def normalised_email(value: str | None) -> str | None:
     """A WTForms filter: e-mail addresses are compared lower-cased and trimmed."""
     from ..models.people import normalise_email
@@ -18,4 +10,9 @@ def normalised_email(value: str | None) -> str | None:
 
 def optional_int(value) -> int | None:
     """coerce= for a select with an empty first option: nothing chosen is None, not an error."""
-    return int(value) if value not in ("", None) else None
+    if value in ("", None):
+        return None
+    number = int(value)
+    if not -2**31 < number < 2**31:  # no database row has such an id: as unknown as "abc"
+        raise ValueError(value)
+    return number

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -13,6 +12,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 from ..accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from ..vocabulary import ORGANISATION_KINDS
 from . import normalised_email, optional_int
+from .base import Form
 
 PASSWORD_HINT = _l("At least %(count)d characters.", count=MIN_PASSWORD_LENGTH)
 
@@ -34,32 +34,32 @@ def new_password_fields():
     return password, confirm
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = email_field()
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     remember = BooleanField(_l("Stay logged in on this device"))
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = email_field()
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password, confirm = new_password_fields()
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(Form):
     """For an address without an account: the invitee chooses name and password."""
 
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
     password, confirm = new_password_fields()
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A form with nothing but its CSRF token, for confirming with one button."""
 
 
-class RegisterOrganisationForm(FlaskForm):
+class RegisterOrganisationForm(Form):
     """Registration by someone already logged in: they become the first admin."""
 
     organisation_name = StringField(_l("Name of your organisation"),

@@ -1,7 +1,6 @@
 """Forms for events: the event itself, rejecting a proposal, cancelling, changing one date."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,6 +16,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..events.vocabulary import CATEGORIES, TARGET_GROUPS, TRANSLATION_LANGUAGES
 from ..vocabulary import SPOKEN_LANGUAGES
+from .base import Form
 
 REPEATS = {
     "": _l("Does not repeat"),
@@ -34,7 +34,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     quarter = SelectField(_l("Quarter"), coerce=int)
     organisation = SelectField(_l("Organiser"), coerce=int)
     show_organiser = BooleanField(_l("Show the organiser publicly"), default=True)
@@ -81,21 +81,21 @@ for _code in TRANSLATION_LANGUAGES:
         validators=[Length(max=20000)]))
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     reason = TextAreaField(_l("Reason"), validators=[Length(max=2000)])
 
 
-class RejectForm(FlaskForm):
+class RejectForm(Form):
     reason = TextAreaField(_l("Reason for the proposer"),
                            validators=[InputRequired(), Length(max=2000)])
 
 
-class MoveDateForm(FlaskForm):
+class MoveDateForm(Form):
     start_date = DateField(_l("New date"), validators=[InputRequired()])
     start_time = TimeField(_l("Starts at"), validators=[Optional()])
     end_time = TimeField(_l("Ends at"), validators=[Optional()])
     note = StringField(_l("Note for guests"), validators=[Length(max=500)])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that changes something: only the CSRF token."""

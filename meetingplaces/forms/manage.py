@@ -5,7 +5,6 @@ the database (unique slugs) or parsing (opening hours, local times) live in the 
 """
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -29,8 +28,11 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..config import LANGUAGES, RTL_LANGUAGES
 from ..models import OrganisationStatus
+from ..place_texts import PLACE_LANGUAGES
 from ..vocabulary import EQUIPMENT, ORGANISATION_KINDS, SPOKEN_LANGUAGES
+from .base import Form
 
 LONG_TEXT = 5000
 WEEKDAY_LABELS = [
@@ -84,7 +86,10 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else ""
 
 
-class ManageForm(FlaskForm):
+class ManageForm(Form):
+    # Texts with a field `<name>_<language>` per further language (add_translation_fields).
+    TRANSLATED: tuple[str, ...] = ()
+
     class Meta:
         def bind_field(self, form, unbound_field, options):
             if issubclass(unbound_field.field_class, StringField):
@@ -93,12 +98,41 @@ class ManageForm(FlaskForm):
             return unbound_field.bind(form=form, **options)
 
     def values(self, *leave_out: str) -> dict:
-        """The submitted values by field name, for the domain function's keyword arguments."""
-        return {
+        """The submitted values by field name, for the domain function's keyword arguments;
+        translations of the texts as `translations` = {language: {field: text}}."""
+        translated = self.translation_names()
+        values = {
             name: field.data
             for name, field in self._fields.items()
-            if name != "csrf_token" and name not in leave_out
+            if name != "csrf_token" and name not in leave_out and name not in translated
         }
+        if self.TRANSLATED:
+            values["translations"] = {
+                code: {name: self[f"{name}_{code}"].data or "" for name in self.TRANSLATED}
+                for code in PLACE_LANGUAGES
+            }
+        return values
+
+    def translation_names(self) -> set[str]:
+        return {f"{name}_{code}" for name in self.TRANSLATED for code in PLACE_LANGUAGES}
+
+    def translation_groups(self) -> list[tuple[str, list]]:
+        """(language, its fields) for the form's "Translations" section."""
+        return [(code, [self[f"{name}_{code}"] for name in self.TRANSLATED])
+                for code in PLACE_LANGUAGES]
+
+
+def add_translation_fields(form_class, labels: dict) -> None:
+    """One text area `<name>_<language>` per translated text and further interface language;
+    typed in that language's script and direction."""
+    form_class.TRANSLATED = tuple(labels)
+    for code in PLACE_LANGUAGES:
+        for name, label in labels.items():
+            setattr(form_class, f"{name}_{code}", TextAreaField(
+                _l("%(text)s (%(language)s)", text=label, language=LANGUAGES[code]),
+                validators=[Length(max=LONG_TEXT)],
+                render_kw={"lang": code, "dir": "rtl" if code in RTL_LANGUAGES else "ltr"},
+            ))
 
 
 def _slug_field():
@@ -130,6 +164,10 @@ class FacilityForm(ManageForm):
         description=_l("Optional, e.g. 7.1535"),
     )
     description = TextAreaField(_l("Description"), validators=[Length(max=LONG_TEXT)])
+    opening_notes = TextAreaField(
+        _l("Notes on the opening hours"), validators=[Length(max=LONG_TEXT)],
+        description=_l("e.g. “Closed during the school holidays. Café from 3 pm.”"),
+    )
     accessibility = TextAreaField(
         _l("Accessibility"), validators=[Length(max=LONG_TEXT)],
         description=_l("Entrance, lift, accessible toilet, hearing loop ..."),
@@ -229,6 +267,14 @@ class OrganisationForm(ManageForm):
     )
     private_contact_phone = StringField(_l("Private contact phone"), validators=[Length(max=60)])
     status = SelectField(_l("Status"), choices=ORGANISATION_STATUSES)
+
+
+add_translation_fields(QuarterForm, {"description": _l("Description")})
+add_translation_fields(FacilityForm, {
+    "description": _l("Description"), "opening_notes": _l("Notes on the opening hours"),
+    "accessibility": _l("Accessibility")})
+add_translation_fields(ResourceForm, {"description": _l("Description")})
+add_translation_fields(OrganisationForm, {"description": _l("Description")})
 
 
 class UserRolesForm(ManageForm):

@@ -3,7 +3,7 @@ without home quarter, web address, kind and status (the same fields, so the same
 
 from flask_babel import lazy_gettext as _l
 
-from .manage import ManageForm, OrganisationForm
+from .manage import ManageForm, OrganisationForm, add_translation_fields
 
 
 class OrganisationProfileForm(ManageForm):
@@ -21,3 +21,7 @@ class OrganisationProfileForm(ManageForm):
         self.private_contact_email.description = _l(
             "For the managers of your quarter and your members; never shown publicly."
         )
+
+
+add_translation_fields(OrganisationProfileForm,
+                       {"description": OrganisationForm.description.args[0]})

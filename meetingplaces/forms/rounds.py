@@ -8,12 +8,10 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     FieldList,
     FloatField,
-    Form,
     FormField,
     IntegerField,
     SelectField,
@@ -27,6 +25,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..errors import InvalidInput
 from ..rounds import SkipPeriod
+from .base import Form, SubForm
 
 WEEKDAYS = [(0, _l("Monday")), (1, _l("Tuesday")), (2, _l("Wednesday")), (3, _l("Thursday")),
             (4, _l("Friday")), (5, _l("Saturday")), (6, _l("Sunday"))]
@@ -38,7 +37,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class StopFields(Form):
+class StopFields(SubForm):
     """One stop: a row of the plan form, or the new values of a change from a date on."""
 
     weekday = SelectField(_l("Weekday"), coerce=int, choices=WEEKDAYS)
@@ -57,7 +56,7 @@ class StopFields(Form):
         return not (self.place_name.data or "").strip()
 
 
-class PlanForm(FlaskForm):
+class PlanForm(Form):
     resource = SelectField(_l("Mobile resource"), coerce=int)
     name = StringField(_l("Name of the round"), validators=[InputRequired(), Length(max=160)])
     season_start = DateField(_l("Season starts"), validators=[InputRequired()])
@@ -74,40 +73,40 @@ class PlanForm(FlaskForm):
         description=_l("One per line: from place; to place; minutes"))
 
 
-class StopChangeForm(FlaskForm):
+class StopChangeForm(Form):
     from_date = DateField(_l("Change from this date on"), validators=[InputRequired()])
     stop = FormField(StopFields)
 
 
-class CancelDateForm(FlaskForm):
+class CancelDateForm(Form):
     reason = TextAreaField(_l("Reason (shown in the calendar and sent to the team)"),
                            validators=[InputRequired(), Length(max=500)])
 
 
-class MoveDateForm(FlaskForm):
+class MoveDateForm(Form):
     day = DateField(_l("New date"), validators=[InputRequired()])
     start = TimeField(_l("From"), validators=[InputRequired()])
     end = TimeField(_l("Until"), validators=[InputRequired()])
     note = StringField(_l("Note for the calendar"), validators=[Length(max=500)])
 
 
-class StaffForm(FlaskForm):
+class StaffForm(Form):
     staff = MultiCheckboxField(_l("Team"), coerce=int)
 
 
-class ExtraDateForm(FlaskForm):
+class ExtraDateForm(Form):
     stop = SelectField(_l("Stop"), coerce=int)
     day = DateField(_l("Date"), validators=[InputRequired()])
     start = TimeField(_l("From"), validators=[Optional()])
     end = TimeField(_l("Until"), validators=[Optional()])
 
 
-class EndSeasonForm(FlaskForm):
+class EndSeasonForm(Form):
     last_day = DateField(_l("Last day of the season"), validators=[InputRequired()])
     reason = StringField(_l("Reason"), validators=[InputRequired(), Length(max=500)])
 
 
-class YieldForm(FlaskForm):
+class YieldForm(Form):
     """Approve a request for the van; each colliding date is cancelled or moved (inputs named
     after the date's id, read by the view)."""
 
@@ -115,7 +114,7 @@ class YieldForm(FlaskForm):
                          validators=[InputRequired(), Length(max=500)])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that changes something: only the CSRF token."""
 
 

@@ -22,9 +22,11 @@ from email.utils import parseaddr
 from sqlalchemy import select, update
 from sqlalchemy.exc import DBAPIError
 
+from .. import logs
 from ..database import begin_write
 from ..models import OutboxMessage
 from ..models.types import utcnow
+from .direction import reads_right_to_left, with_direction_marks
 
 log = logging.getLogger("meetingplaces.mail")
 
@@ -50,12 +52,16 @@ def header_text(value: str, limit: int = SUBJECT_MAX) -> str:
 def queue_mail(session, recipient: str, subject: str, body: str,
                attachments: list[Attachment] = ()) -> OutboxMessage:
     """Store a message in the outbox, in the caller's transaction: it goes out only if that
-    transaction commits."""
+    transaction commits. A mail written right to left gets direction marks (direction.py)."""
+    right_to_left = reads_right_to_left(body)
+    subject = with_direction_marks(subject, right_to_left)
+    body = with_direction_marks(body, right_to_left)
     message = OutboxMessage(
         recipient=recipient,
         subject=header_text(subject),
         body=body,
         attachments=[a.__dict__ for a in attachments],
+        request_id=logs.request_id.get(),
     )
     session.add(message)
     session.info[QUEUED_FLAG] = True
@@ -73,6 +79,7 @@ class Claimed:
     attachments: list
     attempts: int
     created_at: datetime
+    request_id: str | None = None
 
 
 def _backoff(attempts: int, config) -> timedelta:
@@ -160,7 +167,8 @@ def claim(session, *, now: datetime, lease: timedelta, claimer: str) -> Claimed 
     message.next_attempt_at = now + lease
     message.claimed_by = claimer
     claimed = Claimed(message.id, message.recipient, message.subject, message.body,
-                      list(message.attachments or ()), message.attempts, message.created_at)
+                      list(message.attachments or ()), message.attempts, message.created_at,
+                      message.request_id)
     session.commit()
     return claimed
 
@@ -198,11 +206,15 @@ def send_due(session, config, now: datetime | None = None, limit: int = 100) -> 
         claimed = claim(session, now=moment, lease=lease, claimer=claimer)
         if claimed is None:
             break
+        # Lines about this mail name the request that queued it, not the sender's own.
+        fields = {"request_id": claimed.request_id, "mail_id": claimed.id,
+                  "attempt": claimed.attempts}
         try:
             email = _build(claimed, config["MAIL_SENDER"])
         except (ValueError, TypeError, KeyError) as error:  # nothing a retry would change
             failed += 1
-            log.warning("Mail %s cannot be built: %s", claimed.id, error)
+            log.warning("Mail %s cannot be built: %s", claimed.id, type(error).__name__,
+                        extra=fields)
             _settle(session, claimed, claimer, failed_at=moment,
                     last_error=f"{type(error).__name__}: {error}"[:2000])
             continue
@@ -210,7 +222,7 @@ def send_due(session, config, now: datetime | None = None, limit: int = 100) -> 
             _deliver(email, claimed, config)
         except (OSError, smtplib.SMTPException) as error:
             failed += 1
-            log.warning("Mail %s to %s failed: %s", claimed.id, claimed.recipient, error)
+            log.warning("Mail %s failed: %s", claimed.id, type(error).__name__, extra=fields)
             outcome = ({"failed_at": moment} if claimed.attempts >= max_attempts
                        else {"next_attempt_at": moment + _backoff(claimed.attempts, config)})
             _settle(session, claimed, claimer, last_error=f"{type(error).__name__}: {error}"
@@ -218,6 +230,7 @@ def send_due(session, config, now: datetime | None = None, limit: int = 100) -> 
         else:
             sent += 1
             _settle(session, claimed, claimer, sent_at=fixed_now or utcnow(), last_error="")
+            log.info("Mail %s sent", claimed.id, extra=fields)
     return sent, failed
 
 

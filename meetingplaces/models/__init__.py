@@ -1,6 +1,6 @@
 """All tables, imported here so that Alembic and create_all() see every one of them."""
 
-from . import bookings, events, rounds  # noqa: F401  (area tables)
+from . import bookings, events, reports, rounds  # noqa: F401  (area tables)
 from .audit import AuditEntry
 from .idempotency import IdempotencyKey
 from .mail import OutboxMessage
@@ -13,16 +13,28 @@ from .people import (
     Organisation,
     OrganisationKind,
     OrganisationStatus,
+    OrganisationTranslation,
     User,
     quarter_managers,
 )
-from .places import Closure, Facility, OpeningHours, Quarter, Resource, ResourceKind
+from .places import (
+    Closure,
+    Facility,
+    FacilityTranslation,
+    OpeningHours,
+    Quarter,
+    QuarterTranslation,
+    Resource,
+    ResourceKind,
+    ResourceTranslation,
+)
 
 __all__ = [
     "ApiToken",
     "AuditEntry",
     "Closure",
     "Facility",
+    "FacilityTranslation",
     "IdempotencyKey",
     "Invitation",
     "InvitationKind",
@@ -32,10 +44,13 @@ __all__ = [
     "Organisation",
     "OrganisationKind",
     "OrganisationStatus",
+    "OrganisationTranslation",
     "OutboxMessage",
     "Quarter",
+    "QuarterTranslation",
     "Resource",
     "ResourceKind",
+    "ResourceTranslation",
     "User",
     "quarter_managers",
 ]

@@ -78,6 +78,11 @@ class Booking(db.Model):
     )
     # When the guest followed the signed link; until then managers do not see the request.
     guest_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Name and organisation as typed into this request: they become the guest's only once the
+    # link mailed to the guest's address is followed (anyone can type a known address).
+    guest_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    guest_organisation_name: Mapped[str] = mapped_column(String(160), default="",
+                                                         server_default="")
 
     organisation: Mapped[Organisation | None] = relationship()
     requested_by: Mapped[User | None] = relationship()
@@ -130,12 +135,14 @@ class Occurrence(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"))
-    resource_id: Mapped[int] = mapped_column(ForeignKey("resources.id"))
-    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # active_history: reports.usage needs the old values of a change to keep its sums.
+    resource_id: Mapped[int] = mapped_column(ForeignKey("resources.id"), active_history=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, active_history=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime, active_history=True)
     blocked_from: Mapped[datetime] = mapped_column(UTCDateTime)
     blocked_until: Mapped[datetime] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(16), default=OccurrenceStatus.PENDING)
+    status: Mapped[str] = mapped_column(String(16), default=OccurrenceStatus.PENDING,
+                                        active_history=True)
     # The local date the series rule gave this occurrence; differs from the start's local date
     # when the date was moved, and identifies the date across edits and in calendar feeds.
     original_date: Mapped[date]
@@ -154,6 +161,7 @@ class Occurrence(db.Model):
         ),
         Index("ix_occurrences_resource_blocked", "resource_id", "blocked_from", "blocked_until"),
         Index("ix_occurrences_booking_date", "booking_id", "original_date"),
+        Index("ix_occurrences_starts_at", "starts_at"),  # reports' raw rows of a period
         # The invariant, kept by PostgreSQL itself even when requests race in several
         # processes. SQLite has no such constraint: there the write lock taken up front
         # (database.begin_write) serialises check and insert.

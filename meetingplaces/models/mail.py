@@ -24,6 +24,8 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # X-Request-ID of the request that queued it: the sender's log lines name it too.
+    request_id: Mapped[str | None] = mapped_column(String(128))
     # The sender that holds the message until next_attempt_at (its lease); see mail/outbox.py.
     claimed_by: Mapped[str | None] = mapped_column(String(32))
 

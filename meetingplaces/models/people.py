@@ -6,12 +6,21 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
-from .places import Quarter
+from .places import Quarter, TranslatedTexts
 from .types import UTCDateTime, utcnow
 
 quarter_managers = Table(
@@ -46,6 +55,9 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of every session and remember-me cookie: raising it (logout, new password, account
+    # switched off) ends all of them at once, on every device.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     managed_quarters: Mapped[list[Quarter]] = relationship(
         secondary=quarter_managers, order_by=Quarter.name
@@ -61,9 +73,15 @@ class User(UserMixin, db.Model):
         return self.active
 
     def get_id(self) -> str:
-        """The id Flask-Login keeps in sessions and remember-me cookies. It carries a fingerprint
-        of the password hash, so a new password ends every other session."""
-        return f"{self.id}.{token_digest(self.password_hash or '')[:16]}"
+        """The id Flask-Login keeps in sessions and remember-me cookies. It carries the session
+        version and a fingerprint of the password hash, so that logging out or a new password
+        ends every session of the user."""
+        fingerprint = token_digest(f"{self.session_version or 0}:{self.password_hash or ''}")
+        return f"{self.id}.{fingerprint[:16]}"
+
+    def end_all_sessions(self) -> None:
+        """Every session and remember-me cookie of this user stops working."""
+        self.session_version = (self.session_version or 0) + 1
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")
@@ -106,8 +124,9 @@ class OrganisationStatus(StrEnum):
     INACTIVE = "inactive"
 
 
-class Organisation(db.Model):
+class Organisation(TranslatedTexts, db.Model):
     __tablename__ = "organisations"
+    TRANSLATED_FIELDS = ("description",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
@@ -129,6 +148,10 @@ class Organisation(db.Model):
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="organisation", cascade="all, delete-orphan"
     )
+    translations: Mapped[list["OrganisationTranslation"]] = relationship(
+        cascade="all, delete-orphan", order_by="OrganisationTranslation.language",
+        lazy="selectin",
+    )
 
     __table_args__ = (
         CheckConstraint("status IN ('pending', 'active', 'rejected', 'inactive')", name="status"),
@@ -140,6 +163,24 @@ class Organisation(db.Model):
 
     def __repr__(self) -> str:
         return f"<Organisation {self.slug}>"
+
+
+class OrganisationTranslation(db.Model):
+    """An organisation's description in one more language; German lives on the organisation."""
+
+    __tablename__ = "organisation_translations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE")
+    )
+    language: Mapped[str] = mapped_column(String(8))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "language",
+                         name="uq_organisation_translations_language"),
+    )
 
 
 class MembershipRole(StrEnum):

@@ -3,15 +3,26 @@
 from datetime import datetime, time
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .types import UTCDateTime, utcnow
 
 
-class Quarter(db.Model):
+class TranslatedTexts:
+    """A place whose texts (TRANSLATED_FIELDS) are written in German on the row itself and may
+    be translated into more languages in `translations`, as an event's title and description."""
+
+    TRANSLATED_FIELDS: tuple[str, ...] = ()
+
+    def translation(self, language: str):
+        return next((t for t in self.translations if t.language == language), None)
+
+
+class Quarter(TranslatedTexts, db.Model):
     __tablename__ = "quarters"
+    TRANSLATED_FIELDS = ("description",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
@@ -26,13 +37,17 @@ class Quarter(db.Model):
     facilities: Mapped[list["Facility"]] = relationship(
         back_populates="quarter", order_by="Facility.name"
     )
+    translations: Mapped[list["QuarterTranslation"]] = relationship(
+        cascade="all, delete-orphan", order_by="QuarterTranslation.language", lazy="selectin"
+    )
 
     def __repr__(self) -> str:
         return f"<Quarter {self.slug}>"
 
 
-class Facility(db.Model):
+class Facility(TranslatedTexts, db.Model):
     __tablename__ = "facilities"
+    TRANSLATED_FIELDS = ("description", "opening_notes", "accessibility")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     quarter_id: Mapped[int] = mapped_column(ForeignKey("quarters.id"), index=True)
@@ -42,6 +57,8 @@ class Facility(db.Model):
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
     description: Mapped[str] = mapped_column(Text, default="")
+    # Notes beside the weekly hours ("closed in the school holidays", "café from 15:00").
+    opening_notes: Mapped[str] = mapped_column(Text, default="")
     accessibility: Mapped[str] = mapped_column(Text, default="")
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     contact_phone: Mapped[str] = mapped_column(String(60), default="")
@@ -57,6 +74,9 @@ class Facility(db.Model):
     )
     resources: Mapped[list["Resource"]] = relationship(
         back_populates="facility", order_by="Resource.name"
+    )
+    translations: Mapped[list["FacilityTranslation"]] = relationship(
+        cascade="all, delete-orphan", order_by="FacilityTranslation.language", lazy="selectin"
     )
 
     __table_args__ = (
@@ -96,10 +116,13 @@ class ResourceKind(StrEnum):
     MOBILE = "mobile"
 
 
-class Resource(db.Model):
-    """Something bookable: a room of a facility, or a mobile resource such as the Spielmobil."""
+class Resource(TranslatedTexts, db.Model):
+    """Something bookable: a room of a facility, or a mobile resource such as the Spielmobil.
+
+    Its name stays as the house calls it; its description is translated."""
 
     __tablename__ = "resources"
+    TRANSLATED_FIELDS = ("description",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16), default=ResourceKind.ROOM)
@@ -126,6 +149,9 @@ class Resource(db.Model):
 
     facility: Mapped[Facility | None] = relationship(back_populates="resources")
     quarter: Mapped[Quarter] = relationship()
+    translations: Mapped[list["ResourceTranslation"]] = relationship(
+        cascade="all, delete-orphan", order_by="ResourceTranslation.language", lazy="selectin"
+    )
 
     __table_args__ = (
         CheckConstraint("kind IN ('room', 'mobile')", name="kind"),
@@ -151,6 +177,53 @@ class Resource(db.Model):
 
     def __repr__(self) -> str:
         return f"<Resource {self.slug}>"
+
+
+class QuarterTranslation(db.Model):
+    """A quarter's description in one more language; German lives on the quarter itself."""
+
+    __tablename__ = "quarter_translations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quarter_id: Mapped[int] = mapped_column(ForeignKey("quarters.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(8))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (
+        UniqueConstraint("quarter_id", "language", name="uq_quarter_translations_language"),
+    )
+
+
+class FacilityTranslation(db.Model):
+    """A facility's description, opening notes and accessibility in one more language."""
+
+    __tablename__ = "facility_translations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facility_id: Mapped[int] = mapped_column(ForeignKey("facilities.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(8))
+    description: Mapped[str] = mapped_column(Text, default="")
+    opening_notes: Mapped[str] = mapped_column(Text, default="")
+    accessibility: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (
+        UniqueConstraint("facility_id", "language", name="uq_facility_translations_language"),
+    )
+
+
+class ResourceTranslation(db.Model):
+    """A room's or a van's description in one more language (the name is not translated)."""
+
+    __tablename__ = "resource_translations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resource_id: Mapped[int] = mapped_column(ForeignKey("resources.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(8))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (
+        UniqueConstraint("resource_id", "language", name="uq_resource_translations_language"),
+    )
 
 
 class Closure(db.Model):

@@ -1,4 +1,5 @@
-"""A staff member's own round dates as a private iCalendar feed behind a secret token URL.
+"""A staff member's own round dates as a private iCalendar feed behind a secret token URL:
+this module picks the dates, calendar/ics.py writes them.
 
 The van's public calendar needs nothing here: it is the feed scope "resource:<id>" of
 calendar.feeds, assembled from the stop events' stored VEVENT blocks.
@@ -8,12 +9,11 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from icalendar import Event as VEvent
 from sqlalchemy import select
 
 from ..calendar import ics
 from ..models.people import User, token_digest
-from ..models.rounds import RoundDate, StaffFeedToken
+from ..models.rounds import StaffFeedToken
 from .requests import staff_dates
 
 PAST_DAYS = 30
@@ -43,31 +43,11 @@ def staff_member_by_token(session, secret: str) -> User | None:
     return person
 
 
-def _vevent(round_date: RoundDate, zone, base_url: str, now: datetime) -> VEvent:
-    stop = round_date.stop
-    component = VEvent()
-    component.add("uid", f"round-date-{round_date.id}@meetingplaces")
-    component.add("dtstamp", now)
-    component.add("dtstart", round_date.starts_at.astimezone(zone))
-    component.add("dtend", round_date.ends_at.astimezone(zone))
-    component.add("summary", _("Spielmobil: %(place)s", place=stop.place_name))
-    component.add("location", f"{stop.place_name}, {stop.address}")
-    if stop.latitude is not None and stop.longitude is not None:
-        component.add("geo", (stop.latitude, stop.longitude))
-    team = ", ".join(person.name for person in round_date.staff)
-    lines = [_("Team: %(names)s", names=team)]
-    if round_date.reason:
-        lines.append(round_date.reason)
-    component.add("description", "\n".join(lines))
-    component.add("status", "CANCELLED" if round_date.is_cancelled else "CONFIRMED")
-    component.add("url", f"{base_url.rstrip('/')}/rounds/dates/{round_date.id}")
-    return component
-
-
 def staff_feed(session, person: User, *, now: datetime, zone, base_url: str) -> bytes:
     """The person's dates from a month back on; cancelled ones stay, marked, so calendar apps
     drop them."""
     dates = staff_dates(session, person, now - timedelta(days=PAST_DAYS))
-    blocks = "".join(_vevent(d, zone, base_url, now).to_ical().decode() for d in dates)
+    blocks = [ics.staff_date_vevent(d, zone, base_url, now).to_ical().decode() for d in dates]
     name = _("Spielmobil: my dates (%(name)s)", name=person.name)
-    return ics.assemble(name, zone.key, [blocks], [zone.key]).encode()
+    since = ics.first_year(*(d.starts_at for d in dates))
+    return ics.assemble(name, zone.key, blocks, [zone.key], since).encode()

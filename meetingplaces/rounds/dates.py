@@ -49,9 +49,10 @@ def _still_to_come(round_date: RoundDate, now: datetime) -> None:
 
 
 @refusals_roll_back
-def cancel_date(session, *, actor, round_date: RoundDate, reason: str, now: datetime) -> RoundDate:
-    """Call one date off: the van is free again, the quarter feed shows the date cancelled
-    with the reason, and the assigned staff get mail."""
+def cancel_date(session, *, actor, round_date: RoundDate, reason: str, now: datetime,
+                settings: Settings) -> RoundDate:
+    """Call one date off: the van is free again, the quarter feed leaves the date out and
+    tells the reason, and the assigned staff get mail."""
     stop = round_date.stop
     require_manager(actor, stop.round)
     reason = check_text(reason, "reason", REASON_MAX)
@@ -70,7 +71,7 @@ def cancel_date(session, *, actor, round_date: RoundDate, reason: str, now: date
     round_date.status = RoundDateStatus.CANCELLED
     round_date.reason = reason
     session.flush()
-    notices.tell_staff(session, round_date, cancelled=True)
+    notices.tell_staff(session, round_date, cancelled=True, zone=settings.zone)
     _log(session, actor, round_date, "date_cancelled", now, reason=reason)
     return round_date
 
@@ -78,10 +79,9 @@ def cancel_date(session, *, actor, round_date: RoundDate, reason: str, now: date
 @refusals_roll_back
 def move_date(session, *, actor, round_date: RoundDate, local_start: datetime,
               local_end: datetime, now: datetime, note: str = "",
-              settings: Settings | None = None) -> RoundDate:
+              settings: Settings) -> RoundDate:
     """Move one date to another time (or day); the booking moves with it and the feed shows
-    the date once, at its new time, under the stop's UID."""
-    settings = settings or Settings.from_config()
+    the date once, at its new time, related to the stop's series."""
     stop = round_date.stop
     round_ = stop.round
     require_manager(actor, round_)
@@ -115,7 +115,7 @@ def move_date(session, *, actor, round_date: RoundDate, local_start: datetime,
     round_date.status = RoundDateStatus.MOVED
     round_date.reason = note
     session.flush()
-    notices.tell_staff(session, round_date, cancelled=False)
+    notices.tell_staff(session, round_date, cancelled=False, zone=settings.zone)
     _log(session, actor, round_date, "date_moved", now,
          to=local_start.isoformat(timespec="minutes"))
     return round_date
@@ -124,10 +124,9 @@ def move_date(session, *, actor, round_date: RoundDate, local_start: datetime,
 @refusals_roll_back
 def add_extra_date(session, *, actor, stop: Stop, day: date, local_start: time | None = None,
                    local_end: time | None = None, now: datetime,
-                   settings: Settings | None = None) -> RoundDate:
+                   settings: Settings) -> RoundDate:
     """One more date at a stop's place, outside its weekly rule (a holiday programme day):
     its own booking of the van and its own one-off event in the quarter calendar."""
-    settings = settings or Settings.from_config()
     round_ = stop.round
     require_manager(actor, round_)
     if not isinstance(day, date):
@@ -164,7 +163,7 @@ def add_extra_date(session, *, actor, stop: Stop, day: date, local_start: time |
 
 @refusals_roll_back
 def assign_staff(session, *, actor, round_date: RoundDate, staff: list[User],
-                 now: datetime) -> RoundDate:
+                 now: datetime, settings: Settings) -> RoundDate:
     """Who goes out with the van on this date; newly assigned people are told by mail."""
     require_manager(actor, round_date.stop.round)
     for person in staff:
@@ -176,7 +175,7 @@ def assign_staff(session, *, actor, round_date: RoundDate, staff: list[User],
     session.flush()
     for person in round_date.staff:
         if person.id not in before:
-            notices.mail(session, person, round_date, notices.assigned_text)
+            notices.mail(session, person, round_date, notices.assigned_text, settings.zone)
     _log(session, actor, round_date, "staff_assigned",
          now, staff=[person.id for person in round_date.staff])
     return round_date

@@ -7,7 +7,6 @@ transaction.
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from ..booking.rules import Settings
 from ..mail import queue_mail
 from ..models.people import User
 from ..models.rounds import RoundDate
@@ -41,14 +40,13 @@ def assigned_text(round_date: RoundDate, when: str) -> tuple[str, str]:
               place=stop.place_name, address=stop.address, when=when))
 
 
-def mail(session, person: User, round_date: RoundDate, text) -> None:
-    zone = Settings.from_config().zone
+def mail(session, person: User, round_date: RoundDate, text, zone) -> None:
     with force_locale(person.preferred_language):
         subject, body = text(round_date, time_span(round_date, zone))
     queue_mail(session, person.email, subject, body)
 
 
-def tell_staff(session, round_date: RoundDate, *, cancelled: bool) -> None:
+def tell_staff(session, round_date: RoundDate, *, cancelled: bool, zone) -> None:
     for person in round_date.staff:
         if person.active:
-            mail(session, person, round_date, cancelled_text if cancelled else moved_text)
+            mail(session, person, round_date, cancelled_text if cancelled else moved_text, zone)

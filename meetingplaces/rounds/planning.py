@@ -77,6 +77,7 @@ class RoundClash(Conflict):
             _("The plan has %(count)d clash(es); nothing was saved.", count=len(clashes)),
             field=field, clashes=[c.as_json() for c in clashes])
         self.clashes = clashes
+        self.notes = tuple(clash.message for clash in clashes)
 
 
 @dataclass(frozen=True)
@@ -312,10 +313,9 @@ def _minutes(moment: time) -> int:
 def plan_round(session, *, resource: Resource, season_start: date, season_end: date,
                stops: list[StopInput], skip_periods: list[SkipPeriod] = (),
                travel_minutes: int = 30, travel_times: dict | None = None,
-               settings: Settings | None = None) -> RoundPlan:
+               settings: Settings) -> RoundPlan:
     """Every date of every weekly stop in the season, without the van's closures, the given
     skip periods and the public holidays of each stop's quarter; and every clash."""
-    settings = settings or Settings.from_config()
     zone = settings.zone
     if not isinstance(resource, Resource) or not resource.is_mobile:
         raise InvalidInput(_("Choose a mobile resource such as the Spielmobil."),

@@ -56,16 +56,16 @@ class Yield:
 
 @refusals_roll_back
 def approve_by_yielding(session, *, actor, booking: Booking, yields: list[Yield], reason: str,
-                        now: datetime, settings: Settings | None = None) -> Booking:
+                        now: datetime, settings: Settings) -> Booking:
     """Move or cancel the colliding round dates and approve the request, in one step: when
     the approval still conflicts, none of the round changes stays either."""
-    settings = settings or Settings.from_config()
     if not yields:
         raise InvalidInput(_("Choose what happens to each colliding date."), field="yields")
     begin_write(session)
     for item in yields:
         if item.local_start is None:
-            cancel_date(session, actor=actor, round_date=item.round_date, reason=reason, now=now)
+            cancel_date(session, actor=actor, round_date=item.round_date, reason=reason, now=now,
+                        settings=settings)
         else:
             move_date(session, actor=actor, round_date=item.round_date,
                       local_start=item.local_start, local_end=item.local_end, note=reason,

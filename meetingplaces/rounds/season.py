@@ -79,11 +79,10 @@ def _require_quarters(actor, stops) -> None:
 def save_round(session, *, actor, resource: Resource, name: str, season_start: date,
                season_end: date, stops: list[StopInput], skip_periods: list[SkipPeriod] = (),
                travel_minutes: int = 30, travel_times: dict | None = None, now: datetime,
-               settings: Settings | None = None) -> Round:
+               settings: Settings) -> Round:
     """Plan and store the season in the caller's transaction: the skip periods as closures of
     the van, a confirmed booking per date, a repeating public event per stop and the dates.
     RoundClash lists every clash when there is any; then nothing is stored."""
-    settings = settings or Settings.from_config()
     if not can(actor, "plan_rounds", resource):
         raise Forbidden(_("Only a manager of the Spielmobil's quarter can plan its rounds."),
                         field="resource_id")
@@ -218,7 +217,7 @@ def shorten_version(session, stop: Stop, last_day: date, *, actor, reason: str,
 
 @refusals_roll_back
 def change_stop_from(session, *, actor, stop: Stop, from_date: date, changed: StopInput,
-                     now: datetime, settings: Settings | None = None) -> Stop:
+                     now: datetime, settings: Settings) -> Stop:
     """From `from_date` on the stop has new times, place or weekday: a new version starts
     there with its own event and bookings; the dates before stay exactly as they were.
 
@@ -226,7 +225,6 @@ def change_stop_from(session, *, actor, stop: Stop, from_date: date, changed: St
     it: a cancelled date stays cancelled (with its reason, the van not held), and the staff
     stay assigned, told by mail when the time or place changed for them.
     """
-    settings = settings or Settings.from_config()
     round_ = stop.round
     require_manager(actor, round_)
     check_stop(changed)
@@ -296,7 +294,7 @@ def change_stop_from(session, *, actor, stop: Stop, from_date: date, changed: St
             round_date = _add_date(session, new, day, bookings.get(day), settings)
             if day in decided:
                 _carry_over(session, round_date, *decided[day], place_changed=(
-                    changed.place_name != stop.place_name), actor=actor, now=now)
+                    changed.place_name != stop.place_name), actor=actor, now=now, zone=zone)
     session.flush()
     record(session, actor=actor, subject_type="round", subject_id=round_.id,
            action="stop_changed", at=now,
@@ -308,7 +306,7 @@ def change_stop_from(session, *, actor, stop: Stop, from_date: date, changed: St
 
 def _carry_over(session, round_date: RoundDate, cancelled: bool, reason: str, staff: list,
                 starts_at: datetime, ends_at: datetime, *, place_changed: bool, actor,
-                now: datetime) -> None:
+                now: datetime, zone) -> None:
     """What was decided for the replaced date of this day holds for the new one."""
     if cancelled:
         round_date.status = RoundDateStatus.CANCELLED
@@ -322,7 +320,7 @@ def _carry_over(session, round_date: RoundDate, cancelled: bool, reason: str, st
     round_date.staff = staff
     if place_changed or (starts_at, ends_at) != (round_date.starts_at, round_date.ends_at):
         session.flush()
-        notices.tell_staff(session, round_date, cancelled=False)
+        notices.tell_staff(session, round_date, cancelled=False, zone=zone)
 
 
 def _slot(day: date, stop) -> LocalSlot:
@@ -366,9 +364,8 @@ def dates_by_day(session, resource: Resource, first: date, last: date, zone, *,
 
 @refusals_roll_back
 def end_season(session, *, actor, round_: Round, last_day: date, reason: str, now: datetime,
-               settings: Settings | None = None) -> Round:
+               settings: Settings) -> Round:
     """The season ends with `last_day`: later dates are released and leave the calendars."""
-    settings = settings or Settings.from_config()
     require_manager(actor, round_)
     reason = check_text(reason, "reason", 500)
     if not isinstance(last_day, date):

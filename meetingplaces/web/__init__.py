@@ -3,11 +3,13 @@
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 
 from ..database import end_writer
 from ..errors import Forbidden, NotFound
 from ..extensions import db, login_manager
 from ..models import User
+from . import requestlog
 from .once import once_field
 
 CONTENT_SECURITY_POLICY = (
@@ -22,22 +24,27 @@ def register_blueprints(app: Flask) -> None:
         api,
         auth,
         bookings,
+        boundary,
         calendar,
         events,
         feeds,
+        health,
         invitations,
         manage,
         organisations,
+        privacy,
         public,
+        reports,
         rounds,
     )
 
+    boundary.install(app)
     for module in (
         public, calendar, feeds, auth, account, organisations, invitations, manage, bookings,
-        events, rounds, api,
+        events, rounds, reports, api, health, privacy,
     ):
         app.register_blueprint(module.bp)
-    app.session_interface = feeds.SessionInterface()
+    app.session_interface = health.SessionInterface()  # feeds' rule plus the health checks
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
     app.jinja_env.globals["once_field"] = once_field
 
@@ -46,9 +53,21 @@ def register_blueprints(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.user_loader(_load_user)
 
+    requestlog.register(app)
     app.after_request(_security_headers)
     app.teardown_request(lambda _error: end_writer(db.session))
     _register_error_pages(app)
+
+
+def _api_or(api_handler, is_api_request):
+    """Other HTTP errors (413, 415, ...): JSON under /api/v1, Werkzeug's answer elsewhere."""
+
+    def handler(error: HTTPException):
+        if is_api_request():
+            return api_handler(error)
+        return error
+
+    return handler
 
 
 def _load_user(session_id: str):
@@ -67,14 +86,22 @@ def _security_headers(response):
 
 
 def _register_error_pages(app: Flask) -> None:
+    from .api import http_error_json, is_api_request
+    from .boundary import RefusedInput
+
     def render_error(status: int):
         def handler(error):
-            return render_template("errors/error.html", status=status, error=error), status
+            if is_api_request() and isinstance(error, HTTPException):
+                return http_error_json(error)  # JSON under /api/v1, also on unknown paths
+            message = error.description if isinstance(error, RefusedInput) else None
+            return render_template("errors/error.html", status=status, error=error,
+                                   message=message), status
 
         return handler
 
-    for status in (400, 403, 404, 405, 409, 429, 500):
+    for status in (400, 403, 404, 405, 409, 413, 429, 500):
         app.register_error_handler(status, render_error(status))
+    app.register_error_handler(HTTPException, _api_or(http_error_json, is_api_request))
     app.register_error_handler(CSRFError, render_error(400))
     # A domain refusal that a view lets through; the API answers these in JSON itself.
     app.register_error_handler(Forbidden, render_error(403))

@@ -1,4 +1,7 @@
-"""The logged-in user's own account: profile, password, API tokens."""
+"""The logged-in user's own account: profile, password, API tokens, their data (download,
+deletion)."""
+
+import json
 
 from flask import (
     Blueprint,
@@ -11,16 +14,16 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required, login_user, logout_user
 
-from ..accounts import invitations, passwords, profiles, tokens
+from ..accounts import invitations, passwords, personal_data, profiles, tokens
 from ..config import LANGUAGES
 from ..errors import DomainError
 from ..extensions import db
-from ..forms import show_domain_error
-from ..forms.account import ApiTokenForm, ChangePasswordForm, ProfileForm
+from ..forms.account import ApiTokenForm, ChangePasswordForm, DeleteAccountForm, ProfileForm
 from ..models import ApiToken
 from ..models.types import utcnow
+from .form_errors import refused
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -53,8 +56,7 @@ def profile():
                             preferred_language=form.preferred_language.data,
                             languages=current_app.config["LANGUAGES"])
         except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
+            refused(form, error)
             return _render_profile(form), error.status
         db.session.commit()
         flash(_("Your profile is saved."), "success")
@@ -76,8 +78,7 @@ def password():
                                       current_password=form.current_password.data,
                                       password=form.password.data, now=utcnow())
         except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
+            refused(form, error)
             return render_template("account/password.html", form=form), error.status
         db.session.commit()
         # The new password ended every session, this one too: continue it under the new id.
@@ -98,8 +99,7 @@ def api_tokens():
         try:
             _, secret = tokens.create(db.session, _user(), form.name.data, now=utcnow())
         except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
+            refused(form, error)
             status = error.status
         else:
             db.session.commit()
@@ -120,3 +120,32 @@ def revoke_api_token(token_id: int):
     db.session.commit()
     flash(_("The token %(name)s no longer works.", name=token.name), "success")
     return redirect(url_for("account.api_tokens"))
+
+
+@bp.get("/data.json")
+def my_data():
+    """Everything stored about me, as a JSON download (DSGVO Art. 15 and 20)."""
+    data = personal_data.export(db.session, _user())
+    response = current_app.response_class(
+        json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json")
+    response.headers["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/delete", methods=["GET", "POST"])
+def delete():
+    """Delete my account (DSGVO Art. 17): asks for the password; bookings stay, anonymised."""
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            personal_data.delete_account(db.session, _user(), password=form.password.data,
+                                         now=utcnow())
+        except DomainError as error:
+            return render_template("account/delete.html", form=form), refused(form, error)
+        db.session.commit()
+        logout_user()
+        flash(_("Your account is deleted. Bookings and events stay without your name."),
+              "success")
+        return redirect(url_for("public.home"))
+    return render_template("account/delete.html", form=form), 422 if form.errors else 200

@@ -17,7 +17,6 @@ from sqlalchemy import select
 from ..accounts import InvalidLink, invitations, passwords, registrations
 from ..errors import DomainError
 from ..extensions import db, limiter
-from ..forms import show_domain_error
 from ..forms.auth import (
     AcceptInvitationForm,
     ConfirmForm,
@@ -27,9 +26,10 @@ from ..forms.auth import (
     RegisterOrganisationForm,
     ResetPasswordForm,
 )
-from ..models import Quarter, User
-from ..models.people import normalise_email
+from ..links import same_site_path
+from ..models import Quarter
 from ..models.types import utcnow
+from .form_errors import refused
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -47,8 +47,8 @@ def _is_failed_login(response) -> bool:
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(select(User).where(User.email == normalise_email(form.email.data)))
-        if user is not None and user.active and user.check_password(form.password.data):
+        user = passwords.verify_login(db.session, form.email.data, form.password.data)
+        if user is not None:
             user.last_login_at = utcnow()
             db.session.commit()
             login_user(user, remember=form.remember.data)
@@ -60,6 +60,9 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    # Every session of the user ends, also a copied cookie and the other devices'.
+    current_user.end_all_sessions()
+    db.session.commit()
     logout_user()
     flash(_("You are logged out."), "success")
     return redirect(url_for("public.home"))
@@ -67,16 +70,12 @@ def logout():
 
 def _safe_next() -> str | None:
     """Only follow ?next= within this site."""
-    target = request.args.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    return same_site_path(request.args.get("next"))
 
 
 def _failed(form, error: DomainError, template: str, **context):
     """Re-render a form after the domain said no: the message by its field, the input kept."""
-    db.session.rollback()
-    show_domain_error(form, error)
+    refused(form, error)
     return render_template(template, form=form, **context), error.status
 
 
@@ -93,9 +92,15 @@ def _reset_settings() -> dict:
     }
 
 
-# Every request of a reset link costs a mail; the same limit as failed logins keeps it sane.
+def _registration_limit() -> str:
+    return current_app.config["REGISTRATION_RATE_LIMIT"]
+
+
+# Every request of a reset link costs a mail: limited per address like failed logins, and
+# with registrations (each answers the same whether an account exists).
 @bp.route("/forgot-password", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
+@limiter.shared_limit(_registration_limit, "registration", methods=["POST"])
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -177,13 +182,9 @@ def _quarter_choices() -> list:
     ]
 
 
-def _is_registration(response) -> bool:
-    return request.method == "POST" and response.status_code == 302
-
-
-# Each registration mails the quarter's managers: limit how many one address can send.
+# Each registration mails: limit how many one address can send, every attempt counting.
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_is_registration)
+@limiter.shared_limit(_registration_limit, "registration", methods=["POST"])
 def register():
     """An initiative registers itself; a manager of its quarter approves it."""
     logged_in = current_user.is_authenticated
@@ -208,7 +209,11 @@ def register():
             return _failed(form, error, "auth/register.html")
         db.session.commit()
         if not logged_in:
-            login_user(organisation.memberships[0].user)
+            # The same answer whether or not the address had an account: the mail tells.
+            flash(_("Thank you! We have written to %(email)s about the registration of "
+                    "%(organisation)s. Please check your inbox.", email=form.email.data,
+                    organisation=form.organisation_name.data), "success")
+            return redirect(url_for("auth.login"))
         flash(_("Thank you! %(organisation)s is registered. The managers of %(quarter)s will "
                 "review it; we will write to you.", organisation=organisation.name,
                 quarter=organisation.quarter.name), "success")

@@ -14,11 +14,12 @@ from sqlalchemy.orm import selectinload
 
 from ..calendar import ics
 from ..events.booked_rooms import held_in
-from ..events.recurrence import expand
+from ..events.recurrence import expand, local_span
 from ..events.search import EventFilters, find_occurrences
 from ..events.text import localised, plain_text, render_markdown
 from ..events.vocabulary import CATEGORIES, TARGET_GROUPS, TEXT_LANGUAGES
 from ..extensions import db
+from ..links import absolute_url, base_url
 from ..models import Facility, Quarter
 from ..models.bookings import Booking
 from ..models.events import Event, EventStatus
@@ -90,7 +91,7 @@ def subscribe_links(endpoint: str, filters: EventFilters, **values) -> dict:
     language = visitor_language()
     if language != "de":
         params["lang"] = language
-    https = url_for(endpoint, _external=True, **values, **params)
+    https = absolute_url(endpoint, **values, **params)
     return {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}
 
 
@@ -210,8 +211,17 @@ def _visible_event(event_id: int) -> Event:
     return event
 
 
-def google_calendar_link(event: Event, title: str, description: str) -> str:
-    """A prefilled "add to Google Calendar" link: local times with the event's zone."""
+def google_calendar_link(event: Event, title: str, description: str) -> str | None:
+    """A prefilled "add to Google Calendar" link: local times with the event's zone, and for a
+    series its whole rule (UNTIL or COUNT kept) with the dates left out as EXDATEs.
+
+    None when the link cannot say it right: a cancelled event, or a series with a moved or
+    changed date (a link carries one rule, not extra dates); the page offers the .ics then.
+    """
+    if event.status == EventStatus.CANCELLED:
+        return None
+    if event.rrule and any(not change.cancelled for change in event.changes):
+        return None
     zone = ZoneInfo(event.timezone)
     if event.all_day:
         dates = f"{event.start_date:%Y%m%d}/{event.end_date + timedelta(days=1):%Y%m%d}"
@@ -220,8 +230,18 @@ def google_calendar_link(event: Event, title: str, description: str) -> str:
         dates = f"{starts:%Y%m%dT%H%M%S}/{ends:%Y%m%dT%H%M%S}"
     params = {"action": "TEMPLATE", "text": title, "dates": dates, "ctz": event.timezone,
               "details": plain_text(description)[:1500], "location": ics.location(event)}
-    if event.rrule and "UNTIL" not in event.rrule:
-        params["recur"] = "RRULE:" + event.rrule
+    if event.rrule:
+        left_out = sorted({date.fromisoformat(d) for d in event.exdates or []}
+                          | {change.original_date for change in event.changes})
+        first_start = local_span(event)[0]
+        lines = ["RRULE:" + event.rrule]
+        for day in left_out:
+            if event.all_day:
+                lines.append(f"EXDATE;VALUE=DATE:{day:%Y%m%d}")
+            else:
+                moment = datetime.combine(day, first_start.time())
+                lines.append(f"EXDATE;TZID={event.timezone}:{moment:%Y%m%dT%H%M%S}")
+        params["recur"] = "\n".join(lines)
     return "https://calendar.google.com/calendar/render?" + urlencode(params)
 
 
@@ -247,10 +267,9 @@ def event_ics(event_id: int):
     """One event as a file to open in a calendar app ("add to calendar")."""
     event = _visible_event(event_id)
     language = visitor_language()
-    title, _ = localised(event, language)
-    text = ics.assemble(title, current_app.config["TIMEZONE"], [ics.serialise(event, language)],
-                        {event.timezone})
-    response = Response(ics.with_base_url(text, request.host_url).encode(),
+    text = ics.single([ics.serialise(event, language)], {event.timezone},
+                      ics.first_year(event.first_starts_at))
+    response = Response(ics.with_base_url(text, base_url()).encode(),
                         content_type="text/calendar; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="event-{event.id}.ics"'
     return response

@@ -42,6 +42,7 @@ from ..events.booked_rooms import (
     trouble_of,
 )
 from ..events.moderation import events_of
+from ..events.publishing import event_organisations, event_quarters
 from ..events.recurrence import expand
 from ..events.vocabulary import TRANSLATION_LANGUAGES
 from ..extensions import db
@@ -52,6 +53,7 @@ from ..models.bookings import Booking
 from ..models.events import Event
 from ..policy import can
 from .clock import now
+from .form_errors import refused
 from .once import submitted_once
 
 bp = Blueprint("events", __name__, url_prefix="/events")
@@ -72,13 +74,6 @@ def zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["TIMEZONE"])
 
 
-def show_error(form, error: DomainError) -> None:
-    """Put a domain error onto the field it names, else onto the form."""
-    name = FORM_FIELD.get(error.field, error.field)
-    if name and name in form:
-        form[name].errors = [*form[name].errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def _event(event_id: int, action: str) -> Event:
@@ -90,26 +85,16 @@ def _event(event_id: int, action: str) -> Event:
 
 def _choices(form: EventForm, event: Event | None = None, suggested: dict | None = None) -> None:
     user = current_user
-    if user.is_admin:
-        quarters = db.session.scalars(select(Quarter).where(Quarter.active)
-                                      .order_by(Quarter.name)).all()
-    elif user.is_manager:
-        quarters = list(user.managed_quarters)
-    else:
-        quarters = db.session.scalars(select(Quarter).where(Quarter.active)
-                                      .order_by(Quarter.name)).all()
+    quarters = event_quarters(db.session, user)
     if event is not None and event.quarter not in quarters:
         quarters = [*quarters, event.quarter]
     form.quarter.choices = [(q.id, q.name) for q in quarters]
-    organisations = list(user.organisations)
-    if user.is_manager:
-        organisations += db.session.scalars(select(Organisation).where(
-            Organisation.quarter_id.in_([q.id for q in quarters]),
-            Organisation.status == "active")).all()
+    organisations = event_organisations(db.session, user, quarters)
     if event is not None and event.organisation is not None:
         organisations.append(event.organisation)
     unique = {o.id: o for o in organisations}
-    form.organisation.choices = ([(0, _("City quarter management"))] if user.is_manager else []) + [
+    management = can(user, "moderate_proposals", Event)
+    form.organisation.choices = ([(0, _("City quarter management"))] if management else []) + [
         (o.id, o.name) for o in sorted(unique.values(), key=lambda o: o.name)]
     facilities = db.session.scalars(select(Facility).where(
         Facility.quarter_id.in_([q.id for q in quarters]), Facility.active)
@@ -260,8 +245,9 @@ def index():
     return render_template(
         "events/index.html", events=events,
         troubles={e.id for e in events if e.booking_id and trouble_of(e, moment)},
-        queue_size=len(moderation_queue(db.session, current_user)) if current_user.is_manager
-        else 0, may_create=can(current_user, "create", Event), can=can)
+        queue_size=(len(moderation_queue(db.session, current_user))
+                    if can(current_user, "moderate_proposals", Event) else 0),
+        may_create=can(current_user, "create", Event), can=can)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -280,8 +266,7 @@ def new():
             event = create_event(db.session, actor=current_user, quarter=quarter, now=now(),
                                  **fields_from(form))
         except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
+            refused(form, error, FORM_FIELD)
             return render_template("events/form.html", form=form, event=None), error.status
         db.session.commit()
         flash(_("The event is published.") if event.status == "published"
@@ -305,8 +290,7 @@ def edit(event_id: int):
             update_event(db.session, event, actor=current_user, now=now(), quarter=quarter,
                          **fields_from(form))
         except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
+            refused(form, error, FORM_FIELD)
             return _edit_page(form, event, error.status)
         db.session.commit()
         flash(_("The event is saved."), "success")
@@ -359,8 +343,7 @@ def cancel(event_id: int):
             cancel_event(db.session, event, actor=current_user, now=now(),
                          reason=form.reason.data)
         except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
+            refused(form, error, FORM_FIELD)
             return render_template("events/cancel.html", form=form, event=event), error.status
         db.session.commit()
         flash(_("The event is cancelled. Subscribed calendars will show it as cancelled."),
@@ -371,7 +354,7 @@ def cancel(event_id: int):
 
 @bp.get("/moderation")
 def moderation():
-    if not current_user.is_manager:
+    if not can(current_user, "moderate_proposals", Event):
         abort(403)
     return _moderation_page()
 
@@ -409,8 +392,7 @@ def reject(event_id: int):
     try:
         reject_event(db.session, event, actor=current_user, now=now(), reason=form.reason.data)
     except DomainError as error:
-        db.session.rollback()
-        show_error(form, error)
+        refused(form, error, FORM_FIELD)
         return _moderation_page((event.id, form), error.status)
     db.session.commit()
     flash(_("The proposal is rejected; the proposer gets a mail."), "success")
@@ -485,8 +467,7 @@ def move_date(event_id: int, day: str):
             move_occurrence(db.session, event, original, actor=current_user, now=now(),
                             note=form.note.data, **moved)
         except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
+            refused(form, error, FORM_FIELD)
             return render_template("events/move.html", form=form, event=event,
                                    original=original), error.status
         db.session.commit()

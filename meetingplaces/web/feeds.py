@@ -7,6 +7,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_babel import force_locale
 from werkzeug.http import http_date
 
+from .. import links
 from ..calendar import feeds
 from ..events.vocabulary import CATEGORIES, TARGET_GROUPS, TEXT_LANGUAGES, label
 from ..extensions import db, limiter
@@ -73,8 +74,9 @@ def feed_for(scope: str, name: str) -> feeds.Feed:
 
 def serve(feed: feeds.Feed, version: feeds.Version, now: datetime) -> Response:
     """200 with the stored body, or 304 when the client's copy is still the current version."""
-    # Not request.host_url: it IRI-decodes the whole URL, the dearest part of a 304.
-    base_url = f"{request.scheme}://{request.host}{request.script_root}/"
+    # BASE_URL (or, without it, the request's host); not request.host_url, whose IRI decoding
+    # is the dearest part of a 304.
+    base_url = links.base_url()
     etag = f'"{version.etag(feed, base_url)}"'
     if _unchanged(etag, version):
         # Only the validator and the caching rule: a 304 carries no representation headers.

@@ -18,7 +18,6 @@ from sqlalchemy.orm import selectinload
 from ..accounts import invitations, registrations
 from ..errors import Conflict, InvalidInput
 from ..extensions import db
-from ..forms import show_domain_error
 from ..forms.invitations import (
     InviteManagerForm,
     InviteOrganisationForm,
@@ -27,6 +26,7 @@ from ..forms.invitations import (
 from ..models import Invitation, InvitationKind, Organisation, OrganisationStatus, Quarter
 from ..models.types import utcnow
 from ..policy import can
+from .form_errors import refused
 
 bp = Blueprint("invitations", __name__, url_prefix="/invitations")
 
@@ -101,8 +101,7 @@ def new(path: str):
                 max_age_days=current_app.config["INVITATION_MAX_AGE_DAYS"], now=utcnow(),
             )
         except (InvalidInput, Conflict) as error:
-            db.session.rollback()
-            show_domain_error(form, error)
+            refused(form, error)
             return render_template("invitations/new.html", form=form, path=path,
                                    kind=kind), error.status
         db.session.commit()
@@ -142,7 +141,7 @@ def _render_registrations(reject_forms: dict | None = None, status: int = 200):
 
 @bp.get("/registrations", endpoint="registrations")
 def registrations_list():
-    if not _user().is_manager:
+    if not can(_user(), "review_registrations", Organisation):
         abort(403)
     return _render_registrations()
 
@@ -176,8 +175,7 @@ def reject(organisation_id: int):
     try:
         registrations.reject(db.session, _user(), organisation, form.reason.data, now=utcnow())
     except (InvalidInput, Conflict) as error:
-        db.session.rollback()
-        show_domain_error(form, error)
+        refused(form, error)
         return _render_registrations({organisation.id: form}, error.status)
     db.session.commit()
     flash(_("%(organisation)s is rejected; the initiative is told why.",

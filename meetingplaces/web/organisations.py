@@ -9,13 +9,14 @@ from sqlalchemy import select
 from .. import memberships
 from ..errors import DomainError, Forbidden, NotFound
 from ..extensions import db
-from ..forms import show_domain_error
 from ..forms.manage import ORGANISATION_STATUSES
 from ..forms.organisations import OrganisationProfileForm
 from ..models import Organisation
 from ..organisations import update_profile
+from ..place_texts import translation_values
 from ..policy import can
 from .clock import now
+from .form_errors import refused
 
 bp = Blueprint("organisations", __name__, url_prefix="/account/organisations")
 
@@ -61,13 +62,13 @@ def show(slug: str):
     may_edit = can(_user(), "edit", organisation)
     if request.method == "POST" and not may_edit:
         abort(403)
-    form = OrganisationProfileForm(obj=organisation) if may_edit else None
+    form = OrganisationProfileForm(
+        obj=organisation, **translation_values(organisation)) if may_edit else None
     if form is not None and form.validate_on_submit():
         try:
             update_profile(db.session, organisation, actor=_user(), **form.values(), now=now())
         except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
+            refused(form, error)
             return _render(organisation, form), error.status
         db.session.commit()
         flash(_("The profile of %(organisation)s is saved.", organisation=organisation.name),
@@ -103,7 +104,8 @@ def _refused(organisation: Organisation, error: DomainError):
     if isinstance(error, NotFound):
         abort(404)
     may_edit = can(_user(), "edit", organisation)
-    form = OrganisationProfileForm(formdata=None, obj=organisation) if may_edit else None
+    form = OrganisationProfileForm(
+        formdata=None, obj=organisation, **translation_values(organisation)) if may_edit else None
     return _render(organisation, form, error=error.message), error.status
 
 

@@ -39,8 +39,10 @@ from ..forms.rounds import (
     skip_periods,
     travel_times,
 )
+from ..links import absolute_url, base_url
 from ..models import Quarter, Resource, User
 from ..models.rounds import Round, RoundDate, Stop
+from ..places import quarters_managed_by
 from ..policy import can
 from ..rounds import (
     RoundClash,
@@ -63,7 +65,9 @@ from ..rounds import (
 )
 from ..rounds.calendars import new_staff_feed_token, staff_feed, staff_member_by_token
 from .clock import now
+from .context import booking_settings
 from .feeds import feed_for, listens, serve
+from .form_errors import refused
 from .once import submitted_once
 
 bp = Blueprint("rounds", __name__)
@@ -88,14 +92,6 @@ def osm_link(stop: Stop) -> str:
     return OSM_SEARCH + quote(stop.address)
 
 
-def show_error(form, error: DomainError) -> None:
-    """Put a domain error beside its field, else above the form."""
-    if isinstance(error, RoundClash):
-        form.form_errors.extend([error.message, *(clash.message for clash in error.clashes)])
-    elif error.field and error.field in form:
-        form[error.field].errors = [*form[error.field].errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def _round(round_id: int, action: str = "manage") -> Round:
@@ -113,7 +109,7 @@ def _round_date(date_id: int, action: str = "manage") -> RoundDate:
 
 
 def _require_manager() -> None:
-    if not current_user.is_manager:
+    if not can(current_user, "plan", Round):
         abort(403)
 
 
@@ -124,12 +120,13 @@ def _require_manager() -> None:
 @login_required
 def index():
     """Managers: their rounds and the Spielmobil requests; the team: their own dates."""
-    if not (current_user.is_manager or current_user.is_spielmobil_staff):
+    if not can(current_user, "list", Round):
         abort(403)
-    rounds = rounds_of(db.session, current_user) if current_user.is_manager else []
-    requests = spielmobil_requests(db.session, current_user) if current_user.is_manager else []
+    plans = can(current_user, "plan", Round)
+    rounds = rounds_of(db.session, current_user) if plans else []
+    requests = spielmobil_requests(db.session, current_user) if plans else []
     mine = (staff_dates(db.session, current_user, now() - timedelta(days=1))
-            if current_user.is_spielmobil_staff else [])
+            if can(current_user, "list_own", RoundDate) else [])
     return render_template("rounds/index.html", rounds=rounds, requests=requests, mine=mine,
                            feed_form=ConfirmForm())
 
@@ -138,12 +135,8 @@ def index():
 
 
 def _quarter_choices() -> list[tuple[int, str]]:
-    if current_user.is_admin:
-        quarters = db.session.scalars(select(Quarter).where(Quarter.active)
-                                      .order_by(Quarter.name)).all()
-    else:
-        quarters = [q for q in current_user.managed_quarters if q.active]
-    return [(q.id, q.name) for q in quarters]
+    quarters = quarters_managed_by(db.session, current_user)
+    return [(q.id, q.name) for q in quarters if q.active]
 
 
 def _plan_choices(form: PlanForm) -> None:
@@ -200,24 +193,20 @@ def new():
             arguments = _plan_arguments(form)
             if request.form.get("action") == "save":
                 round_ = save_round(db.session, actor=current_user, name=form.name.data,
-                                    now=now(), **arguments)
+                                    now=now(), **arguments, settings=booking_settings())
                 db.session.commit()
                 flash(_("The round is saved: its dates are booked and in the calendars."),
                       "success")
                 return redirect(url_for("rounds.show", round_id=round_.id))
-            preview = plan_round(db.session, **arguments)
+            preview = plan_round(db.session, **arguments, settings=booking_settings())
             db.session.rollback()
             status = 409 if preview.clashes else 200
         except RoundClash as error:
             db.session.rollback()
-            preview = plan_round(db.session, **arguments)
-            db.session.rollback()
-            show_error(form, error)
-            status = 409
+            preview = plan_round(db.session, **arguments, settings=booking_settings())
+            status = refused(form, error)
         except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-            status = error.status
+            status = refused(form, error)
     elif form.is_submitted():
         status = 422
     return render_template("rounds/new.html", form=form, preview=preview), status
@@ -290,10 +279,10 @@ def extra(round_id: int):
         try:
             round_date = add_extra_date(db.session, actor=current_user, stop=stop,
                                         day=form.day.data, local_start=form.start.data,
-                                        local_end=form.end.data, now=now())
+                                        local_end=form.end.data, now=now(),
+                                            settings=booking_settings())
         except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
+            refused(form, error)
             return _show_with(round_, extra_form=form), error.status
         db.session.commit()
         flash(_("The extra date is booked and published."), "success")
@@ -309,10 +298,10 @@ def end(round_id: int):
     if form.validate_on_submit():
         try:
             end_season(db.session, actor=current_user, round_=round_,
-                       last_day=form.last_day.data, reason=form.reason.data, now=now())
+                       last_day=form.last_day.data, reason=form.reason.data, now=now(),
+                           settings=booking_settings())
         except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
+            refused(form, error)
             return _show_with(round_, end_form=form), error.status
         db.session.commit()
         flash(_("The season ends on %(date)s.", date=form.last_day.data.isoformat()), "success")
@@ -350,10 +339,10 @@ def change_stop(stop_id: int):
         try:
             new_version = change_stop_from(db.session, actor=current_user, stop=stop,
                                            from_date=form.from_date.data,
-                                           changed=stop_input(form.stop.form), now=now())
+                                           changed=stop_input(form.stop.form), now=now(),
+                                               settings=booking_settings())
         except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
+            refused(form, error)
             return render_template("rounds/change_stop.html", form=form, stop=stop), error.status
         db.session.commit()
         flash(_("From %(date)s the stop has its new time and place.",
@@ -407,8 +396,7 @@ def _date_step(round_date: RoundDate, form_name: str, form, step, message: str):
     try:
         step()
     except DomainError as error:
-        db.session.rollback()
-        show_error(form, error)
+        refused(form, error)
         return _date_page(round_date, error.status, **{form_name: form})
     db.session.commit()
     flash(message, "success")
@@ -422,7 +410,7 @@ def cancel(date_id: int):
     form = CancelDateForm()
     return _date_step(round_date, "cancel_form", form, lambda: cancel_date(
         db.session, actor=current_user, round_date=round_date, reason=form.reason.data,
-        now=now()), _("The date is cancelled; the team is told."))
+        now=now(), settings=booking_settings()), _("The date is cancelled; the team is told."))
 
 
 @bp.post("/rounds/dates/<int:date_id>/move")
@@ -434,7 +422,8 @@ def move(date_id: int):
         db.session, actor=current_user, round_date=round_date,
         local_start=datetime.combine(form.day.data, form.start.data),
         local_end=datetime.combine(form.day.data, form.end.data),
-        note=form.note.data or "", now=now()), _("The date is moved; the team is told."))
+        note=form.note.data or "", now=now(), settings=booking_settings()),
+        _("The date is moved; the team is told."))
 
 
 @bp.post("/rounds/dates/<int:date_id>/staff")
@@ -446,7 +435,8 @@ def staff(date_id: int):
         select(User).where(User.is_spielmobil_staff, User.active))]
     return _date_step(round_date, "staff_form", form, lambda: assign_staff(
         db.session, actor=current_user, round_date=round_date, now=now(),
-        staff=db.session.scalars(select(User).where(User.id.in_(form.staff.data))).all()),
+        staff=db.session.scalars(select(User).where(User.id.in_(form.staff.data))).all(),
+        settings=booking_settings()),
         _("The team for this date is saved."))
 
 
@@ -490,16 +480,17 @@ def request_page(booking_id: int):
     if form.validate_on_submit():
         try:
             approve_by_yielding(db.session, actor=current_user, booking=booking,
-                                yields=_yields(collisions), reason=form.reason.data, now=now())
+                                yields=_yields(collisions), reason=form.reason.data, now=now(),
+                                    settings=booking_settings())
         except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
+            refused(form, error)
             status = error.status
             booking = booking_by_id(db.session, booking_id)
             collisions = colliding_dates(db.session, booking)
         else:
             db.session.commit()
-            flash(_("The request is approved; the round gave way."), "success")
+            flash(_("The request is approved; the round dates are moved or cancelled as you "
+                    "chose."), "success")
             return redirect(url_for("rounds.index"))
     elif form.is_submitted():
         status = 422
@@ -525,11 +516,13 @@ def resource_feed(slug: str):
 @login_required
 def renew_staff_feed():
     """A new secret link for the staff member's own dates; the old one stops working."""
-    if not current_user.is_spielmobil_staff or not ConfirmForm().validate_on_submit():
-        abort(403 if not current_user.is_spielmobil_staff else 400)
+    if not can(current_user, "list_own", RoundDate):
+        abort(403)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
     secret = new_staff_feed_token(db.session, current_user, now())
     db.session.commit()
-    link = url_for("rounds.staff_calendar", token=secret, _external=True)
+    link = absolute_url("rounds.staff_calendar", token=secret)
     flash(_("Your private calendar link (shown once): %(link)s", link=link), "success")
     return redirect(url_for("rounds.index"))
 
@@ -537,7 +530,7 @@ def renew_staff_feed():
 @bp.get("/rounds/staff/<token>/calendar.ics")
 def staff_calendar(token: str):
     person = staff_member_by_token(db.session, token) or abort(404)
-    body = staff_feed(db.session, person, now=now(), zone=zone(), base_url=request.host_url)
+    body = staff_feed(db.session, person, now=now(), zone=zone(), base_url=base_url())
     response = Response(body, content_type="text/calendar; charset=utf-8")
     response.cache_control.private = True
     response.cache_control.no_store = True

@@ -1,7 +1,7 @@
 """outbox claims (claimed_by), idempotency keys
 
 Revision ID: 0008
-Revises: 0007
+Revises: 0015
 """
 from alembic import op
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ import meetingplaces.models.types
 
 # revision identifiers, used by Alembic.
 revision = "0008"
-down_revision = "0007"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

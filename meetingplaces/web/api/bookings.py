@@ -1,16 +1,16 @@
-"""JSON API: resources, their availability, and bookings (request, read, approve, reject,
-cancel). Thin: read JSON, call one function of meetingplaces.booking, answer JSON."""
+"""JSON API: bookings (list, request, read, approve, reject, cancel). Thin: read the validated
+body, call one function of meetingplaces.booking, answer with the declared model."""
 
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+import datetime as dt
+from datetime import date, datetime
+from typing import Literal
 
-from flask import current_app, request
 from flask_babel import gettext as _
-from sqlalchemy import select
+from pydantic import Field
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from ...booking import (
-    Settings,
     approve_booking,
     booking_by_id,
     cancel_booking,
@@ -18,175 +18,218 @@ from ...booking import (
     request_booking,
     resources_by_ids,
 )
-from ...booking.conflicts import busy_intervals
-from ...errors import Forbidden, InvalidInput, NotFound
+from ...errors import Forbidden, InvalidInput
 from ...extensions import db
 from ...models import Organisation, Resource
 from ...models.audit import AuditEntry
-from ...models.bookings import Booking
+from ...models.bookings import Booking, BookingResource
 from ...policy import can
 from ..clock import now
-from . import OPENAPI_PATHS, OPENAPI_SCHEMAS, api_user, bp, json_body
+from ..context import booking_settings
+from . import api_user, bp
+from .contract import (
+    ID_CONVERTER,
+    Day,
+    ErrorBody,
+    Id,
+    Input,
+    Line,
+    Moment,
+    Output,
+    PageQuery,
+    Paragraphs,
+    operation,
+    page,
+    validated_body,
+    validated_query,
+)
 from .idempotency import idempotent
+from .times import local, timezone_name, wall_clock, zone
 
-AVAILABILITY_MAX_DAYS = 62
-
-
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["TIMEZONE"])
+BOOKING_STATUSES = Literal["pending", "approved", "rejected", "cancelled"]
 
 
-def _iso(instant: datetime) -> str:
-    return instant.astimezone(_zone()).isoformat()
+# --- what the API shows of a booking ------------------------------------------------------------
+
+class BookingDate(Output):
+    id: int
+    resource_id: int
+    date: dt.date = Field(description="The date the rule gave (RECURRENCE-ID), local")
+    starts_at: datetime
+    ends_at: datetime
+    status: Literal["pending", "confirmed", "cancelled", "rejected"]
 
 
-def _local_time(value, field: str) -> datetime:
-    """ISO 8601 from the client as a wall-clock time in the city's zone. Without an offset it
-    is read as local time; with one it is converted (and the autumn hour is then unambiguous)."""
-    if not isinstance(value, str) or not value:
-        raise InvalidInput(_("Give a date and time (ISO 8601)."), field=field)
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError as error:
-        raise InvalidInput(_("Give a date and time (ISO 8601)."), field=field) from error
-    if moment.tzinfo is None:
-        return moment
-    return moment.astimezone(_zone()).replace(tzinfo=None)
+class HistoryEntry(Output):
+    at: datetime
+    action: str
+    actor_name: str | None
+    details: dict
 
 
-def _instant(value: str | None, field: str) -> datetime:
-    """A query bound: a date (midnight local) or a date-time, local unless it has an offset."""
-    if not value:
-        raise InvalidInput(_("Give a date or date and time (ISO 8601)."), field=field)
-    try:
-        if len(value) == 10:
-            moment = datetime.combine(date.fromisoformat(value), time())
-        else:
-            moment = datetime.fromisoformat(value)
-    except ValueError as error:
-        raise InvalidInput(_("Give a date or date and time (ISO 8601)."), field=field) from error
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=_zone())
-    return moment
+class BookingOut(Output):
+    id: int
+    status: BOOKING_STATUSES
+    public: bool
+    resource_ids: list[int]
+    starts_at: datetime = Field(description="The first date's start")
+    ends_at: datetime = Field(description="The last date's end")
+    timezone: str
+    rrule: str
+    exdates: list[str]
+    occurrences: list[BookingDate]
+    notices: list[str] = Field(description="What the caller should know (e.g. an autumn time)")
+    title: str | None = Field(description="Shown when public or to those who see details")
+    location: str | None
+    organisation_id: int | None
+    purpose: str | None = Field(description="Only for its organisation, requester, managers")
+    attendees: int | None
+    status_reason: str | None
+    requested_by_name: str | None
+    history: list[HistoryEntry] | None = Field(
+        description="Only in GET /bookings/{booking_id}, to those who see details")
 
 
-def _resource_json(resource: Resource) -> dict:
-    return {
-        "id": resource.id,
-        "slug": resource.slug,
-        "name": resource.name,
-        "kind": resource.kind,
-        "facility": (
-            {"id": resource.facility.id, "slug": resource.facility.slug,
-             "name": resource.facility.name}
-            if resource.facility else None
-        ),
-        "quarter": {"id": resource.quarter.id, "slug": resource.quarter.slug,
-                    "name": resource.quarter.name},
-        "capacity": resource.capacity,
-        "approval_required": resource.approval_required,
-        "step_free": resource.step_free,
-        "equipment": list(resource.equipment or []),
-        "setup_minutes": resource.setup_minutes,
-        "cleanup_minutes": resource.cleanup_minutes,
-    }
+class BookingPage(Output):
+    items: list[BookingOut]
+    next_cursor: str | None
 
 
-def booking_json(booking: Booking, user) -> dict:
-    """What the API shows of a booking: times and status to every user; title, organisation and
-    location when the booking is public; purpose, attendees and history only to those who may
-    see private details (the booking's organisation, its requester, the quarter's managers)."""
+class ConflictTime(Output):
+    resource_id: int
+    resource_name: str
+    starts_at: datetime
+    ends_at: datetime
+    blocked_starts_at: datetime
+    blocked_ends_at: datetime
+
+
+class BookingConflictBody(ErrorBody):
+    conflicts: list[ConflictTime]
+
+
+def _history(booking: Booking) -> list[dict]:
+    return [
+        {"at": local(entry.at), "action": entry.action,
+         "actor_name": entry.actor.name if entry.actor else entry.actor_label,
+         "details": entry.details or {}}
+        for entry in db.session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.subject_type == "booking", AuditEntry.subject_id == booking.id)
+            .options(selectinload(AuditEntry.actor))
+            .order_by(AuditEntry.at, AuditEntry.id))
+    ]
+
+
+def booking_json(booking: Booking, user, *, history: bool = True) -> dict:
+    """Times and status to every caller; title, organisation and location when the booking is
+    public; purpose, attendees and history only to those who may see private details (its
+    organisation, its requester, the managers of its rooms' quarters)."""
     private = can(user, "view_private", booking)
-    body = {
+    shown = booking.public or private
+    starts = [o.starts_at for o in booking.occurrences]
+    ends = [o.ends_at for o in booking.occurrences]
+    return {
         "id": booking.id,
         "status": booking.status,
         "public": booking.public,
-        "resources": [{"id": r.id, "name": r.name} for r in booking.resources],
+        "resource_ids": [r.id for r in booking.resources],
+        "starts_at": local(min(starts)) if starts else booking.local_start.replace(tzinfo=zone()),
+        "ends_at": local(max(ends)) if ends else booking.local_end.replace(tzinfo=zone()),
+        "timezone": timezone_name(),
         "rrule": booking.rrule,
         "exdates": list(booking.exdates),
         "occurrences": [
-            {"id": o.id, "resource_id": o.resource_id, "date": o.original_date.isoformat(),
-             "start": _iso(o.starts_at), "end": _iso(o.ends_at), "status": o.status}
+            {"id": o.id, "resource_id": o.resource_id, "date": o.original_date,
+             "starts_at": local(o.starts_at), "ends_at": local(o.ends_at), "status": o.status}
             for o in booking.occurrences
         ],
-        "notices": list(booking.notices),
-    }
-    if booking.public or private:
-        body["title"] = booking.title
-        body["location"] = booking.location
-        body["organisation"] = (
-            {"id": booking.organisation.id, "name": booking.organisation.name}
-            if booking.organisation else None
-        )
-    if private:
-        body["purpose"] = booking.purpose
-        body["attendees"] = booking.attendees
-        body["status_reason"] = booking.status_reason
-        body["requested_by"] = booking.requested_by.name if booking.requested_by else None
-        body["history"] = [
-            {"at": _iso(entry.at), "action": entry.action,
-             "actor": entry.actor.name if entry.actor else entry.actor_label,
-             "details": entry.details}
-            for entry in db.session.scalars(
-                select(AuditEntry)
-                .where(AuditEntry.subject_type == "booking", AuditEntry.subject_id == booking.id)
-                .options(selectinload(AuditEntry.actor))
-                .order_by(AuditEntry.at, AuditEntry.id)
-            )
-        ]
-    return body
-
-
-@bp.get("/resources")
-def booking_resources():
-    api_user()
-    rows = db.session.scalars(
-        select(Resource)
-        .where(Resource.active.is_(True))
-        .options(selectinload(Resource.facility), selectinload(Resource.quarter))
-        .order_by(Resource.name, Resource.id)
-    )
-    return {"resources": [_resource_json(resource) for resource in rows]}
-
-
-@bp.get("/resources/<int:resource_id>/availability")
-def resource_availability(resource_id: int):
-    api_user()
-    resource = db.session.get(Resource, resource_id)
-    if resource is None or not resource.active:
-        raise NotFound(_("There is no such resource."))
-    start = _instant(request.args.get("start"), "start")
-    end = _instant(request.args.get("end"), "end")
-    if end <= start:
-        raise InvalidInput(_("The end must be after the start."), field="end")
-    if end - start > timedelta(days=AVAILABILITY_MAX_DAYS):
-        raise InvalidInput(
-            _("Ask for at most %(days)d days at a time.", days=AVAILABILITY_MAX_DAYS),
-            field="end",
-        )
-    busy = busy_intervals(db.session, [resource.id], start, end)
-    return {
-        "resource_id": resource.id,
-        "start": _iso(start),
-        "end": _iso(end),
-        "busy": [
-            {"start": _iso(o.starts_at), "end": _iso(o.ends_at),
-             "blocked_start": _iso(o.blocked_from), "blocked_end": _iso(o.blocked_until),
-             "status": o.status}
-            for o in busy
-        ],
+        "notices": list(getattr(booking, "notices", []) or []),
+        "title": booking.title if shown else None,
+        "location": booking.location if shown else None,
+        "organisation_id": booking.organisation_id if shown else None,
+        "purpose": booking.purpose if private else None,
+        "attendees": booking.attendees if private else None,
+        "status_reason": booking.status_reason if private else None,
+        "requested_by_name": (booking.requested_by.name if private and booking.requested_by
+                              else None),
+        "history": _history(booking) if private and history else None,
     }
 
 
-def _organisation_for(user, body: dict) -> Organisation:
-    """The organisation named in the body, or the user's only one."""
-    organisation_id = body.get("organisation_id")
+# --- list ---------------------------------------------------------------------------------------
+
+class BookingQuery(PageQuery):
+    scope: Literal["mine", "quarters"] = Field(
+        "mine", description="mine: of the caller's organisations or asked for by the caller; "
+                            "quarters: of the resources in the quarters the caller manages")
+    status: BOOKING_STATUSES | None = None
+
+
+@bp.get("/bookings")
+@operation(roles="members (scope=mine), managers and admins (scope=quarters)",
+           query=BookingQuery, out=BookingPage, tag="bookings")
+def bookings_list():
+    """Bookings, newest first: the caller's own, or those of the quarters they manage."""
+    user = api_user()
+    query = validated_query()
+    statement = select(Booking).options(selectinload(Booking.resources),
+                                        selectinload(Booking.occurrences))
+    if query.scope == "mine":
+        organisation_ids = [m.organisation_id for m in user.memberships]
+        statement = statement.where(or_(Booking.organisation_id.in_(organisation_ids),
+                                        Booking.requested_by_id == user.id))
+    else:
+        if not user.is_manager:
+            raise Forbidden(_("Only managers see the bookings of their quarters."),
+                            field="scope")
+        if not user.is_admin:
+            quarter_ids = [q.id for q in user.managed_quarters]
+            statement = statement.where(Booking.id.in_(
+                select(BookingResource.booking_id)
+                .join(Resource, Resource.id == BookingResource.resource_id)
+                .where(Resource.quarter_id.in_(quarter_ids))))
+    if query.status is not None:
+        statement = statement.where(Booking.status == query.status)
+    if query.cursor is not None:
+        statement = statement.where(Booking.id < int(query.cursor))
+    rows = list(db.session.scalars(statement.order_by(Booking.id.desc()).limit(query.limit + 1)))
+    return page([booking_json(b, user, history=False) for b in rows], query.limit,
+                lambda item: item["id"])
+
+
+# --- request ------------------------------------------------------------------------------------
+
+class MovedDate(Input):
+    date: Day = Field(description="A date of the series")
+    starts_at: Moment
+    ends_at: Moment
+
+
+class BookingRequest(Input):
+    organisation_id: Id | None = Field(
+        None, description="Required when the caller acts for several organisations")
+    resource_ids: list[Id] = Field(min_length=1, max_length=10,
+                                   description="Booked together, all or nothing")
+    starts_at: Moment
+    ends_at: Moment
+    title: Line(200)
+    purpose: Paragraphs(5000) = ""
+    attendees: int = Field(ge=1, le=10000)
+    public: bool = False
+    location: Line(300) = Field("", description="Where a mobile resource will stand")
+    rrule: Line(300) = Field("", description="RFC 5545 RRULE with UNTIL or COUNT, e.g. "
+                                             "FREQ=WEEKLY;INTERVAL=2;COUNT=10")
+    exdates: list[Day] = Field(default_factory=list, max_length=400,
+                               description="Dates of the series left out")
+    moved: list[MovedDate] = Field(default_factory=list, max_length=400,
+                                   description="Dates of the series at another time")
+
+
+def _organisation_for(user, organisation_id: int | None) -> Organisation:
+    """The organisation named in the body, or the caller's only one."""
     if organisation_id is not None:
-        organisation = (
-            db.session.get(Organisation, organisation_id)
-            if isinstance(organisation_id, int) and not isinstance(organisation_id, bool)
-            else None
-        )
+        organisation = db.session.get(Organisation, organisation_id)
         if organisation is None:
             raise InvalidInput(_("There is no such organisation."), field="organisation_id")
         return organisation
@@ -200,61 +243,32 @@ def _organisation_for(user, body: dict) -> Organisation:
     return organisations[0]
 
 
-def _moved(value) -> dict:
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise InvalidInput(_("Moved dates are an object of date: {start, end}."), field="moved")
-    moved = {}
-    for key, span in value.items():
-        try:
-            original = date.fromisoformat(key)
-        except ValueError as error:
-            raise InvalidInput(_("%(value)s is not a date (YYYY-MM-DD).", value=key[:40]),
-                               field="moved") from error
-        if not isinstance(span, dict):
-            raise InvalidInput(_("Moved dates are an object of date: {start, end}."),
-                               field="moved")
-        moved[original] = (_local_time(span.get("start"), "moved"),
-                           _local_time(span.get("end"), "moved"))
-    return moved
-
-
 @bp.post("/bookings")
-@idempotent
+@idempotent  # outside the declared operation: keeps its final answer
+@operation(roles="members of an active organisation (for it)", body=BookingRequest, ok=201,
+           out=BookingOut, errors={409: BookingConflictBody}, tag="bookings")
 def booking_create():
+    """Request one or more resources together, once or as a series; confirmed at once where
+    no approval is needed."""
     user = api_user()
-    body = json_body()
-    organisation = _organisation_for(user, body)
-    resource_ids = body.get("resource_ids")
-    if not isinstance(resource_ids, list):
-        raise InvalidInput(_("Choose rooms or resources from the list."), field="resource_ids")
-    for name in ("title", "purpose", "location", "rrule"):
-        if body.get(name) is not None and not isinstance(body[name], str):
-            raise InvalidInput(_("This must be text."), field=name)
-    if not isinstance(body.get("public", False), bool):
-        raise InvalidInput(_("Say true or false."), field="public")
-    exdates = body.get("exdates") or []
-    if not isinstance(exdates, list):
-        raise InvalidInput(_("Left-out dates are a list of dates (YYYY-MM-DD)."),
-                           field="exdates")
+    body = validated_body()
     booking = request_booking(
         db.session,
         actor=user,
-        organisation=organisation,
-        resources=resources_by_ids(db.session, resource_ids),
-        local_start=_local_time(body.get("start"), "start"),
-        local_end=_local_time(body.get("end"), "end"),
-        title=body.get("title") or "",
-        purpose=body.get("purpose") or "",
-        attendees=body.get("attendees"),
-        public=body.get("public", False),
-        location=body.get("location") or "",
-        rrule=body.get("rrule") or "",
-        exdates=exdates,
-        moved=_moved(body.get("moved")),
+        organisation=_organisation_for(user, body.organisation_id),
+        resources=resources_by_ids(db.session, body.resource_ids),
+        local_start=wall_clock(body.starts_at),
+        local_end=wall_clock(body.ends_at),
+        title=body.title,
+        purpose=body.purpose,
+        attendees=body.attendees,
+        public=body.public,
+        location=body.location,
+        rrule=body.rrule,
+        exdates=[day.isoformat() for day in body.exdates],
+        moved={m.date: (wall_clock(m.starts_at), wall_clock(m.ends_at)) for m in body.moved},
         now=now(),
-        settings=Settings.from_config(current_app.config),
+        settings=booking_settings(),
     )
     notices = booking.notices
     db.session.commit()
@@ -262,216 +276,77 @@ def booking_create():
     return booking_json(booking, user), 201
 
 
-@bp.get("/bookings/<int:booking_id>")
+@bp.get(f"/bookings/<{ID_CONVERTER}:booking_id>")
+@operation(roles="any account with a token; details for its organisation, its requester and "
+                 "the managers of its rooms", out=BookingOut, tag="bookings")
 def booking_show(booking_id: int):
+    """A booking; private details only for those who may see them."""
     user = api_user()
     return booking_json(booking_by_id(db.session, booking_id), user)
 
 
-def _dates(body: dict) -> list | None:
-    value = body.get("date")
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise InvalidInput(_("Give the date as YYYY-MM-DD."), field="date")
-    return [value]
+# --- decisions ----------------------------------------------------------------------------------
+
+class ApproveBody(Input):
+    date: Day | None = Field(None, description="One date of a series (all pending without)")
 
 
-def _optional_body() -> dict:
-    return json_body() if request.get_data() else {}
+class RejectBody(Input):
+    reason: Line(500, min_length=1)
+    date: Day | None = Field(None, description="One date of a series (all pending without)")
 
 
-@bp.post("/bookings/<int:booking_id>/approve")
+class CancelBody(Input):
+    reason: Line(500, min_length=1)
+    date: Day | None = Field(None, description="One date of a series")
+    scope: Literal["this", "following", "all"] | None = Field(
+        None, description="With a date: that date only (default) or it and the following; "
+                          "without: all dates to come")
+
+
+def _dates(day: date | None) -> list[str] | None:
+    return [day.isoformat()] if day is not None else None
+
+
+@bp.post(f"/bookings/<{ID_CONVERTER}:booking_id>/approve")
+@operation(roles="managers of every resource's quarter, admins", body=ApproveBody,
+           out=BookingOut, errors={409: BookingConflictBody}, tag="bookings")
 def booking_approve(booking_id: int):
+    """Approve all pending dates, or one `date`."""
     user = api_user()
-    body = _optional_body()
+    body = validated_body()
     booking = booking_by_id(db.session, booking_id)
-    approve_booking(db.session, actor=user, booking=booking, dates=_dates(body), now=now(),
-                    settings=Settings.from_config(current_app.config))
+    approve_booking(db.session, actor=user, booking=booking, dates=_dates(body.date), now=now(),
+                    settings=booking_settings())
     db.session.commit()
     return booking_json(booking, user)
 
 
-@bp.post("/bookings/<int:booking_id>/reject")
+@bp.post(f"/bookings/<{ID_CONVERTER}:booking_id>/reject")
+@operation(roles="managers of every resource's quarter, admins", body=RejectBody,
+           out=BookingOut, tag="bookings")
 def booking_reject(booking_id: int):
+    """Reject all pending dates, or one `date`, with a reason."""
     user = api_user()
-    body = json_body()
+    body = validated_body()
     booking = booking_by_id(db.session, booking_id)
-    reject_booking(db.session, actor=user, booking=booking, reason=_text(body, "reason"),
-                   dates=_dates(body), now=now())
+    reject_booking(db.session, actor=user, booking=booking, reason=body.reason,
+                   dates=_dates(body.date), now=now())
     db.session.commit()
     return booking_json(booking, user)
 
 
-@bp.post("/bookings/<int:booking_id>/cancel")
+@bp.post(f"/bookings/<{ID_CONVERTER}:booking_id>/cancel")
+@operation(roles="its organisation's members, its requester, managers of its rooms' quarter",
+           body=CancelBody, out=BookingOut, tag="bookings")
 def booking_cancel(booking_id: int):
+    """Cancel all dates to come, one `date`, or a date and the following (`scope`), with a
+    reason (like cancelling an event or a round's date)."""
     user = api_user()
-    body = json_body()
+    body = validated_body()
     booking = booking_by_id(db.session, booking_id)
-    dates = _dates(body)
-    scope = body.get("scope") or ("this" if dates else "all")
-    cancel_booking(db.session, actor=user, booking=booking, reason=_text(body, "reason"),
-                   scope=scope, date=dates[0] if dates else None, now=now())
+    scope = body.scope or ("this" if body.date else "all")
+    cancel_booking(db.session, actor=user, booking=booking, reason=body.reason, scope=scope,
+                   date=body.date.isoformat() if body.date else None, now=now())
     db.session.commit()
     return booking_json(booking, user)
-
-
-def _text(body: dict, name: str) -> str:
-    value = body.get(name)
-    if value is not None and not isinstance(value, str):
-        raise InvalidInput(_("This must be text."), field=name)
-    return value or ""
-
-
-# --- OpenAPI ----------------------------------------------------------------------------------
-
-_ERRORS = {
-    "401": {"description": "No valid token"},
-    "403": {"description": "Not allowed", "content": {"application/json": {
-        "schema": {"$ref": "#/components/schemas/Error"}}}},
-    "404": {"description": "Not found"},
-    "422": {"description": "Field errors", "content": {"application/json": {
-        "schema": {"$ref": "#/components/schemas/Error"}}}},
-}
-_BOOKING_RESPONSE = {"description": "The booking", "content": {"application/json": {
-    "schema": {"$ref": "#/components/schemas/Booking"}}}}
-_BOOKING_ID = {"name": "booking_id", "in": "path", "required": True,
-               "schema": {"type": "integer"}}
-_CONFLICT = {"description": "The slot is taken; `conflicts` lists the times",
-             "content": {"application/json": {
-                 "schema": {"$ref": "#/components/schemas/BookingConflict"}}}}
-
-
-def _decision(summary: str, body_schema: dict, conflict: bool = False) -> dict:
-    responses = {"200": _BOOKING_RESPONSE, **_ERRORS}
-    if conflict:
-        responses["409"] = _CONFLICT
-    return {"post": {
-        "summary": summary,
-        "parameters": [_BOOKING_ID],
-        "requestBody": {"content": {"application/json": {"schema": body_schema}}},
-        "responses": responses,
-    }}
-
-
-_DATE = {"type": "string", "format": "date", "description": "One date of a series (local)"}
-_REASON = {"type": "string", "maxLength": 500}
-
-OPENAPI_PATHS.update({
-    "/resources": {"get": {
-        "summary": "Bookable resources: rooms and mobile resources",
-        "responses": {"200": {"description": "Active resources", "content": {
-            "application/json": {"schema": {"type": "object", "properties": {
-                "resources": {"type": "array",
-                              "items": {"$ref": "#/components/schemas/Resource"}}}}}}},
-            "401": _ERRORS["401"]},
-    }},
-    "/resources/{resource_id}/availability": {"get": {
-        "summary": "Busy intervals of a resource (confirmed and pending) between start and end",
-        "parameters": [
-            {"name": "resource_id", "in": "path", "required": True,
-             "schema": {"type": "integer"}},
-            {"name": "start", "in": "query", "required": True, "schema": {"type": "string"},
-             "description": "ISO 8601 date or date-time; local time unless it has an offset"},
-            {"name": "end", "in": "query", "required": True, "schema": {"type": "string"}},
-        ],
-        "responses": {"200": {"description": "Busy intervals", "content": {"application/json": {
-            "schema": {"$ref": "#/components/schemas/Availability"}}}}, **_ERRORS},
-    }},
-    "/bookings": {"post": {
-        "summary": "Request one or more resources together, once or as a series",
-        "requestBody": {"required": True, "content": {"application/json": {
-            "schema": {"$ref": "#/components/schemas/BookingRequest"}}}},
-        "responses": {
-            "201": {"description": "Requested (pending) or confirmed", "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/Booking"}}}},
-            "409": _CONFLICT,
-            **_ERRORS,
-        },
-    }},
-    "/bookings/{booking_id}": {"get": {
-        "summary": "A booking; private details only for its organisation and managers",
-        "parameters": [_BOOKING_ID],
-        "responses": {"200": _BOOKING_RESPONSE, **_ERRORS},
-    }},
-    "/bookings/{booking_id}/approve": _decision(
-        "Approve all pending dates, or one `date`",
-        {"type": "object", "properties": {"date": _DATE}}, conflict=True),
-    "/bookings/{booking_id}/reject": _decision(
-        "Reject all pending dates, or one `date`, with a reason",
-        {"type": "object", "properties": {"reason": _REASON, "date": _DATE},
-         "required": ["reason"]}),
-    "/bookings/{booking_id}/cancel": _decision(
-        "Cancel all dates to come, one `date`, or a date and the following (`scope`)",
-        {"type": "object", "properties": {
-            "reason": _REASON, "date": _DATE,
-            "scope": {"type": "string", "enum": ["this", "following", "all"]}},
-         "required": ["reason"]}),
-})
-
-_INTERVAL = {"type": "object", "properties": {
-    "start": {"type": "string", "format": "date-time"},
-    "end": {"type": "string", "format": "date-time"},
-    "blocked_start": {"type": "string", "format": "date-time"},
-    "blocked_end": {"type": "string", "format": "date-time"},
-}}
-
-OPENAPI_SCHEMAS.update({
-    "Resource": {"type": "object", "properties": {
-        "id": {"type": "integer"}, "slug": {"type": "string"}, "name": {"type": "string"},
-        "kind": {"type": "string", "enum": ["room", "mobile"]},
-        "facility": {"type": ["object", "null"]}, "quarter": {"type": "object"},
-        "capacity": {"type": "integer"}, "approval_required": {"type": "boolean"},
-        "step_free": {"type": "boolean"}, "equipment": {"type": "array",
-                                                        "items": {"type": "string"}},
-        "setup_minutes": {"type": "integer"}, "cleanup_minutes": {"type": "integer"},
-    }},
-    "Availability": {"type": "object", "properties": {
-        "resource_id": {"type": "integer"},
-        "start": {"type": "string", "format": "date-time"},
-        "end": {"type": "string", "format": "date-time"},
-        "busy": {"type": "array", "items": {**_INTERVAL, "properties": {
-            **_INTERVAL["properties"],
-            "status": {"type": "string", "enum": ["pending", "confirmed"]}}}},
-    }},
-    "BookingRequest": {"type": "object", "required": ["resource_ids", "start", "end", "title",
-                                                      "attendees"], "properties": {
-        "organisation_id": {"type": "integer",
-                            "description": "Required when the user has several organisations"},
-        "resource_ids": {"type": "array", "items": {"type": "integer"}, "minItems": 1},
-        "start": {"type": "string", "description": "Local date-time (ISO 8601), e.g. "
-                                                    "2027-03-30T18:00; an offset is honoured"},
-        "end": {"type": "string"},
-        "title": {"type": "string", "maxLength": 200},
-        "purpose": {"type": "string", "maxLength": 5000},
-        "attendees": {"type": "integer", "minimum": 1},
-        "public": {"type": "boolean"},
-        "rrule": {"type": "string", "description": "RFC 5545 RRULE with UNTIL or COUNT, e.g. "
-                                                   "FREQ=WEEKLY;INTERVAL=2;COUNT=10"},
-        "exdates": {"type": "array", "items": {"type": "string", "format": "date"}},
-        "moved": {"type": "object", "description": "date of the series -> {start, end}"},
-        "location": {"type": "string", "description": "Where a mobile resource will stand"},
-    }},
-    "Booking": {"type": "object", "properties": {
-        "id": {"type": "integer"},
-        "status": {"type": "string", "enum": ["pending", "approved", "rejected", "cancelled"]},
-        "public": {"type": "boolean"},
-        "title": {"type": "string"},
-        "resources": {"type": "array", "items": {"type": "object"}},
-        "occurrences": {"type": "array", "items": {"type": "object", "properties": {
-            "id": {"type": "integer"}, "resource_id": {"type": "integer"},
-            "date": {"type": "string", "format": "date"},
-            "start": {"type": "string", "format": "date-time"},
-            "end": {"type": "string", "format": "date-time"},
-            "status": {"type": "string",
-                       "enum": ["pending", "confirmed", "cancelled", "rejected"]}}}},
-        "notices": {"type": "array", "items": {"type": "string"}},
-        "purpose": {"type": "string"}, "attendees": {"type": "integer"},
-        "history": {"type": "array", "items": {"type": "object"}},
-    }},
-    "BookingConflict": {"allOf": [{"$ref": "#/components/schemas/Error"}, {
-        "type": "object", "properties": {"conflicts": {"type": "array", "items": {
-            **_INTERVAL, "properties": {**_INTERVAL["properties"],
-                                        "resource_id": {"type": "integer"},
-                                        "resource": {"type": "string"}}}}}}]},
-})

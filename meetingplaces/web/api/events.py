@@ -1,13 +1,16 @@
-"""JSON API: events and their expanded occurrences."""
+"""JSON API: events and their dates. Thin: read the validated body, call one function of
+meetingplaces.events, answer with the declared model."""
 
-from contextlib import contextmanager
-from datetime import date, datetime, time, timedelta
+import datetime as dt
+from datetime import date, datetime, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
 
-from flask import current_app, request
-from sqlalchemy import select
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from pydantic import Field
 
-from ...errors import DomainError, InvalidInput, NotFound
+from ...errors import InvalidInput, NotFound
 from ...events import (
     cancel_event,
     cancel_occurrence,
@@ -24,108 +27,112 @@ from ...models.bookings import Booking
 from ...models.events import Event, EventStatus
 from ...policy import can
 from ..clock import now
-from . import OPENAPI_PATHS, OPENAPI_SCHEMAS, api_user, bp, json_body
+from . import api_user, bp
+from .contract import (
+    ID_CONVERTER,
+    Day,
+    Id,
+    Input,
+    Line,
+    Moment,
+    Output,
+    PageQuery,
+    Paragraphs,
+    operation,
+    path_date,
+    validated_body,
+    validated_query,
+)
 from .idempotency import idempotent
+from .times import day_start, instant
 
 MAX_WINDOW_DAYS = 366
-PLAIN_FIELDS = (
-    "title", "description", "category", "target_groups", "languages", "is_free", "cost",
-    "registration_required", "registration_contact", "step_free", "place_name", "address",
-    "latitude", "longitude", "show_organiser", "rrule", "exdates", "is_public", "timezone",
-    "translations",
-)
+LANGUAGE = Literal["de", "en", "ar", "fa", "uk", "tr"]
 
 
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["TIMEZONE"])
+# --- what the API shows of an event -------------------------------------------------------------
+
+class EventText(Input):
+    title: Line(200) = ""
+    description: Paragraphs(10000) = ""
 
 
-def parse_instant(value, field: str) -> datetime:
-    """ISO 8601; a time without offset is read as the city's local time."""
-    try:
-        parsed = datetime.fromisoformat(str(value))
-    except ValueError as error:
-        raise InvalidInput("Expected an ISO 8601 date and time.", field=field) from error
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=_zone())
+class ChangedDate(Output):
+    date: dt.date
+    cancelled: bool
+    starts_at: datetime | None
+    ends_at: datetime | None
+    start_date: date | None
+    end_date: date | None
+    note: str
 
 
-def parse_date(value, field: str) -> date:
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError as error:
-        raise InvalidInput("Expected a date as YYYY-MM-DD.", field=field) from error
+class EventTextOut(Output):
+    title: str
+    description: str
 
 
-def _lookup(model, value, field: str):
-    column = model.slug if isinstance(value, str) else model.id
-    found = db.session.scalar(select(model).where(column == value))
-    if found is None:
-        raise InvalidInput(f"Unknown {field}.", field=field)
-    return found
-
-
-def fields_from(body: dict) -> dict:
-    """Event fields from a JSON body: references by slug or id, times in ISO 8601."""
-    fields = {name: body[name] for name in PLAIN_FIELDS if name in body}
-    for name in ("starts_at", "ends_at"):
-        if body.get(name) is not None:
-            fields[name] = parse_instant(body[name], name)
-    for name in ("start_date", "end_date"):
-        if body.get(name) is not None:
-            fields[name] = parse_date(body[name], name)
-    for name, model in (("facility", Facility), ("organisation", Organisation),
-                        ("quarter", Quarter)):
-        if name in body:
-            fields[name] = None if body[name] is None else _lookup(model, body[name], name)
-    if "booking_id" in body:
-        fields["booking"] = _booking(body["booking_id"])
-    return fields
-
-
-def _booking(value) -> Booking | None:
-    if value is None:
-        return None
-    found = (db.session.get(Booking, value)
-             if isinstance(value, int) and not isinstance(value, bool) else None)
-    if found is None:
-        raise InvalidInput("Unknown booking.", field="booking_id")
-    return found
-
-
-@contextmanager
-def _api_field_names():
-    """The domain calls the booked room's field `booking`; the API calls it `booking_id`."""
-    try:
-        yield
-    except DomainError as error:
-        if error.field == "booking":
-            error.field = "booking_id"
-        raise
+class EventOut(Output):
+    id: int
+    uid: str
+    status: str = Field(description="draft, proposed, published, rejected or cancelled")
+    quarter_id: int
+    facility_id: int | None
+    organisation_id: int | None = Field(description="Only when the event shows its organiser")
+    booking_id: int | None = Field(description="Only for callers who may see that booking")
+    title: str
+    description: str = Field(description="Markdown")
+    translations: dict[str, EventTextOut]
+    category: str
+    target_groups: list[str]
+    languages: list[str]
+    is_free: bool
+    cost: str
+    registration_required: bool
+    registration_contact: str
+    step_free: bool
+    place_name: str
+    address: str
+    latitude: float | None
+    longitude: float | None
+    show_organiser: bool
+    all_day: bool
+    starts_at: datetime | None = Field(description="Timed events: start with the local offset")
+    ends_at: datetime | None
+    start_date: date | None = Field(description="All-day events: the first day")
+    end_date: date | None = Field(description="All-day events: the last day")
+    timezone: str
+    rrule: str
+    exdates: list[str]
+    changed_dates: list[ChangedDate]
+    is_public: bool
+    sequence: int
+    last_modified: datetime
 
 
 def event_json(event: Event, viewer=None) -> dict:
-    """The event; the id of its booking only for those who may see that booking."""
-    body = _event_json(event)
-    if event.booking is None or can(viewer, "view_private", event.booking):
-        body["booking_id"] = event.booking_id
-    return body
+    zone = ZoneInfo(event.timezone)
 
+    def shown(instant_):
+        return instant_.astimezone(zone) if instant_ is not None else None
 
-def _event_json(event: Event) -> dict:
     return {
         "id": event.id,
         "uid": event.uid,
-        "quarter": event.quarter.slug,
-        "facility": event.facility.slug if event.facility else None,
-        "organisation": (event.organisation.name
-                         if event.organisation and event.show_organiser else None),
+        "status": event.status,
+        "quarter_id": event.quarter_id,
+        "facility_id": event.facility_id,
+        "organisation_id": (event.organisation_id if event.organisation and event.show_organiser
+                            else None),
+        "booking_id": (event.booking_id if event.booking is not None
+                       and can(viewer, "view_private", event.booking) else None),
         "title": event.title,
         "description": event.description,
         "translations": {t.language: {"title": t.title, "description": t.description}
                          for t in event.translations},
         "category": event.category,
-        "target_groups": event.target_groups,
-        "languages": event.languages,
+        "target_groups": list(event.target_groups or []),
+        "languages": list(event.languages or []),
         "is_free": event.is_free,
         "cost": event.cost,
         "registration_required": event.registration_required,
@@ -135,274 +142,282 @@ def _event_json(event: Event) -> dict:
         "address": event.address,
         "latitude": event.latitude,
         "longitude": event.longitude,
+        "show_organiser": event.show_organiser,
         "all_day": event.all_day,
-        "starts_at": event.starts_at.isoformat() if event.starts_at else None,
-        "ends_at": event.ends_at.isoformat() if event.ends_at else None,
-        "start_date": event.start_date.isoformat() if event.start_date else None,
-        "end_date": event.end_date.isoformat() if event.end_date else None,
+        "starts_at": shown(event.starts_at),
+        "ends_at": shown(event.ends_at),
+        "start_date": event.start_date,
+        "end_date": event.end_date,
         "timezone": event.timezone,
         "rrule": event.rrule,
-        "exdates": event.exdates,
+        "exdates": list(event.exdates or []),
         "changed_dates": [
-            {"date": c.original_date.isoformat(), "cancelled": c.cancelled,
-             "starts_at": c.starts_at.isoformat() if c.starts_at else None,
-             "ends_at": c.ends_at.isoformat() if c.ends_at else None,
-             "start_date": c.start_date.isoformat() if c.start_date else None,
-             "end_date": c.end_date.isoformat() if c.end_date else None, "note": c.note}
+            {"date": c.original_date, "cancelled": c.cancelled, "starts_at": shown(c.starts_at),
+             "ends_at": shown(c.ends_at), "start_date": c.start_date, "end_date": c.end_date,
+             "note": c.note}
             for c in event.changes
         ],
-        "status": event.status,
         "is_public": event.is_public,
         "sequence": event.sequence,
-        "last_modified": event.last_modified.isoformat(),
+        "last_modified": shown(event.last_modified),
     }
 
 
-def _event(event_id: int, action: str | None = None) -> Event:
+# --- input --------------------------------------------------------------------------------------
+
+class EventInput(Input):
+    """An event's fields; in PATCH only those sent change (null clears a reference)."""
+
+    quarter_id: Id | None = None
+    facility_id: Id | None = None
+    organisation_id: Id | None = Field(
+        None, description="The organisation it is credited to (members propose for theirs)")
+    booking_id: Id | None = Field(None, description=(
+        "The booking whose room the event is held in: one of the caller's organisation, or "
+        "any in a quarter the caller manages. Its room decides facility and place_name (unless "
+        "place_name is given); the event (a series: its first date) must lie within a pending "
+        "or confirmed date of it."))
+    title: Line(200) | None = None
+    description: Paragraphs(10000) | None = Field(None, description="Markdown")
+    translations: dict[LANGUAGE, EventText] | None = Field(
+        None, description="Per language; an empty title removes that translation")
+    category: Line(60) | None = None
+    target_groups: list[Line(60)] | None = Field(None, max_length=20)
+    languages: list[Line(20)] | None = Field(None, max_length=20)
+    is_free: bool | None = None
+    cost: Line(200) | None = None
+    registration_required: bool | None = None
+    registration_contact: Line(300) | None = None
+    step_free: bool | None = None
+    place_name: Line(200) | None = None
+    address: Line(300) | None = None
+    latitude: float | None = Field(None, ge=-90, le=90)
+    longitude: float | None = Field(None, ge=-180, le=180)
+    show_organiser: bool | None = None
+    starts_at: Moment | None = None
+    ends_at: Moment | None = None
+    start_date: Day | None = Field(None, description="All-day events: the first day")
+    end_date: Day | None = Field(None, description="All-day events: the last day")
+    timezone: Line(64) | None = None
+    rrule: Line(300) | None = Field(None, description="RFC 5545 RRULE in local time")
+    exdates: list[Day] | None = Field(None, max_length=400)
+    is_public: bool | None = None
+
+
+class EventCreate(EventInput):
+    quarter_id: Id
+    submit: bool = Field(True, description="false keeps a draft")
+
+
+NULLABLE = {"facility_id", "organisation_id", "booking_id", "latitude", "longitude"}
+
+
+def _reference(model, value, field: str):
+    found = db.session.get(model, value)
+    if found is None:
+        raise InvalidInput(_("There is no such entry."), field=field)
+    return found
+
+
+def fields_from(body: EventInput) -> dict:
+    """The domain's keyword fields from the fields the caller sent."""
+    fields = {}
+    for name in body.model_fields_set - {"submit"}:
+        value = getattr(body, name)
+        if value is None and name not in NULLABLE:
+            raise InvalidInput(_("This field is required."), field=name)
+        if name in ("quarter_id", "facility_id", "organisation_id", "booking_id"):
+            model = {"quarter_id": Quarter, "facility_id": Facility,
+                     "organisation_id": Organisation, "booking_id": Booking}[name]
+            fields[name.removesuffix("_id")] = (None if value is None
+                                                else _reference(model, value, name))
+        elif name in ("starts_at", "ends_at"):
+            fields[name] = instant(value, name)
+        elif name == "exdates":
+            fields[name] = [day.isoformat() for day in value]
+        elif name == "translations":
+            fields[name] = {language: text.model_dump() for language, text in value.items()}
+        else:
+            fields[name] = value
+    return fields
+
+
+def _event(event_id: int, viewing: bool = False) -> Event:
     event = db.session.get(Event, event_id)
     if event is None:
-        raise NotFound("No such event.")
+        raise NotFound(_("There is no such event."))
     public = event.is_public and event.status in (EventStatus.PUBLISHED, EventStatus.CANCELLED)
-    if action is None and not public and not can(api_user(required=False), "view", event):
-        raise NotFound("No such event.")
+    if viewing and not public and not can(api_user(required=False), "view", event):
+        raise NotFound(_("There is no such event."))
     return event
 
 
+# --- list ---------------------------------------------------------------------------------------
+
+class OccurrenceQuery(PageQuery):
+    quarter_id: Id | None = None
+    start_date: Day | None = Field(None, description="Default: today")
+    end_date: Day | None = Field(None, description="The first day no longer listed; default: "
+                                                   "31 days on, at most 366")
+    category: Line(60) = ""
+    audience: Line(60) = ""
+    language: Line(20) = ""
+    free: bool = False
+    step_free: bool = False
+    q: Line(100) = Field("", description="Words in title or description")
+
+
+class OccurrenceOut(Output):
+    event_id: int
+    uid: str
+    title: str = Field(description="In the caller's language where translated")
+    quarter_id: int
+    category: str
+    date: dt.date = Field(description="The date the rule gave (RECURRENCE-ID)")
+    all_day: bool
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+    cancelled: bool
+    moved: bool
+    note: str
+
+
+class OccurrencePage(Output):
+    items: list[OccurrenceOut]
+    next_cursor: str | None
+
+
 @bp.get("/events")
+@operation(roles="anyone, also without a token", token=False, query=OccurrenceQuery,
+           out=OccurrencePage, tag="events")
 def events_list():
-    """Public occurrences in a window, repeating events expanded."""
-    zone = _zone()
-    args = request.args
-    start_day = parse_date(args["start"], "start") if args.get("start") else now().date()
-    end_day = parse_date(args["end"], "end") if args.get("end") else start_day + timedelta(31)
+    """The public dates of events in a window of days, repeating events expanded, in order."""
+    query = validated_query()
+    start_day = query.start_date or now().date()
+    end_day = query.end_date or start_day + timedelta(days=31)
     if not start_day < end_day <= start_day + timedelta(days=MAX_WINDOW_DAYS):
-        raise InvalidInput(f"end must be after start, at most {MAX_WINDOW_DAYS} days.",
-                           field="end")
-    quarter_id = None
-    if args.get("quarter"):
-        quarter_id = _lookup(Quarter, args["quarter"], "quarter").id
-    filters = EventFilters(
-        category=args.get("category", ""), audience=args.get("audience", ""),
-        language=args.get("language", ""), free=args.get("free") == "1",
-        step_free=args.get("step_free") == "1", text=args.get("q", "")[:100])
-    language = args.get("lang", "de")
-    occurrences = find_occurrences(
-        db.session, datetime.combine(start_day, time(), zone),
-        datetime.combine(end_day, time(), zone), quarter_id=quarter_id, filters=filters)
-    return {"occurrences": [
+        raise InvalidInput(_("The end must be after the start, at most %(days)d days later.",
+                             days=MAX_WINDOW_DAYS), field="end_date")
+    filters = EventFilters(category=query.category, audience=query.audience,
+                           language=query.language, free=query.free,
+                           step_free=query.step_free, text=query.q)
+    occurrences = find_occurrences(db.session, day_start(start_day), day_start(end_day),
+                                   quarter_id=query.quarter_id, filters=filters)
+    offset = int(query.cursor) if query.cursor else 0
+    chosen = occurrences[offset:offset + query.limit]
+    language = str(get_locale() or "de")
+    items = [
         {"event_id": o.event.id, "uid": o.event.uid, "title": localised(o.event, language)[0],
-         "quarter": o.event.quarter.slug, "category": o.event.category,
-         "date": o.original_date.isoformat(), "all_day": o.all_day,
-         "starts_at": o.starts_at.isoformat(), "ends_at": o.ends_at.isoformat(),
+         "quarter_id": o.event.quarter_id, "category": o.event.category,
+         "date": o.original_date, "all_day": o.all_day,
+         "starts_at": o.starts_at.astimezone(ZoneInfo(o.event.timezone)),
+         "ends_at": o.ends_at.astimezone(ZoneInfo(o.event.timezone)),
+         "timezone": o.event.timezone,
          "cancelled": o.cancelled or o.event.status == EventStatus.CANCELLED,
          "moved": o.moved, "note": o.note}
-        for o in occurrences
-    ]}
+        for o in chosen
+    ]
+    more = offset + query.limit < len(occurrences)
+    return {"items": items, "next_cursor": str(offset + query.limit) if more else None}
 
+
+# --- one event ----------------------------------------------------------------------------------
 
 @bp.post("/events")
-@idempotent
+@idempotent  # outside the declared operation: keeps its final answer
+@operation(roles="managers in their quarters (publish), members of an active organisation "
+                 "(propose for it)", body=EventCreate, ok=201, out=EventOut, tag="events")
 def event_create():
+    """Create an event: a manager publishes it (or keeps a draft), a member proposes it."""
     user = api_user()
-    body = json_body()
+    body = validated_body()
     fields = fields_from(body)
-    quarter = fields.pop("quarter", None)
-    if quarter is None:
-        raise InvalidInput("Which quarter?", field="quarter")
-    with _api_field_names():
-        event = create_event(db.session, actor=user, quarter=quarter, now=now(),
-                             submit=body.get("submit", True) is not False, **fields)
+    quarter = fields.pop("quarter")
+    event = create_event(db.session, actor=user, quarter=quarter, now=now(), submit=body.submit,
+                         **fields)
     db.session.commit()
     return event_json(event, user), 201
 
 
-@bp.get("/events/<int:event_id>")
+@bp.get(f"/events/<{ID_CONVERTER}:event_id>")
+@operation(roles="anyone for a public event; its managers and organisation's members for "
+                 "others", token=False, out=EventOut, tag="events")
 def event_show(event_id: int):
-    return event_json(_event(event_id), api_user(required=False))
+    """One event."""
+    return event_json(_event(event_id, viewing=True), api_user(required=False))
 
 
-@bp.patch("/events/<int:event_id>")
+@bp.patch(f"/events/<{ID_CONVERTER}:event_id>")
+@operation(roles="managers of its quarter; its organisation's members while not published",
+           body=EventInput, out=EventOut, tag="events")
 def event_edit(event_id: int):
+    """Change the fields sent (SEQUENCE rises when a guest would notice)."""
     user = api_user()
-    event = _event(event_id, "edit")
-    with _api_field_names():
-        update_event(db.session, event, actor=user, now=now(), **fields_from(json_body()))
+    event = _event(event_id)
+    update_event(db.session, event, actor=user, now=now(), **fields_from(validated_body()))
     db.session.commit()
     return event_json(event, user)
 
 
-@bp.delete("/events/<int:event_id>")
+@bp.delete(f"/events/<{ID_CONVERTER}:event_id>")
+@operation(roles="managers of its quarter; its organisation's members while not published",
+           ok=204, tag="events")
 def event_delete(event_id: int):
+    """Delete an event for good (cancel a published one instead, so calendars learn of it)."""
     user = api_user()
-    delete_event(db.session, _event(event_id, "delete"), actor=user, now=now())
+    delete_event(db.session, _event(event_id), actor=user, now=now())
     db.session.commit()
     return "", 204
 
 
-@bp.post("/events/<int:event_id>/cancel")
+class ReasonBody(Input):
+    reason: Line(500, min_length=1)
+
+
+@bp.post(f"/events/<{ID_CONVERTER}:event_id>/cancel")
+@operation(roles="managers of its quarter", body=ReasonBody, out=EventOut, tag="events")
 def event_cancel(event_id: int):
+    """Cancel the whole event with a reason (kept in feeds as CANCELLED for 30 days)."""
     user = api_user()
-    body = request.get_json(silent=True) or {}
-    event = _event(event_id, "cancel")
-    cancel_event(db.session, event, actor=user, now=now(), reason=str(body.get("reason", "")))
+    event = _event(event_id)
+    cancel_event(db.session, event, actor=user, now=now(), reason=validated_body().reason)
     db.session.commit()
     return event_json(event, user)
 
 
-@bp.post("/events/<int:event_id>/occurrences/<day>/cancel")
+@bp.post(f"/events/<{ID_CONVERTER}:event_id>/occurrences/<day>/cancel")
+@operation(roles="managers of its quarter", body=ReasonBody, out=EventOut, tag="events")
 def event_cancel_date(event_id: int, day: str):
+    """Cancel one date of a repeating event, with a reason."""
     user = api_user()
-    body = request.get_json(silent=True) or {}
-    event = _event(event_id, "change_dates")
-    cancel_occurrence(db.session, event, parse_date(day, "date"), actor=user, now=now(),
-                      reason=str(body.get("reason", "")))
+    event = _event(event_id)
+    cancel_occurrence(db.session, event, path_date(day), actor=user, now=now(),
+                      reason=validated_body().reason)
     db.session.commit()
     return event_json(event, user)
 
 
-@bp.post("/events/<int:event_id>/occurrences/<day>/move")
+class MoveBody(Input):
+    starts_at: Moment | None = None
+    ends_at: Moment | None = None
+    start_date: Day | None = Field(None, description="All-day events")
+    end_date: Day | None = None
+    note: Line(500) = ""
+
+
+@bp.post(f"/events/<{ID_CONVERTER}:event_id>/occurrences/<day>/move")
+@operation(roles="managers of its quarter", body=MoveBody, out=EventOut, tag="events")
 def event_move_date(event_id: int, day: str):
+    """Move one date of a repeating event (feeds show it once, at its new time)."""
     user = api_user()
-    body = json_body()
-    event = _event(event_id, "change_dates")
-    fields = {name: value for name, value in fields_from(body).items()
-              if name in ("starts_at", "ends_at", "start_date", "end_date")}
-    move_occurrence(db.session, event, parse_date(day, "date"), actor=user, now=now(),
-                    note=str(body.get("note", "")), **fields)
+    body = validated_body()
+    event = _event(event_id)
+    move_occurrence(
+        db.session, event, path_date(day), actor=user, now=now(), note=body.note,
+        starts_at=instant(body.starts_at, "starts_at") if body.starts_at else None,
+        ends_at=instant(body.ends_at, "ends_at") if body.ends_at else None,
+        start_date=body.start_date, end_date=body.end_date)
     db.session.commit()
     return event_json(event, user)
 
-
-def _ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _responses(ok: dict, *errors: int) -> dict:
-    out = {"200": ok}
-    for status in errors:
-        out[str(status)] = {"description": "Error", "content": {"application/json": {
-            "schema": _ref("Error")}}}
-    return out
-
-
-EVENT_RESPONSE = {"description": "The event",
-                  "content": {"application/json": {"schema": _ref("Event")}}}
-EVENT_ID = {"name": "event_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-DAY = {"name": "day", "in": "path", "required": True,
-       "schema": {"type": "string", "format": "date"},
-       "description": "The original local date of the occurrence (RECURRENCE-ID)."}
-
-OPENAPI_SCHEMAS["EventInput"] = {
-    "type": "object",
-    "properties": {
-        "quarter": {"type": ["string", "integer"], "description": "slug or id"},
-        "facility": {"type": ["string", "integer", "null"]},
-        "booking_id": {"type": ["integer", "null"], "description": (
-            "The booking whose room the event is held in: one of the caller's organisation, "
-            "or any in a quarter the caller manages. Its room decides facility and place_name "
-            "(unless place_name is given), and the event (for a series: its first date) must "
-            "lie within a pending or confirmed date of it. In answers only for callers who may "
-            "see the booking.")},
-        "organisation": {"type": ["string", "integer", "null"]},
-        "title": {"type": "string", "maxLength": 200},
-        "description": {"type": "string", "description": "Markdown"},
-        "translations": {"type": "object", "additionalProperties": {
-            "type": "object", "properties": {"title": {"type": "string"},
-                                             "description": {"type": "string"}}}},
-        "category": {"type": "string"},
-        "target_groups": {"type": "array", "items": {"type": "string"}},
-        "languages": {"type": "array", "items": {"type": "string"}},
-        "is_free": {"type": "boolean"}, "cost": {"type": "string"},
-        "registration_required": {"type": "boolean"},
-        "registration_contact": {"type": "string"}, "step_free": {"type": "boolean"},
-        "place_name": {"type": "string"}, "address": {"type": "string"},
-        "latitude": {"type": ["number", "null"]}, "longitude": {"type": ["number", "null"]},
-        "starts_at": {"type": "string", "format": "date-time"},
-        "ends_at": {"type": "string", "format": "date-time"},
-        "start_date": {"type": "string", "format": "date"},
-        "end_date": {"type": "string", "format": "date"},
-        "timezone": {"type": "string"},
-        "rrule": {"type": "string", "description": "RFC 5545 RRULE in the event's local time"},
-        "exdates": {"type": "array", "items": {"type": "string", "format": "date"}},
-        "is_public": {"type": "boolean"}, "show_organiser": {"type": "boolean"},
-        "submit": {"type": "boolean", "description": "false keeps a draft"},
-    },
-}
-OPENAPI_SCHEMAS["Event"] = {
-    "allOf": [_ref("EventInput"), {"type": "object", "properties": {
-        "id": {"type": "integer"}, "uid": {"type": "string"}, "status": {"type": "string"},
-        "sequence": {"type": "integer"}, "all_day": {"type": "boolean"},
-        "changed_dates": {"type": "array", "items": {"type": "object"}},
-        "last_modified": {"type": "string", "format": "date-time"}}}],
-}
-OPENAPI_SCHEMAS["Occurrence"] = {
-    "type": "object",
-    "properties": {
-        "event_id": {"type": "integer"}, "uid": {"type": "string"},
-        "title": {"type": "string"}, "quarter": {"type": "string"},
-        "category": {"type": "string"}, "date": {"type": "string", "format": "date"},
-        "all_day": {"type": "boolean"},
-        "starts_at": {"type": "string", "format": "date-time"},
-        "ends_at": {"type": "string", "format": "date-time"},
-        "cancelled": {"type": "boolean"}, "moved": {"type": "boolean"},
-        "note": {"type": "string"},
-    },
-}
-OPENAPI_PATHS["/events"] = {
-    "get": {
-        "summary": "Public occurrences in a window (repeating events expanded)",
-        "security": [],
-        "parameters": [
-            {"name": name, "in": "query", "schema": {"type": "string"}}
-            for name in ("quarter", "start", "end", "category", "audience", "language", "free",
-                         "step_free", "q", "lang")
-        ],
-        "responses": _responses({"description": "Occurrences", "content": {"application/json": {
-            "schema": {"type": "object", "properties": {
-                "occurrences": {"type": "array", "items": _ref("Occurrence")}}}}}}, 422),
-    },
-    "post": {
-        "summary": "Create an event (managers publish, organisations' members propose)",
-        "requestBody": {"content": {"application/json": {"schema": _ref("EventInput")}}},
-        "responses": {"201": EVENT_RESPONSE,
-                      **{k: v for k, v in _responses(EVENT_RESPONSE, 401, 403, 422).items()
-                         if k != "200"}},
-    },
-}
-OPENAPI_PATHS["/events/{event_id}"] = {
-    "parameters": [EVENT_ID],
-    "get": {"summary": "One event", "security": [],
-            "responses": _responses(EVENT_RESPONSE, 404)},
-    "patch": {"summary": "Edit an event (SEQUENCE rises when a guest would notice)",
-              "requestBody": {"content": {"application/json": {"schema": _ref("EventInput")}}},
-              "responses": _responses(EVENT_RESPONSE, 401, 403, 404, 422)},
-    "delete": {"summary": "Delete an event",
-               "responses": {"204": {"description": "Deleted"},
-                             **{k: v for k, v in _responses({}, 401, 403, 404).items()
-                                if k != "200"}}},
-}
-REASON_BODY = {"content": {"application/json": {"schema": {
-    "type": "object", "properties": {"reason": {"type": "string"}}}}}}
-OPENAPI_PATHS["/events/{event_id}/cancel"] = {
-    "parameters": [EVENT_ID],
-    "post": {"summary": "Cancel the whole event (kept in feeds as CANCELLED for 30 days)",
-             "requestBody": REASON_BODY,
-             "responses": _responses(EVENT_RESPONSE, 401, 403, 404, 422)},
-}
-OPENAPI_PATHS["/events/{event_id}/occurrences/{day}/cancel"] = {
-    "parameters": [EVENT_ID, DAY],
-    "post": {"summary": "Cancel one date of a repeating event", "requestBody": REASON_BODY,
-             "responses": _responses(EVENT_RESPONSE, 401, 403, 404, 422)},
-}
-OPENAPI_PATHS["/events/{event_id}/occurrences/{day}/move"] = {
-    "parameters": [EVENT_ID, DAY],
-    "post": {"summary": "Move one date of a repeating event",
-             "requestBody": {"content": {"application/json": {"schema": {
-                 "type": "object", "properties": {
-                     "starts_at": {"type": "string", "format": "date-time"},
-                     "ends_at": {"type": "string", "format": "date-time"},
-                     "start_date": {"type": "string", "format": "date"},
-                     "end_date": {"type": "string", "format": "date"},
-                     "note": {"type": "string"}}}}}},
-             "responses": _responses(EVENT_RESPONSE, 401, 403, 404, 422)},
-}

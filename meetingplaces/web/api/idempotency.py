@@ -8,7 +8,8 @@ from flask import Response, request
 from flask_babel import gettext as _
 
 from ..once import request_hash, reserve, run_reserved
-from . import api_user, raise_json
+from . import api_user
+from .contract import refuse
 
 HEADER = "Idempotency-Key"
 KEY_MAX = 255
@@ -21,7 +22,7 @@ def idempotent(view):
         if key is None:
             return view(*args, **kwargs)
         if not 0 < len(key) <= KEY_MAX or not key.isascii() or not key.isprintable():
-            raise_json(422, _("The Idempotency-Key must be 1 to 255 printable ASCII "
+            refuse(422, _("The Idempotency-Key must be 1 to 255 printable ASCII "
                               "characters."), {HEADER: [_("Not a valid key.")]})
         user = api_user()
         reservation = reserve(f"api:{user.id}", key, request_hash(request.get_data()))
@@ -29,10 +30,10 @@ def idempotent(view):
             return run_reserved(reservation.record, view, *args, **kwargs)
         earlier = reservation.earlier
         if earlier.request_hash != request_hash(request.get_data()):
-            raise_json(422, _("This Idempotency-Key was used for another request."),
+            refuse(422, _("This Idempotency-Key was used for another request."),
                        {HEADER: [_("Use a new key for a new request.")]})
         if earlier.status_code is None:
-            raise_json(409, _("The first request with this Idempotency-Key is still at "
+            refuse(409, _("The first request with this Idempotency-Key is still at "
                               "work. Try again in a moment."))
         response = Response(earlier.response_body, status=earlier.status_code,
                             content_type=earlier.content_type or "application/json")

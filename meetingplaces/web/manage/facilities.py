@@ -7,6 +7,7 @@ from flask_login import current_user
 from ...extensions import db
 from ...forms.manage import FacilityForm
 from ...models import Facility, Quarter
+from ...place_texts import translation_values
 from ...places import closures_of, day_hours_text, quarters_managed_by, save_facility, set_active
 from ..clock import now
 from . import bp, choices_of, get_or_404, require, submit_form
@@ -24,6 +25,7 @@ def _save(form: FacilityForm, facility: Facility) -> Facility:
     return save_facility(
         db.session, facility, quarter=quarter, hours=form.hours_texts(),
         **form.values("quarter_id", *(f"hours_{day}" for day in range(7))), now=now(),
+        actor=current_user,
     )
 
 
@@ -50,7 +52,7 @@ def edit_facility(facility_id: int):
     facility = get_or_404(Facility, facility_id)
     require("edit", facility)
     hours = {f"hours_{day}": day_hours_text(facility, day) for day in range(7)}
-    form = _facility_form(obj=facility, **hours)
+    form = _facility_form(obj=facility, **hours, **translation_values(facility))
     return submit_form(
         form,
         lambda: _save(form, facility),

@@ -8,6 +8,7 @@ from ...extensions import db
 from ...forms.manage import OrganisationForm
 from ...models import Organisation, Quarter
 from ...organisations import save_organisation
+from ...place_texts import translation_values
 from ...places import quarters_managed_by
 from ..clock import now
 from . import bp, choices_of, get_or_404, require, submit_form
@@ -22,7 +23,7 @@ def _organisation_form(**data) -> OrganisationForm:
 def _save(form: OrganisationForm, organisation: Organisation) -> Organisation:
     quarter = get_or_404(Quarter, form.quarter_id.data)
     require("manage", quarter)
-    return save_organisation(db.session, organisation, quarter=quarter,
+    return save_organisation(db.session, organisation, quarter=quarter, actor=current_user,
                              **form.values("quarter_id"), now=now())
 
 
@@ -51,7 +52,7 @@ def new_organisation(quarter_id: int):
 def edit_organisation(organisation_id: int):
     organisation = get_or_404(Organisation, organisation_id)
     require("administer", organisation)
-    form = _organisation_form(obj=organisation)
+    form = _organisation_form(obj=organisation, **translation_values(organisation))
     return submit_form(
         form,
         lambda: _save(form, organisation),

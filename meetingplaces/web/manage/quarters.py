@@ -7,6 +7,7 @@ from ...extensions import db
 from ...forms.manage import QuarterForm
 from ...models import Quarter
 from ...organisations import organisations_in
+from ...place_texts import translation_values
 from ...places import facilities_of, mobile_resources_of, save_quarter, set_active
 from ..clock import now
 from . import bp, get_or_404, require, submit_form
@@ -44,7 +45,7 @@ def quarter(quarter_id: int):
 def edit_quarter(quarter_id: int):
     quarter = get_or_404(Quarter, quarter_id)
     require("edit", quarter)
-    form = QuarterForm(obj=quarter)
+    form = QuarterForm(obj=quarter, **translation_values(quarter))
     return submit_form(
         form,
         lambda: save_quarter(db.session, quarter, **form.values(), now=now()),

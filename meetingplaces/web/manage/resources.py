@@ -7,13 +7,15 @@ from flask_login import current_user
 from ...extensions import db
 from ...forms.manage import ResourceForm
 from ...models import Facility, Quarter, Resource, ResourceKind
+from ...place_texts import translation_values
 from ...places import closures_of, facilities_in, quarters_managed_by, save_resource, set_active
 from ..clock import now
 from . import bp, choices_of, get_or_404, require, submit_form
 
 
 def _resource_form(resource: Resource, **data) -> ResourceForm:
-    form = ResourceForm(obj=resource if resource.id else None, **data)
+    form = ResourceForm(obj=resource if resource.id else None, **translation_values(resource),
+                        **data)
     quarters = quarters_managed_by(db.session, current_user)
     if resource.kind == ResourceKind.MOBILE:
         del form.facility_id

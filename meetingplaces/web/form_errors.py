@@ -1,0 +1,26 @@
+"""The one mapping of domain refusals onto forms: every page that calls the domain from a form
+answers a refusal the same way (roll back, message beside its field, what was typed kept)."""
+
+from ..errors import DomainError
+from ..extensions import db
+
+
+def show_error(form, error: DomainError, field_names: dict | None = None) -> None:
+    """Put a domain error beside the form field it names (through `field_names` where the
+    form calls the domain's field otherwise), else above the form; its notes (e.g. every
+    clash of a plan) go above the form too."""
+    name = (field_names or {}).get(error.field, error.field)
+    if error.notes:
+        form.form_errors.extend([error.message, *error.notes])
+    elif name and name in form:
+        form[name].errors = [*form[name].errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def refused(form, error: DomainError, field_names: dict | None = None) -> int:
+    """Undo what the refused step began, show why on `form`, and return the status to answer
+    with (the error's: 422, 409, 403, ...)."""
+    db.session.rollback()
+    show_error(form, error, field_names)
+    return error.status
