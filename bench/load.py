@@ -132,11 +132,15 @@ def prepare(db_settings: dict, args) -> dict:
         plan = {
             "residents": args.residents, "initiatives": args.initiatives,
             "managers": args.managers, "quarters": [q.slug for q in quarters],
-            "rooms": [r.id for r in rooms], "events": [e.id for e in events],
+            "rooms": [r.id for r in rooms],
+            "room_quarters": {r.id: quarters.index(r.quarter) for r in rooms},
+            "events": {q: [e.id for e in events if e.quarter_id == quarter.id]
+                       for q, quarter in enumerate(quarters)},
             "first_day": (now + timedelta(days=2)).date().isoformat(),
             "members": [{"token": tokens.create(session, user, "bench", now)[1],
                          "organisation_id": organisation.id} for user, organisation in members],
-            "manager_tokens": [tokens.create(session, m, "bench", now)[1] for m in managers],
+            "manager_tokens": [(q, tokens.create(session, m, "bench", now)[1])
+                               for q, m in enumerate(managers)],
         }
         session.commit()
         db.engine.dispose()
@@ -301,9 +305,12 @@ def percentile(values: list[float], share: float) -> float:
 
 def report(data: dict, duration: float, kills: list[float]) -> int:
     by_kind = defaultdict(list)
+    refused = Counter()
     errors = []
     for name, status, at, latency, _failed in data["records"]:
         by_kind[name].append(latency)
+        if 400 <= status < 500:
+            refused[name, status] += 1
         if status >= 500 or status == 0:
             errors.append((name, status, at))
     total = len(data["records"])
@@ -314,6 +321,9 @@ def report(data: dict, duration: float, kills: list[float]) -> int:
         if values:
             print(f"{kind:<8} {len(values):>6} {percentile(values, .5):>8.0f} "
                   f"{percentile(values, .95):>8.0f} {percentile(values, .99):>8.0f}")
+    print("4xx (expected: 409 for a taken slot or a decision made first): " + (", ".join(
+        f"{kind} {status} x{count}" for (kind, status), count in sorted(refused.items()))
+        or "none"))
     server_errors = [e for e in errors if e[1] >= 500]
     lost = [e for e in errors if e[1] == 0]
     print(f"5xx: {len(server_errors)}  (connection errors: {len(lost)})")

@@ -20,7 +20,7 @@ PLAN = json.loads(open(os.environ["BENCH_PLAN"]).read())
 RECORDS: list = []
 CREATED: list = []  # (booking id, status) of every 201 the initiatives saw
 APPROVED: list = []  # booking ids a manager's approve answered 200 for
-PENDING: list = []  # bookings waiting for a manager
+PENDING: dict = {}  # quarter index -> bookings waiting for its manager
 
 
 @events.request.add_listener
@@ -64,9 +64,10 @@ class Initiative(HttpUser):
 
     @task
     def request_booking(self):
-        day = date.fromisoformat(PLAN["first_day"]) + timedelta(days=random.randrange(300))
+        day = date.fromisoformat(PLAN["first_day"]) + timedelta(days=random.randrange(150))
         hour = random.choice((9, 11, 14, 16, 18))
-        body = {"resource_ids": [random.choice(PLAN["rooms"])],
+        room = random.choice(PLAN["rooms"])
+        body = {"resource_ids": [room],
                 "organisation_id": self.member["organisation_id"],
                 "starts_at": f"{day}T{hour:02d}:00", "ends_at": f"{day}T{hour + 1:02d}:30",
                 "title": "Sprachkurs", "attendees": 8}
@@ -82,7 +83,8 @@ class Initiative(HttpUser):
                     created = response.json()
                     CREATED.append((created["id"], created["status"]))
                     if created["status"] == "pending":
-                        PENDING.append(created["id"])
+                        PENDING.setdefault(PLAN["room_quarters"][str(room)], []).append(
+                            created["id"])
                     return
                 if response.status_code in (409, 422):
                     return
@@ -94,13 +96,15 @@ class Manager(HttpUser):
     wait_time = between(1, 3)
 
     def on_start(self):
-        self.headers = {"Authorization": f"Bearer {PLAN['manager_tokens'].pop()}"}
+        self.quarter, token = PLAN["manager_tokens"].pop()
+        self.headers = {"Authorization": f"Bearer {token}"}
 
     @task(2)
     def approve(self):
-        if not PENDING:
+        waiting = PENDING.get(self.quarter)
+        if not waiting:
             return
-        booking_id = PENDING.pop(0)
+        booking_id = waiting.pop(0)
         with self.client.post(f"/api/v1/bookings/{booking_id}/approve", headers=self.headers,
                               name="approve", catch_response=True) as response:
             if response.status_code == 200:
@@ -110,6 +114,6 @@ class Manager(HttpUser):
 
     @task(1)
     def edit_event(self):
-        event_id = random.choice(PLAN["events"])
+        event_id = random.choice(PLAN["events"][str(self.quarter)])
         self.client.patch(f"/api/v1/events/{event_id}", headers=self.headers, name="edit",
                           json={"title": f"Nachbarschaftscafé {random.randrange(1000)}"})
