@@ -290,11 +290,12 @@ def run_locust(targets: list[str], plan_path: Path, out_path: Path, args) -> Non
 
 
 def results(out_path: Path, parts: int) -> dict:
-    merged = {"records": [], "created": [], "approved": []}
+    merged = {"records": [], "created": [], "approved": [], "refusals": Counter()}
     for index in range(parts):
         data = json.loads(out_path.with_suffix(f".{index}.json").read_text())
-        for key in merged:
+        for key in ("records", "created", "approved"):
             merged[key].extend(data[key])
+        merged["refusals"].update(data["refusals"])
     return merged
 
 
@@ -324,6 +325,8 @@ def report(data: dict, duration: float, kills: list[float]) -> int:
     print("4xx (expected: 409 for a taken slot or a decision made first): " + (", ".join(
         f"{kind} {status} x{count}" for (kind, status), count in sorted(refused.items()))
         or "none"))
+    for message, count in data["refusals"].most_common(3):
+        print(f"  book {message[:100]} x{count}")
     server_errors = [e for e in errors if e[1] >= 500]
     lost = [e for e in errors if e[1] == 0]
     print(f"5xx: {len(server_errors)}  (connection errors: {len(lost)})")

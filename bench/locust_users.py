@@ -20,6 +20,7 @@ PLAN = json.loads(open(os.environ["BENCH_PLAN"]).read())
 RECORDS: list = []
 CREATED: list = []  # (booking id, status) of every 201 the initiatives saw
 APPROVED: list = []  # booking ids a manager's approve answered 200 for
+REFUSALS: dict = {}  # the error messages of 4xx answers to booking requests, counted
 PENDING: dict = {}  # quarter index -> bookings waiting for its manager
 
 
@@ -33,7 +34,8 @@ def _record(request_type, name, response_time, response_length, response=None,
 @events.quitting.add_listener
 def _write(environment, **_):
     with open(os.environ["BENCH_OUT"], "w") as out:
-        json.dump({"records": RECORDS, "created": CREATED, "approved": APPROVED}, out)
+        json.dump({"records": RECORDS, "created": CREATED, "approved": APPROVED,
+                   "refusals": REFUSALS}, out)
 
 
 class Resident(HttpUser):
@@ -87,6 +89,8 @@ class Initiative(HttpUser):
                             created["id"])
                     return
                 if response.status_code in (409, 422):
+                    message = f"{response.status_code} {response.json().get('error', '')}"
+                    REFUSALS[message] = REFUSALS.get(message, 0) + 1
                     return
             time.sleep(0.5)
 
