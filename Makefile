@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app meetingplaces
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-test translations migrate seed lint bench bench-load extract clean-venv
+.PHONY: demo-cluster demo-cluster-down run test install install-test translations migrate seed lint bench bench-load extract clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,7 +44,17 @@ run: seed
 test: install-test
 	$(BIN)/ruff check meetingplaces tests scripts $(wildcard bench)
 	$(BIN)/python -m tests.browser_setup
+	$(BIN)/python -m tests.cluster_setup
 	$(BIN)/pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
+
+# Two gunicorn nodes behind nginx on loopback, one PostgreSQL database (DEMO_DATABASE_URL), the
+# mail sender; `make demo-cluster-down` stops exactly these processes and drops the database.
+demo-cluster: install
+	$(BIN)/python -m tests.cluster_setup
+	$(BIN)/python -m scripts.demo_cluster up
+
+demo-cluster-down: | $(BIN)/python
+	$(BIN)/python -m scripts.demo_cluster down
 
 lint: install-test
 	$(BIN)/ruff check meetingplaces tests scripts $(wildcard bench)
@@ -52,6 +62,7 @@ lint: install-test
 bench: install-test
 	$(BIN)/python bench/booking.py
 	$(BIN)/python bench/feeds.py
+	$(BIN)/python bench/reports.py
 
 # Load test (locust): SQLite, then PostgreSQL when MEETINGPLACES_TEST_DATABASE_URL is set.
 bench-load: install-test

@@ -29,3 +29,20 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 # nginx sets X-Forwarded-*; the app trusts them through PROXY_COUNT (werkzeug ProxyFix).
 forwarded_allow_ips = "127.0.0.1"
 proc_name = "meetingplaces"
+# gunicorn 25+ opens a control socket in $HOME: not used here, and two nodes on one machine
+# would share its path (older gunicorn ignores the setting).
+control_socket_disable = True
+
+# With LOG_FORMAT=json gunicorn's own lines (worker starts, timeouts, crashes) are JSON too, in
+# the app's shape, so one log collector rule reads the whole node.
+if os.environ.get("MEETINGPLACES_LOG_FORMAT") == "json":
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "root": {"level": "WARNING", "handlers": []},
+        "formatters": {"json": {"()": "meetingplaces.logs.JsonFormatter"}},
+        "handlers": {"error_console": {"class": "logging.StreamHandler", "formatter": "json",
+                                       "stream": "ext://sys.stderr"}},
+        "loggers": {"gunicorn.error": {"level": "INFO", "handlers": ["error_console"],
+                                       "propagate": False}},
+    }

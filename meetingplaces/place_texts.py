@@ -72,6 +72,12 @@ def texts_shown(thing) -> tuple:
     )
 
 
+def translations_of(thing) -> dict[str, dict[str, str]]:
+    """{language: {field: text}} of a place's translations, as the JSON API shows them."""
+    return {t.language: {field: getattr(t, field) for field in thing.TRANSLATED_FIELDS}
+            for t in thing.translations}
+
+
 def translation_values(thing) -> dict[str, str]:
     """The form fields `<field>_<language>` of a place's translations, for its edit form."""
     values = {}

@@ -7,7 +7,7 @@ the field, so the form can be shown again with everything typed still in it.
 """
 
 import re
-from datetime import UTC, datetime, time
+from datetime import datetime, time
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
@@ -21,9 +21,10 @@ from .errors import InvalidInput
 from .events import booking_changes
 from .models import Closure, Facility, OpeningHours, Quarter, Resource, ResourceKind, User
 from .models.types import utcnow
-from .place_texts import apply_translations, texts_shown
+from .place_texts import apply_translations
 from .policy import require_choice
 from .slugs import claim_slug, flush_claiming_slug
+from .timeline import to_instant
 from .vocabulary import EQUIPMENT
 
 WEEKDAYS = range(7)  # 0 = Monday, as in OpeningHours.weekday and date.weekday()
@@ -194,7 +195,9 @@ def _shown_in_feeds(facility: Facility) -> tuple:
     """What the feeds of its events show of a facility: LOCATION, GEO and, in DESCRIPTION,
     the accessibility text in each language."""
     return (facility.name, facility.address, facility.latitude, facility.longitude,
-            texts_shown(facility))
+            facility.accessibility,
+            tuple((t.language, t.accessibility) for t in facility.translations
+                  if t.accessibility))
 
 
 # --- resources ---------------------------------------------------------------------------------
@@ -300,22 +303,6 @@ def facilities_in(session, quarters: list[Quarter]) -> list[Facility]:
 # --- closures ----------------------------------------------------------------------------------
 
 
-def city_instant(local: datetime, zone: ZoneInfo, field: str) -> datetime:
-    """A wall-clock time in the city as an aware UTC instant.
-
-    A time skipped when the clocks go forward (02:30 on the last Sunday of March in Berlin) is
-    refused. A time that happens twice when they go back is taken at its first occurrence.
-    """
-    aware = local.replace(tzinfo=zone, fold=0)
-    if aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
-        raise InvalidInput(
-            _("%(time)s does not exist here: the clocks are put forward that night. "
-              "Please choose another time.", time=f"{local:%Y-%m-%d %H:%M}"),
-            field=field,
-        )
-    return aware.astimezone(UTC)
-
-
 def save_closure(session, closure: Closure, *, zone: ZoneInfo, local_start: datetime,
                  local_end: datetime, reason: str, facility: Facility | None = None,
                  resource: Resource | None = None) -> Closure:
@@ -323,8 +310,8 @@ def save_closure(session, closure: Closure, *, zone: ZoneInfo, local_start: date
 
     Times come as the city's wall clock and are stored as UTC instants.
     """
-    starts_at = city_instant(local_start, zone, "local_start")
-    ends_at = city_instant(local_end, zone, "local_end")
+    starts_at = to_instant(local_start.replace(fold=0), zone, field="local_start").at
+    ends_at = to_instant(local_end.replace(fold=0), zone, field="local_end").at
     if ends_at <= starts_at:
         raise InvalidInput(_("The end must be after the start."), field="local_end")
     if closure.id is None:
@@ -358,8 +345,3 @@ def closures_of(session, *, facility: Facility | None = None, resource: Resource
     if now is not None:
         query = query.where(Closure.ends_at > now)
     return list(session.scalars(query.order_by(Closure.starts_at)))
-
-
-def local_wall_clock(instant: datetime, zone: ZoneInfo) -> datetime:
-    """The naive city wall-clock time of an instant, as a datetime-local field shows it."""
-    return instant.astimezone(zone).replace(tzinfo=None)

@@ -8,12 +8,7 @@ import os
 import shutil
 import subprocess
 
-NGINX_PATHS = ("/usr/sbin/nginx", "/usr/local/sbin/nginx")
-
-
-def nginx_binary() -> str | None:
-    found = shutil.which("nginx")
-    return found or next((path for path in NGINX_PATHS if os.access(path, os.X_OK)), None)
+from scripts.cluster import nginx_binary
 
 
 def ensure_nginx() -> None:

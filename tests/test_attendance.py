@@ -111,7 +111,7 @@ def test_the_api_names_the_field_of_bad_numbers(client, session, setting, body, 
     response = client.put(_url(setting, 7), json=body,
                           headers=token_for(session, setting.organiser))
     assert response.status_code == 422
-    assert field in response.get_json()["fields"]
+    assert any(name.split(".")[0] == field for name in response.get_json()["fields"])
 
 
 def test_future_cancelled_and_unknown_dates_are_refused(client, session, setting):

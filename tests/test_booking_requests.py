@@ -16,9 +16,9 @@ from meetingplaces.booking import (
 )
 from meetingplaces.booking.conflicts import busy_intervals, free_alternatives
 from meetingplaces.booking.errors import BookingConflict, Forbidden, InvalidInput
-from meetingplaces.booking.recurrence import monthly_nth_weekday_rule, weekly_rule
 from meetingplaces.models.audit import AuditEntry
 from meetingplaces.models.bookings import Booking, Occurrence
+from meetingplaces.timeline import monthly_nth_weekday_rule, weekly_rule
 
 from .booking_factories import NOW, SETTINGS, book, city_fixture, local  # noqa: F401  (city is a fixture)
 
@@ -41,8 +41,8 @@ def test_an_overlapping_request_is_refused_naming_only_the_time(session, make, c
         book(session, city, actor=make.member(other), organisation=other,
              start=local(2027, 3, 16, 19), end=local(2027, 3, 16, 21))
     body = caught.value.as_json()
-    assert body["conflicts"][0]["start"] == "2027-03-16T18:00:00+01:00"
-    assert body["conflicts"][0]["end"] == "2027-03-16T20:00:00+01:00"
+    assert body["conflicts"][0]["starts_at"] == "2027-03-16T18:00:00+01:00"
+    assert body["conflicts"][0]["ends_at"] == "2027-03-16T20:00:00+01:00"
     assert "Geheim" not in str(body) and "vertraulich" not in str(body)
     assert session.scalar(select(Booking).where(Booking.organisation == other)) is None
 

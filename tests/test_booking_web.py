@@ -167,7 +167,7 @@ def test_a_manager_approves_from_the_queue_and_the_requester_cancels_one_date(
         browser, client, session, city):
     city.room.approval_required = True
     session.commit()
-    from meetingplaces.booking.recurrence import weekly_rule
+    from meetingplaces.timeline import weekly_rule
 
     booking = book(session, city, rrule=weekly_rule(count=3))
     browser.login(city.manager.email)
@@ -212,7 +212,7 @@ def test_a_manager_rejects_with_a_reason(browser, session, city):
 
 def test_a_manager_rejects_one_date_of_a_series_chosen_from_its_pending_dates(browser, session,
                                                                               city):
-    from meetingplaces.booking.recurrence import weekly_rule
+    from meetingplaces.timeline import weekly_rule
 
     city.room.approval_required = True
     session.commit()
@@ -237,7 +237,7 @@ def test_a_manager_rejects_one_date_of_a_series_chosen_from_its_pending_dates(br
 
 
 def test_changing_one_date_moves_it_and_a_taken_time_is_refused(browser, session, make, city):
-    from meetingplaces.booking.recurrence import weekly_rule
+    from meetingplaces.timeline import weekly_rule
 
     booking = book(session, city, rrule=weekly_rule(count=2))
     book(session, city, start=local(2027, 3, 23, 10), end=local(2027, 3, 23, 12),

@@ -16,17 +16,18 @@ import time
 from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy import select
 
 from meetingplaces.booking import cancel_booking, change_booking
 from meetingplaces.booking.feeds import renew_feed
-from meetingplaces.booking.notifications import ics_attachment
 from meetingplaces.calendar.ics import date_uid
 from meetingplaces.events import cancel_event, cancel_occurrence, create_event, move_occurrence
+from meetingplaces.models.mail import OutboxMessage
 from meetingplaces.rounds import assign_staff, cancel_date, move_date
 from meetingplaces.rounds.calendars import new_staff_feed_token
 
 from . import rounds_factories
-from .booking_factories import book
+from .booking_factories import SETTINGS, book
 from .booking_factories import local as wall_clock
 from .conftest import _free_port
 from .events_factories import local
@@ -101,16 +102,16 @@ def city(session, make, spielmobil):
     round_ = save(session, spielmobil)
     wichlinghausen = dates_of(round_, "Wichlinghauser Markt")
     assign_staff(session, actor=manager, round_date=wichlinghausen[0],
-                 staff=[spielmobil.staff], now=NOW)
+                 staff=[spielmobil.staff], now=NOW, settings=SETTINGS)
     assign_staff(session, actor=manager, round_date=wichlinghausen[1],
-                 staff=[spielmobil.staff], now=NOW)
+                 staff=[spielmobil.staff], now=NOW, settings=SETTINGS)
     cancel_date(session, actor=manager, round_date=wichlinghausen[9], reason="Regen",
-                now=NOW)
+                now=NOW, settings=SETTINGS)
     moved = wichlinghausen[10]
     day = moved.starts_at.date()
     move_date(session, actor=manager, round_date=moved, now=NOW,
               local_start=wall_clock(day.year, day.month, day.day, 10),
-              local_end=wall_clock(day.year, day.month, day.day, 12))
+              local_end=wall_clock(day.year, day.month, day.day, 12), settings=SETTINGS)
     session.commit()
 
     course = book(session, spielmobil, start=wall_clock(2027, 3, 2, 18),
@@ -120,7 +121,7 @@ def city(session, make, spielmobil):
                    date=date(2027, 7, 6), now=NOW)
     change_booking(session, actor=manager, booking=course, scope="this",
                    date=date(2027, 7, 13), local_start=wall_clock(2027, 7, 14, 17),
-                   local_end=wall_clock(2027, 7, 14, 19), now=NOW)
+                   local_end=wall_clock(2027, 7, 14, 19), now=NOW, settings=SETTINGS)
     session.commit()
     tokens = {
         "organisation": renew_feed(session, actor=spielmobil.member,
@@ -129,9 +130,18 @@ def city(session, make, spielmobil):
         "staff": new_staff_feed_token(session, spielmobil.staff, NOW),
     }
     session.commit()
-    attachment = ics_attachment(session, course)
-    return {"events": events, "tokens": tokens, "mail": attachment.data, "course": course,
+    return {"events": events, "tokens": tokens, "mail": last_calendar_mailed(session),
+            "course": course,
             "facility": facility, "van": spielmobil.van}
+
+
+def last_calendar_mailed(session) -> str:
+    """The calendar file of the newest queued mail that carries one (the booking's change)."""
+    for message in session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())):
+        for attachment in message.attachments:
+            if attachment["content_type"].startswith("text/calendar"):
+                return attachment["data"]
+    raise AssertionError("no mail with a calendar file")
 
 
 def fetch_all(client, city) -> dict[str, str]:

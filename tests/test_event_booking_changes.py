@@ -11,13 +11,13 @@ import pytest
 from sqlalchemy import select
 
 from meetingplaces.booking import approve_booking, cancel_booking, change_booking
-from meetingplaces.booking.recurrence import weekly_rule
 from meetingplaces.events import create_event
 from meetingplaces.mail import send_due
 from meetingplaces.models.audit import AuditEntry
 from meetingplaces.models.bookings import Booking
 from meetingplaces.models.events import Event
 from meetingplaces.models.mail import OutboxMessage
+from meetingplaces.timeline import weekly_rule
 
 from .booking_factories import NOW, SETTINGS, book, city_fixture, token_for  # noqa: F401  (a fixture)
 from .booking_factories import local as wall_clock

@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from meetingplaces.booking import cancel_booking
-from meetingplaces.booking.recurrence import monthly_nth_weekday_rule, weekly_rule
 from meetingplaces.errors import Forbidden, InvalidInput
 from meetingplaces.events import create_event, update_event
 from meetingplaces.models.bookings import Booking
 from meetingplaces.models.events import Event
+from meetingplaces.timeline import monthly_nth_weekday_rule, weekly_rule
 
 from .booking_factories import NOW, book, city_fixture, token_for  # noqa: F401  (a fixture)
 from .booking_factories import local as wall_clock

@@ -17,11 +17,12 @@ from meetingplaces.events import (
     reject_event,
     update_event,
 )
-from meetingplaces.events.recurrence import expand, normalise_rule
+from meetingplaces.events.occurrences import expand
 from meetingplaces.events.search import EventFilters, find_occurrences
 from meetingplaces.events.text import plain_text, render_markdown
 from meetingplaces.models import AuditEntry, OutboxMessage
 from meetingplaces.models.events import Event, EventCalendarBlock
+from meetingplaces.timeline import EVENT_RULES, normalise_rule
 
 from .events_factories import (  # noqa: F401
     BERLIN,
@@ -34,9 +35,9 @@ from .events_factories import (  # noqa: F401
 
 
 def test_until_as_a_date_means_up_to_the_end_of_that_local_day():
-    rule = normalise_rule("FREQ=WEEKLY;UNTIL=20270630", all_day=False, zone=BERLIN)
+    rule = normalise_rule("FREQ=WEEKLY;UNTIL=20270630", limits=EVENT_RULES, zone=BERLIN)
     assert rule == "FREQ=WEEKLY;UNTIL=20270630T215959Z"
-    assert normalise_rule("RRULE:FREQ=DAILY;UNTIL=20270630", all_day=True,
+    assert normalise_rule("RRULE:FREQ=DAILY;UNTIL=20270630", limits=EVENT_RULES, all_day=True,
                           zone=BERLIN) == "FREQ=DAILY;UNTIL=20270630"
 
 
@@ -45,7 +46,7 @@ def test_until_as_a_date_means_up_to_the_end_of_that_local_day():
                                   "FREQ=DAILY;COUNT=5000"])
 def test_bad_rules_are_refused_with_the_field_named(rule):
     with pytest.raises(InvalidInput) as refused:
-        normalise_rule(rule, all_day=False, zone=BERLIN)
+        normalise_rule(rule, limits=EVENT_RULES, zone=BERLIN)
     assert refused.value.field == "rrule"
 
 

@@ -107,3 +107,13 @@ def test_health_checks_answer_under_a_node_address_that_pages_refuse(client):
     assert client.get("/healthz", **node).status_code == 200
     assert client.get("/readyz", **node).status_code in (200, 503)
     assert client.get("/", **node).status_code == 400
+
+
+def test_readyz_on_an_empty_database_says_it_answers_but_is_not_migrated(tmp_path):
+    app = create_app({"SECRET_KEY": "x", "TESTING": True,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/empty.sqlite"})
+    response = app.test_client().get("/readyz")
+    checks = response.get_json()["checks"]
+    assert response.status_code == 503
+    assert checks["database"]["ok"] is True and checks["migrations"]["ok"] is False
+    assert checks["mail_queue"]["ok"] is False

@@ -66,7 +66,7 @@ def test_a_time_skipped_by_the_clock_change_is_refused(browser, make, session):
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert 'id="local_start-error"' in html and "does not exist here" in html
+    assert 'id="local_start-error"' in html and "does not exist on" in html
     assert session.query(Closure).count() == 0
 
 

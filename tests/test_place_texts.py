@@ -273,3 +273,44 @@ def test_demo_places_are_translated_into_every_interface_language(app, session):
                     local = text_in(thing, field, language)
                     assert local.language == language, (thing, field, language)
                     assert local.text != getattr(thing, field)
+
+
+def test_event_page_marks_a_german_description_and_shows_the_places_access(client, session,
+                                                                          make, quarter,
+                                                                          facility):
+    created = event(session, make.manager(quarter), quarter, title="Sprachcafé",
+                    description="Deutsch üben bei Tee.", facility=facility,
+                    translations={"ar": {"title": "مقهى اللغة", "description": ""}})
+    html = page(client, f"/events/{created.id}?lang=ar")
+    assert "<h1>مقهى اللغة</h1>" in html
+    assert '<div class="event-description" lang="de" dir="ltr"><p>Deutsch üben bei Tee.</p>' in html
+    assert '<p class="lang-hint" lang="ar" dir="rtl">(باللغة الألمانية)</p>' in html
+    assert ARABIC_ACCESS in html
+    ukrainian = page(client, f"/events/{created.id}?lang=uk")
+    assert '<h1 lang="de" dir="ltr">Sprachcafé</h1>' in ukrainian
+
+
+def test_the_json_api_gives_the_places_texts_in_every_language(client, facility):
+    [quarter] = client.get("/api/v1/quarters").json["items"]
+    assert quarter["translations"] == {"ar": {"description": "حي قريب من وسط المدينة في إلبرفيلد."}}
+    [item] = client.get("/api/v1/facilities").json["items"]
+    assert item["opening_notes"] == "Das Café öffnet um 14 Uhr."
+    assert item["translations"]["ar"] == {"description": "مركز اجتماعي فيه مقهى.",
+                                          "opening_notes": "", "accessibility": ARABIC_ACCESS}
+    schema = client.get("/api/v1/openapi.json").json["components"]["schemas"]["FacilityOut"]
+    assert "translations" in schema["properties"] and "opening_notes" in schema["properties"]
+
+
+def test_a_new_description_alone_leaves_the_feeds_events_as_they_are(browser, session, make,
+                                                                     quarter, facility):
+    manager = make.manager(quarter)
+    created = event(session, manager, quarter, title="Sprachcafé", facility=facility)
+    sequence = created.sequence
+    browser.login(manager.email)
+    response = browser.post(f"/manage/facilities/{facility.id}/edit", facility_form(
+        quarter, name="Alte Feuerwache", slug="alte-feuerwache", address=facility.address,
+        accessibility=GERMAN_ACCESS, accessibility_ar=ARABIC_ACCESS, description="Neu.",
+        description_uk="Нове.", hours_0="08:00-22:00"))
+    assert response.status_code == 302
+    session.expire_all()
+    assert created.sequence == sequence, "a text the feeds do not show changes no SEQUENCE"

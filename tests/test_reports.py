@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from meetingplaces.booking import cancel_booking
 from meetingplaces.events import cancel_occurrence, move_occurrence
-from meetingplaces.models.reports import ResourceUsage
+from meetingplaces.models.reports import OrganisationMonth, ResourceMonth, ResourceUsage
 from meetingplaces.reports import usage
 from meetingplaces.reports.attendance import (
     AttendanceInput,
@@ -143,13 +143,15 @@ def test_booked_hours_are_right_for_whole_and_partial_months(client, session, ev
 def test_running_sums_equal_a_recount_after_bookings_were_changed_and_cancelled(
         session, evaluation):
     def rows():
-        return sorted((r.resource_id, r.organisation_id, r.month, r.booked_minutes, r.dates)
-                      for r in session.scalars(select(ResourceUsage))
-                      if r.booked_minutes or r.dates)
+        return [sorted(tuple(getattr(r, c.name) for c in model.__table__.columns)
+                       for r in session.scalars(select(model)) if r.booked_minutes or r.dates)
+                for model in (ResourceUsage, ResourceMonth, OrganisationMonth)]
 
     kept = rows()
-    assert [(r[2], r[3], r[4]) for r in kept] == [(date(2026, 10, 1), 240, 2),
-                                                    (date(2026, 11, 1), 240, 2)]
+    assert [(r[2], r[3], r[4]) for r in kept[0]] == [(date(2026, 10, 1), 240, 2),
+                                                       (date(2026, 11, 1), 240, 2)]
+    assert [(r[0], r[3], r[4]) for r in kept[2]] == [(date(2026, 10, 1), 240, 2),
+                                                       (date(2026, 11, 1), 240, 2)]
     usage.rebuild(session, BERLIN)
     assert rows() == kept
 
@@ -192,9 +194,9 @@ def test_report_csv_has_a_bom_and_the_same_figures(browser, evaluation):
 
 
 def test_report_xlsx_has_the_same_figures(client, session, evaluation):
-    headers = token_for(session, evaluation.manager)
+    headers = {**token_for(session, evaluation.manager), "Accept-Language": "en"}
     response = client.get(f"/api/v1/reports/summary?quarter=ostersbaum&{PERIOD}"
-                          "&format=xlsx&lang=en", headers=headers)
+                          "&format=xlsx", headers=headers)
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(response.data))
     summary = {row[0]: row[1] for row in book["Summary"].iter_rows(min_row=2, values_only=True)}
@@ -336,3 +338,20 @@ def test_the_api_refuses_a_bad_period_and_an_unknown_quarter(client, session, ev
                       headers=headers).status_code == 404
     assert client.get("/api/v1/reports/summary?quarter=ostersbaum&format=pdf",
                       headers=headers).status_code == 422
+
+
+def test_the_report_and_attendance_paths_are_in_the_openapi_document(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    paths = document["paths"]
+    assert "put" in paths["/api/v1/events/{event_id}/occurrences/{day}/attendance"]
+    assert "put" in paths["/api/v1/rounds/{round_id}/dates/{day}/attendance"]
+    summary = paths["/api/v1/reports/summary"]["get"]
+    assert {p["name"] for p in summary["parameters"]} == {"quarter", "from", "to", "format"}
+    required = document["components"]["schemas"]["ReportSummary"]["required"]
+    assert {"booked_hours", "event_dates_held", "event_dates_cancelled",
+            "attendance_total"} <= set(required)
+
+
+def test_the_quarter_page_links_to_its_figures(client, evaluation):
+    html = client.get("/quarters/ostersbaum?lang=en").get_data(as_text=True)
+    assert 'href="/quarters/ostersbaum/figures"' in html

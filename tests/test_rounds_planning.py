@@ -6,12 +6,12 @@ import pytest
 from sqlalchemy import func, select
 
 from meetingplaces.booking import request_booking
-from meetingplaces.booking.recurrence import LocalSlot
 from meetingplaces.errors import Forbidden, InvalidInput
 from meetingplaces.models.bookings import Occurrence, OccurrenceStatus
 from meetingplaces.models.events import Event
 from meetingplaces.models.rounds import Round
 from meetingplaces.rounds import RoundClash, plan_round
+from meetingplaces.timeline import LocalSlot
 
 from . import rounds_factories
 from .booking_factories import SETTINGS, local

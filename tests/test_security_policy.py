@@ -10,7 +10,7 @@ from meetingplaces.models.events import Event
 from meetingplaces.places import save_facility
 
 from .events_factories import event, ostersbaum_fixture, ostersbaum_manager_fixture  # noqa: F401
-from .test_events_api import WEEKLY, token_for
+from .test_events_api import token_for, weekly
 from .test_events_web import form_data
 
 
@@ -22,16 +22,16 @@ def goettingen(make):
 
 def test_a_member_cannot_credit_an_event_to_another_organisation_by_api(
         client, session, make, quarter, manager):
-    """Issue 13: member PATCH /api/v1/events/13 {"organisation": 2} -> 200."""
+    """Issue 13: member PATCH /api/v1/events/13 {"organisation_id": 2} -> 200."""
     own = make.organisation(quarter, slug="verein")
     other = make.organisation(quarter, slug="anderer-verein")
     member = make.member(own)
     headers = token_for(session, member)
-    created = client.post("/api/v1/events", json={**WEEKLY, "organisation": "verein"},
+    created = client.post("/api/v1/events", json=weekly(quarter, organisation_id=own.id),
                           headers=headers)
     assert created.status_code == 201, created.json
     response = client.patch(f"/api/v1/events/{created.json['id']}",
-                            json={"organisation": other.id}, headers=headers)
+                            json={"organisation_id": other.id}, headers=headers)
     assert response.status_code == 403
     session.expire_all()
     assert session.get(Event, created.json["id"]).organisation_id == own.id
@@ -41,7 +41,7 @@ def test_a_manager_cannot_credit_an_organisation_of_another_city_by_api(
         client, session, quarter, manager, goettingen):
     """Issue 13: a Wuppertal manager POSTing with a Göttingen organisation -> 201."""
     response = client.post("/api/v1/events",
-                           json={**WEEKLY, "organisation": "goettinger-verein"},
+                           json=weekly(quarter, organisation_id=goettingen.id),
                            headers=token_for(session, manager))
     assert response.status_code == 403
     assert session.scalar(select(Event)) is None
@@ -50,10 +50,12 @@ def test_a_manager_cannot_credit_an_organisation_of_another_city_by_api(
 def test_a_manager_may_credit_an_organisation_of_the_city(client, session, make, quarter,
                                                           manager):
     elsewhere = make.organisation(make.quarter(city="Wuppertal"), slug="hoehe-verein")
-    response = client.post("/api/v1/events", json={**WEEKLY, "organisation": elsewhere.id},
+    response = client.post("/api/v1/events",
+                           json=weekly(quarter, organisation_id=elsewhere.id,
+                                       show_organiser=True),
                            headers=token_for(session, manager))
     assert response.status_code == 201
-    assert response.json["organisation"] == elsewhere.name
+    assert response.json["organisation_id"] == elsewhere.id
 
 
 def test_the_event_form_refuses_an_organisation_of_another_city(browser, session, quarter,

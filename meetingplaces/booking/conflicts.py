@@ -16,8 +16,8 @@ from ..errors import DomainError
 from ..models.bookings import ACTIVE_OCCURRENCE_STATUSES, Occurrence, OccurrenceStatus
 from ..models.places import Facility, Resource
 from ..models.rounds import RoundDate
+from ..timeline import to_instant, to_local
 from .errors import BookingConflict, ConflictingTime, OutsideOpeningHours
-from .recurrence import to_instant, to_local
 from .rules import LONGEST_BLOCK, PlannedOccurrence, check_opening_hours
 
 # OR-ed ranges per query: both databases turn them into several index range scans.

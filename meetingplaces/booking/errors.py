@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
-from .recurrence import InvalidRecurrence, NonexistentLocalTime
+from ..timeline import InvalidRecurrence, NonexistentLocalTime
 
 
 class EndBeforeStart(InvalidInput):

@@ -39,10 +39,10 @@ from ..models.bookings import (
 from ..models.people import Organisation, User
 from ..models.places import Resource
 from ..policy import can
+from ..timeline import BOOKING_RULES, LocalSlot, as_date, expand, normalise_rule, to_local
 from . import listeners
 from .conflicts import find_conflicts
 from .errors import BookingConflict
-from .recurrence import LocalSlot, as_date, expand, normalise_rule, to_local
 from .rules import (
     PlannedOccurrence,
     Settings,
@@ -143,7 +143,7 @@ def request_booking(
     check_details(title=title, purpose=purpose, attendees=attendees, location=location,
                   resources=resources)
     check_capacity(resources, attendees)
-    rule = normalise_rule(rrule)
+    rule = normalise_rule(rrule, limits=BOOKING_RULES, zone=settings.zone)
     skipped = sorted({as_date(value, "exdates") for value in exdates})
     slots = expand(local_start, local_end, rule, exdates=skipped, moved=moved)
     if not slots:

@@ -16,6 +16,7 @@ from sqlalchemy import or_, select
 
 from ..models.bookings import ACTIVE_OCCURRENCE_STATUSES, Booking, Occurrence
 from ..models.places import Closure, Resource
+from ..timeline import LocalSlot, to_instant
 from .errors import (
     DurationOutOfRange,
     EndBeforeStart,
@@ -30,7 +31,6 @@ from .errors import (
     TooFarAhead,
     TooShortNotice,
 )
-from .recurrence import LocalSlot, to_instant
 
 # No occurrence blocks a resource longer than this (buffers included). The bound lets a
 # conflict check look back a fixed span in the index instead of over a resource's history.

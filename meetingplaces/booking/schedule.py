@@ -20,8 +20,8 @@ from ..models.bookings import (
 )
 from ..models.places import Resource
 from ..policy import can
+from ..timeline import expand, to_local
 from .conflicts import busy_intervals
-from .recurrence import expand, to_local
 
 FIRST_HOUR, LAST_HOUR = 7, 22
 AGENDA_DAYS = 14

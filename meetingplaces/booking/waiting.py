@@ -18,9 +18,9 @@ from ..models.audit import record
 from ..models.bookings import Guest, WaitingRequest, WaitingStatus
 from ..models.places import Resource
 from ..policy import can
+from ..timeline import LocalSlot
 from . import listeners
 from .conflicts import find_conflicts
-from .recurrence import LocalSlot
 from .requests import request_booking, resources_by_ids
 from .rules import LONGEST_BLOCK, Settings, check_capacity, check_details, check_times, plan
 from .tokens import read_offer_token

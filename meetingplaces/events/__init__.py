@@ -1,5 +1,5 @@
 """Events of the public calendars: publishing and editing (publishing.py), the moderation queue
-(moderation.py), repetition and single-date changes (recurrence.py), search for pages
+(moderation.py), dates of a series as visitors see them (occurrences.py), search for pages
 (search.py), Markdown texts (text.py) and their vocabulary (vocabulary.py).
 
 Other areas (the Spielmobil rounds) create and change events through these functions only:

@@ -17,7 +17,6 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from ..booking.recurrence import expand as booking_dates
 from ..errors import Forbidden, InvalidInput
 from ..models.bookings import (
     ACTIVE_OCCURRENCE_STATUSES,
@@ -28,7 +27,8 @@ from ..models.bookings import (
 from ..models.events import EventStatus
 from ..models.places import Resource, ResourceKind
 from ..policy import can
-from . import recurrence
+from ..timeline import expand as booking_dates
+from . import occurrences
 
 LINKABLE_STATUSES = (BookingStatus.PENDING, BookingStatus.APPROVED)
 PLACE_NAME_MAX = 160
@@ -110,10 +110,10 @@ def first_date(event) -> tuple[datetime, datetime]:
     """The span of the event's first date that takes place: DTSTART, or for a series whose
     first dates are left out or cancelled, the first one the rule still gives."""
     start = event.first_starts_at
-    for occurrence in recurrence.expand(event, start, start + timedelta(days=366)):
+    for occurrence in occurrences.expand(event, start, start + timedelta(days=366)):
         if not occurrence.cancelled:
             return occurrence.starts_at, occurrence.ends_at
-    return start, start + recurrence.local_span(event)[1]
+    return start, start + occurrences.local_span(event)[1]
 
 
 def _fits(starts_at: datetime, ends_at: datetime, all_day: bool, zone: ZoneInfo,
@@ -167,7 +167,7 @@ def dates_outside(event, booking: Booking, now: datetime) -> list:
     until = max(o.ends_at for o in booking.occurrences)
     active = [o for o in booking.occurrences if o.status in ACTIVE_OCCURRENCE_STATUSES]
     zone = ZoneInfo(event.timezone)
-    return [o for o in recurrence.expand(event, now, until)
+    return [o for o in occurrences.expand(event, now, until)
             if not o.cancelled and not _fits(o.starts_at, o.ends_at, event.all_day, zone,
                                              active)]
 

@@ -7,7 +7,7 @@ transaction.
 """
 
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
@@ -21,8 +21,9 @@ from ..models.audit import record
 from ..models.bookings import Booking
 from ..models.events import Event, EventStatus, EventTranslation, OccurrenceChange
 from ..policy import can, require_choice
+from ..timeline import EVENT_RULES, entered, normalise_rule
 from ..vocabulary import SPOKEN_LANGUAGES
-from . import booked_rooms, notices, recurrence
+from . import booked_rooms, notices, occurrences
 from .vocabulary import CATEGORIES, TARGET_GROUPS, TRANSLATION_LANGUAGES
 
 # What a guest's calendar shows: a change here raises SEQUENCE (RFC 5545 3.8.7.4).
@@ -71,8 +72,11 @@ def _check_codes(name: str, values, allowed: dict) -> list[str]:
 
 
 def _check_aware(name: str, value) -> datetime:
+    """An aware time that names a real moment: one put together on the city's clock in the
+    spring gap is refused as for bookings (timeline.entered)."""
     if not isinstance(value, datetime) or value.tzinfo is None:
         raise InvalidInput(_("Please enter a date and time."), field=name)
+    entered(value, value.tzinfo if isinstance(value.tzinfo, ZoneInfo) else UTC, field=name)
     return value
 
 
@@ -192,15 +196,15 @@ def _apply_times(event: Event, fields: dict) -> None:
     if event.starts_at is None and event.start_date is None:
         raise InvalidInput(_("Please enter when the event takes place."), field="starts_at")
     if "rrule" in fields or timed or all_day:
-        event.rrule = recurrence.normalise_rule(
-            fields.get("rrule", event.rrule), all_day=event.all_day, zone=ZoneInfo(event.timezone))
+        event.rrule = normalise_rule(fields.get("rrule", event.rrule), limits=EVENT_RULES,
+                                     all_day=event.all_day, zone=ZoneInfo(event.timezone))
     if "exdates" in fields:
         try:
             days = sorted({date.fromisoformat(str(d)).isoformat() for d in fields["exdates"] or []})
         except ValueError as error:
             raise InvalidInput(_("Please enter dates as YYYY-MM-DD."), field="exdates") from error
         event.exdates = days
-    event.first_starts_at, event.last_ends_at = recurrence.series_span(event)
+    event.first_starts_at, event.last_ends_at = occurrences.series_span(event)
 
 
 def _apply_translations(event: Event, translations: dict) -> None:
@@ -377,7 +381,7 @@ def delete_event(session, event: Event, *, actor, now: datetime) -> None:
 def _change_for(session, event: Event, original: date) -> OccurrenceChange:
     if not event.rrule:
         raise InvalidInput(_("Only dates of a repeating event can be changed one by one."))
-    if not isinstance(original, date) or not recurrence.produces(event, original):
+    if not isinstance(original, date) or not occurrences.produces(event, original):
         raise NotFound(_("The event has no date on this day."), field="original_date")
     change = next((c for c in event.changes if c.original_date == original), None)
     if change is None:
@@ -433,7 +437,7 @@ def move_occurrence(session, event: Event, original: date, *, actor, now: dateti
     change.cancelled = False
     change.keep_in_feed = False
     change.note = _check_text("description", note)
-    event.first_starts_at, event.last_ends_at = recurrence.series_span(event)
+    event.first_starts_at, event.last_ends_at = occurrences.series_span(event)
     record_change(session, event, actor=actor, now=now, action="move_date", before=before,
                   details={"date": original.isoformat()})
     return change
@@ -447,6 +451,6 @@ def restore_occurrence(session, event: Event, original: date, *, actor, now: dat
         raise NotFound(_("This date was not changed."), field="original_date")
     before = guest_visible(event)
     event.changes.remove(change)
-    event.first_starts_at, event.last_ends_at = recurrence.series_span(event)
+    event.first_starts_at, event.last_ends_at = occurrences.series_span(event)
     record_change(session, event, actor=actor, now=now, action="restore_date", before=before,
                   details={"date": original.isoformat()})

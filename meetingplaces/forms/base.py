@@ -36,7 +36,7 @@ LINE_BREAK = re.compile(r"[\r\n\u2028\u2029\x85]")
 
 NO_CONTROL = _l("Please remove the control characters (invisible special characters).")
 ONE_LINE = _l("Please write this on one line.")
-YEAR_RANGE = _l("Please choose a date between the years %(first)d and %(last)d.",
+YEAR_RANGE = _l("Please enter a date between the years %(first)d and %(last)d.",
                 first=MIN_YEAR, last=MAX_YEAR)
 NOT_FINITE = _l("Please enter a number.")
 

@@ -19,8 +19,8 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..booking import resources_by_ids
-from ..booking.recurrence import repeat_rule
 from ..errors import InvalidInput
+from ..timeline import repeat_rule
 from .base import Form
 
 REPEATS = {

@@ -42,6 +42,8 @@ class Event(db.Model):
     """
 
     __tablename__ = "events"
+    # Written in German on the event, in more languages in `translations` (place_texts.text_in).
+    TRANSLATED_FIELDS = ("title", "description")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # The iCalendar UID: fixed at creation, so subscribed calendars update instead of duplicating.

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..database import begin_write, refusals_roll_back
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
-from ..events.recurrence import expand
+from ..events.occurrences import expand
 from ..mail import queue_mail
 from ..models import User, quarter_managers
 from ..models.audit import record

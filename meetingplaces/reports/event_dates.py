@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 
-from ..events.recurrence import expand
+from ..events.occurrences import expand
 from ..models.events import Event
 from ..models.reports import EventDate, EventMonth
 from .usage import month_of

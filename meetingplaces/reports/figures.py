@@ -27,7 +27,9 @@ from ..models.reports import (
     AttendanceMonth,
     EventDate,
     EventMonth,
+    OrganisationMonth,
     Programme,
+    ResourceMonth,
     ResourceUsage,
 )
 from ..models.rounds import RoundDate, RoundDateStatus, Stop
@@ -109,6 +111,12 @@ class Report:
 
 
 # --- scope and period -------------------------------------------------------------------------
+
+
+def _run(session, statement, params=None):
+    """A Core statement on the session's connection: the figures are plain rows, and the ORM's
+    execution layer costs more than some of these queries."""
+    return session.connection().execute(statement, params or {})
 
 
 def readable_quarters(session, actor) -> list[Quarter]:
@@ -244,22 +252,14 @@ def booked_minutes(session, scope: Scope, start: date, end: date, zone: ZoneInfo
     result: dict = defaultdict(lambda: [0, 0])
     conditions = _resource_filter(scope, rooms_only=rooms_only)
     # The resources as ids, not a join: the planner then walks the covering index by month.
-    resource_ids = list(session.scalars(select(Resource.id).where(*conditions))) \
-        if conditions else None
+    # The city's room use takes every row (the caller looks up its rooms).
+    resource_ids = None
+    if scope.quarter_ids is not None or scope.facility_id is not None:
+        resource_ids = list(_run(session, select(Resource.id).where(*conditions)).scalars())
     if whole:
-        # Grouped in the covering index's order (month first): no sort, no table read.
-        keys = ([ResourceUsage.month, ResourceUsage.resource_id] if by == "resource"
-                else [ResourceUsage.organisation_id])
-        query = (select(*keys, func.sum(ResourceUsage.booked_minutes),
-                        func.sum(ResourceUsage.dates))
-                 .where(ResourceUsage.month.in_(whole))
-                 .group_by(*keys))
-        if resource_ids is not None:
-            query = query.where(ResourceUsage.resource_id.in_(resource_ids))
-        if scope.organisation_id is not None:
-            query = query.where(ResourceUsage.organisation_id == scope.organisation_id)
-        for *key, minutes, dates in session.execute(query):
-            entry = result[(key[1], key[0]) if by == "resource" else tuple(key)]
+        for *key, minutes, dates in _run(session,
+                _whole_months(scope, whole, by=by, resource_ids=resource_ids)):
+            entry = result[(key[1], key[0]) if by == "resource" else (key[-1],)]
             entry[0] += int(minutes or 0)
             entry[1] += int(dates or 0)
     dialect = session.get_bind().dialect.name
@@ -280,12 +280,51 @@ def booked_minutes(session, scope: Scope, start: date, end: date, zone: ZoneInfo
                      .group_by(*keys))
             if scope.organisation_id is not None:
                 query = query.where(Booking.organisation_id == scope.organisation_id)
-            for *key, total, dates in session.execute(query):
+            for *key, total, dates in _run(session, query):
                 key = (key[0], month_of(edge_start)) if by == "resource" else tuple(key)
                 entry = result[key]
                 entry[0] += round(float(total or 0))
                 entry[1] += int(dates or 0)
     return result
+
+
+def _in_months(column, whole: list[date]):
+    """month IN (...), as a range when the months follow each other (they mostly do)."""
+    if all(next_month(a) == b for a, b in zip(whole, whole[1:], strict=False)):
+        return and_(column >= whole[0], column <= whole[-1])
+    return column.in_(whole)
+
+
+def _whole_months(scope: Scope, whole: list[date], *, by: str, resource_ids):
+    """The running sums of whole months, from the narrowest table that answers: per room and
+    month, per organisation, quarter and month, or (for one organisation's or one facility's
+    initiatives) per room, organisation and month. Grouped in the covering index's order."""
+    if by == "resource" and scope.organisation_id is None:
+        query = (select(ResourceMonth.month, ResourceMonth.resource_id,
+                        ResourceMonth.booked_minutes, ResourceMonth.dates)
+                 .where(_in_months(ResourceMonth.month, whole)))
+        if resource_ids is not None:
+            query = query.where(ResourceMonth.resource_id.in_(resource_ids))
+        return query
+    if by == "organisation" and scope.facility_id is None and scope.organisation_id is None:
+        query = (select(OrganisationMonth.organisation_id,
+                        func.sum(OrganisationMonth.booked_minutes),
+                        func.sum(OrganisationMonth.dates))
+                 .where(_in_months(OrganisationMonth.month, whole))
+                 .group_by(OrganisationMonth.organisation_id))
+        if scope.quarter_ids is not None:
+            query = query.where(OrganisationMonth.quarter_id.in_(scope.quarter_ids))
+        return query
+    keys = ([ResourceUsage.month, ResourceUsage.resource_id] if by == "resource"
+            else [ResourceUsage.organisation_id])
+    query = (select(*keys, func.sum(ResourceUsage.booked_minutes),
+                    func.sum(ResourceUsage.dates))
+             .where(_in_months(ResourceUsage.month, whole)).group_by(*keys))
+    if resource_ids is not None:
+        query = query.where(ResourceUsage.resource_id.in_(resource_ids))
+    if scope.organisation_id is not None:
+        query = query.where(ResourceUsage.organisation_id == scope.organisation_id)
+    return query
 
 
 def _month_parts(first: date, last: date):
@@ -313,9 +352,51 @@ def _weekday_counts(start: date, end: date, months: list[date]) -> dict:
 # --- the sections -----------------------------------------------------------------------------
 
 
-def _room_use(session, report: Report, zone: ZoneInfo) -> None:
+def _room_totals(session, report: Report, rooms, opening: dict, whole: list[date]) -> None:
+    """Room use per room and per month (not per room and month) of whole months: two small
+    GROUP BYs over the monthly sums of the rooms."""
     scope = report.scope
-    rooms = session.execute(
+    if scope.quarter_ids is None and scope.facility_id is None:
+        keep = [ResourceMonth.resource_id.not_in(
+            select(Resource.id).where(Resource.kind == ResourceKind.MOBILE).scalar_subquery())]
+    else:
+        keep = [ResourceMonth.resource_id.in_([row[0] for row in rooms])]
+    months = [_in_months(ResourceMonth.month, whole), *keep]
+    per_room = {resource_id: (int(minutes or 0), int(dates or 0))
+                for resource_id, minutes, dates in _run(session, select(
+                    ResourceMonth.resource_id, func.sum(ResourceMonth.booked_minutes),
+                    func.sum(ResourceMonth.dates)).where(*months)
+                    .group_by(ResourceMonth.resource_id))}
+    per_month = dict(_run(session, select(ResourceMonth.month,
+                                          func.sum(ResourceMonth.booked_minutes))
+                          .where(*months).group_by(ResourceMonth.month)).all())
+    rooms_in: dict = defaultdict(int)
+    for row in rooms:
+        rooms_in[row[2]] += 1
+    report.room_months = {
+        month: [int(per_month.get(month) or 0),
+                sum(opening.get((facility_id, month), 0) * n
+                    for facility_id, n in rooms_in.items())]
+        for month in report.months}
+    open_per_facility = {facility_id: sum(opening.get((facility_id, month), 0)
+                                          for month in report.months)
+                         for facility_id in rooms_in}
+    for resource_id, name, facility_id, facility_name, quarter_name in rooms:
+        booked, dates = per_room.get(resource_id, (0, 0))
+        open_total = open_per_facility[facility_id]
+        report.rooms.append({
+            "id": resource_id, "name": name, "facility": facility_name,
+            "quarter": quarter_name, "months": {}, "booked_minutes": booked,
+            "open_minutes": open_total, "dates": dates,
+            "share": round(100 * booked / open_total, 1) if open_total else None,
+        })
+
+
+def _room_use(session, report: Report, zone: ZoneInfo, *, detail: bool = True) -> None:
+    """Booked hours against opening hours per room and month (`detail`), or per room and per
+    month only (what the page shows)."""
+    scope = report.scope
+    rooms = _run(session,
         select(Resource.id, Resource.name, Resource.facility_id, Facility.name, Quarter.name)
         .join(Facility, Facility.id == Resource.facility_id)
         .join(Quarter, Quarter.id == Resource.quarter_id)
@@ -324,7 +405,7 @@ def _room_use(session, report: Report, zone: ZoneInfo) -> None:
     facility_ids = {row[2] for row in rooms}
     weekly: dict = defaultdict(lambda: [0] * 7)
     if facility_ids:
-        spans = session.execute(
+        spans = _run(session,
             select(OpeningHours.facility_id, OpeningHours.weekday, OpeningHours.opens_at,
                    OpeningHours.closes_at)
             .where(OpeningHours.facility_id.in_(facility_ids)))
@@ -332,31 +413,48 @@ def _room_use(session, report: Report, zone: ZoneInfo) -> None:
             weekly[facility_id][weekday] += (
                 (closes.hour * 60 + closes.minute) - (opens.hour * 60 + opens.minute))
     counts = _weekday_counts(report.start, report.end, report.months)
-    booked = booked_minutes(session, scope, report.start, report.end, zone, by="resource",
-                            rooms_only=True)
-    report.room_months = {m: [0, 0] for m in report.months}
     opening = {(facility_id, month): sum(c * w for c, w in zip(counts[month], week,
                                                                strict=True))
                for facility_id, week in weekly.items() for month in report.months}
+    whole, rest = split(report.start, report.end)
+    if not detail and not rest and scope.organisation_id is None:
+        _room_totals(session, report, rooms, opening, whole)
+        return
+    booked = booked_minutes(session, scope, report.start, report.end, zone, by="resource",
+                            rooms_only=True)
+    report.room_months = {m: [0, 0] for m in report.months}
+    nothing = (0, 0)
     for resource_id, name, facility_id, facility_name, quarter_name in rooms:
         months = {}
+        booked_total = open_total = dates_total = 0
         for month in report.months:
             open_minutes = opening.get((facility_id, month), 0)
-            minutes, dates = booked.get((resource_id, month), (0, 0))
+            minutes, dates = booked.get((resource_id, month), nothing)
             months[month] = (minutes, open_minutes, dates)
-            report.room_months[month][0] += minutes
-            report.room_months[month][1] += open_minutes
-        booked_total = sum(v[0] for v in months.values())
-        open_total = sum(v[1] for v in months.values())
+            booked_total += minutes
+            open_total += open_minutes
+            dates_total += dates
+            both = report.room_months[month]
+            both[0] += minutes
+            both[1] += open_minutes
         report.rooms.append({
             "id": resource_id, "name": name, "facility": facility_name,
             "quarter": quarter_name, "months": months, "booked_minutes": booked_total,
-            "open_minutes": open_total, "dates": sum(v[2] for v in months.values()),
+            "open_minutes": open_total, "dates": dates_total,
             "share": round(100 * booked_total / open_total, 1) if open_total else None,
         })
 
 
-def _offered(session, report: Report, zone: ZoneInfo) -> None:
+def _events(session, scope: Scope) -> dict:
+    """The events a report counts (published or called off, in the scope), by id: category,
+    target groups, languages, status, organisation. The sums below are read by event id and
+    kept when the event is one of these: no join on the hot path."""
+    return {row[0]: row[1:] for row in _run(session,
+        select(Event.id, Event.category, Event.target_groups, Event.languages, Event.status,
+               Event.organisation_id).where(*_event_filter(scope)))}
+
+
+def _offered(session, report: Report, zone: ZoneInfo, events: dict) -> None:
     """Dates per event: whole past or future months from the monthly counts, the month of
     `now` and partial months from the stored dates; folded per category, group, language."""
     now_month = month_of(report.now.astimezone(zone).date())
@@ -365,41 +463,28 @@ def _offered(session, report: Report, zone: ZoneInfo) -> None:
     queries = []
     if whole:
         queries.append(
-            select(EventMonth.event_id.label("event_id"),
-                   func.sum(EventMonth.dates).label("dates"),
-                   func.sum(EventMonth.cancelled).label("cancelled"),
-                   func.sum(EventMonth.moved).label("moved"),
+            select(EventMonth.event_id, func.sum(EventMonth.dates),
+                   func.sum(EventMonth.cancelled), func.sum(EventMonth.moved),
                    func.sum(case((EventMonth.month < now_month,
-                                  EventMonth.dates - EventMonth.cancelled), else_=0))
-                   .label("held"))
-            .where(EventMonth.month.in_(whole)).group_by(EventMonth.event_id).subquery())
+                                  EventMonth.dates - EventMonth.cancelled), else_=0)))
+            .where(_in_months(EventMonth.month, whole)).group_by(EventMonth.event_id))
     held = and_(EventDate.cancelled.is_(False), EventDate.starts_at <= report.now)
     for first, last in rest:
         since, until = _instant(first, zone), _instant(last + timedelta(days=1), zone)
         queries.append(
-            select(EventDate.event_id.label("event_id"),
-                   func.count().label("dates"),
-                   func.sum(case((EventDate.cancelled, 1), else_=0)).label("cancelled"),
+            select(EventDate.event_id, func.count(),
+                   func.sum(case((EventDate.cancelled, 1), else_=0)),
                    func.sum(case((and_(EventDate.moved, EventDate.cancelled.is_(False)), 1),
-                                 else_=0)).label("moved"),
-                   func.sum(case((held, 1), else_=0)).label("held"))
+                                 else_=0)),
+                   func.sum(case((held, 1), else_=0)))
             .where(EventDate.starts_at >= since, EventDate.starts_at < until)
-            .group_by(EventDate.event_id).subquery())
-    events = {}
-    for counts in queries:
-        for (event_id, category, groups, languages, status, organisation_id, dates, cancelled,
-             moved, held_dates) in session.execute(
-                select(Event.id, Event.category, Event.target_groups, Event.languages,
-                       Event.status, Event.organisation_id, counts.c.dates,
-                       counts.c.cancelled, counts.c.moved, counts.c.held)
-                .join(counts, counts.c.event_id == Event.id)
-                .where(*_event_filter(report.scope))):
-            events[event_id] = (category, groups, languages, status, organisation_id)
-            entry = per_event[event_id]
-            entry[0] += int(dates or 0)
-            entry[1] += int(cancelled or 0)
-            entry[2] += int(moved or 0)
-            entry[3] += int(held_dates or 0)
+            .group_by(EventDate.event_id))
+    for query in queries:
+        for event_id, *counts in _run(session, query):
+            if event_id in events:
+                entry = per_event[event_id]
+                for index, value in enumerate(counts):
+                    entry[index] += int(value or 0)
 
     def bucket():
         return {"events": 0, "dates": 0, "held": 0, "moved": 0, "cancelled": 0, "upcoming": 0}
@@ -430,55 +515,65 @@ def _offered(session, report: Report, zone: ZoneInfo) -> None:
     }
 
 
-def _attendance(session, report: Report) -> None:
-    """Sums per category and month: whole months from the monthly sums, partial months at the
-    period's edges from the records."""
+def _attendance(session, report: Report, events: dict) -> None:
+    """Sums per category (grouped by event) and per month: whole months from the monthly
+    sums, partial months at the period's edges from the records."""
     whole, rest = split(report.start, report.end)
     groups = [*ATTENDANCE_GROUPS, "first_visit"]
-    grouped = []  # (category, month, dates, count, *groups)
-    languages: dict = defaultdict(int)
-    scope = _event_filter(report.scope)
+    by_event, by_month_rows, languages = [], [], defaultdict(int)
+    # The city's report counts every event's attendance (only published events have any);
+    # other scopes name their events.
+    ids = None if report.scope.kind == "city" else list(events)
     if whole:
-        grouped += session.execute(
-            select(Event.category, AttendanceMonth.month, func.sum(AttendanceMonth.dates),
-                   func.sum(AttendanceMonth.count),
-                   *[func.sum(getattr(AttendanceMonth, g)) for g in groups])
-            .join(Event, Event.id == AttendanceMonth.event_id)
-            .where(AttendanceMonth.month.in_(whole), *scope)
-            .group_by(Event.category, AttendanceMonth.month)).all()
-        for code, dates in session.execute(
-                select(AttendanceLanguage.language, func.sum(AttendanceLanguage.dates))
-                .join(Event, Event.id == AttendanceLanguage.event_id)
-                .where(AttendanceLanguage.month.in_(whole), *scope)
-                .group_by(AttendanceLanguage.language)):
+        in_scope = [_in_months(AttendanceMonth.month, whole)]
+        if ids is not None:
+            in_scope.append(AttendanceMonth.event_id.in_(ids))
+        sums = [func.sum(AttendanceMonth.dates), func.sum(AttendanceMonth.count),
+                *[func.sum(getattr(AttendanceMonth, g)) for g in groups]]
+        by_event += _run(session, select(AttendanceMonth.event_id, *sums).where(*in_scope)
+                                    .group_by(AttendanceMonth.event_id)).all()
+        by_month_rows += _run(session, select(AttendanceMonth.month, *sums).where(*in_scope)
+                                         .group_by(AttendanceMonth.month)).all()
+        heard = [_in_months(AttendanceLanguage.month, whole)]
+        if ids is not None:
+            heard.append(AttendanceLanguage.event_id.in_(ids))
+        for _month, code, dates in _run(session,
+                select(AttendanceLanguage.month, AttendanceLanguage.language,
+                       func.sum(AttendanceLanguage.dates))
+                .where(*heard).group_by(AttendanceLanguage.month, AttendanceLanguage.language)):
             languages[code] += int(dates or 0)
     for first, last in rest:
         inside = [Attendance.occurrence_date >= first, Attendance.occurrence_date <= last]
-        grouped += session.execute(
-            select(Event.category, Attendance.month, func.count(), func.sum(Attendance.count),
-                   *[func.coalesce(func.sum(getattr(Attendance, g)), 0) for g in groups])
-            .join(Event, Event.id == Attendance.event_id)
-            .where(*inside, *scope)
-            .group_by(Event.category, Attendance.month)).all()
-        for (heard,) in session.execute(
-                select(Attendance.languages).join(Event, Event.id == Attendance.event_id)
-                .where(*inside, *scope)):
-            for code in heard or []:
+        if ids is not None:
+            inside.append(Attendance.event_id.in_(ids))
+        sums = [func.count(), func.sum(Attendance.count),
+                *[func.coalesce(func.sum(getattr(Attendance, g)), 0) for g in groups]]
+        by_event += _run(session, select(Attendance.event_id, *sums).where(*inside)
+                                    .group_by(Attendance.event_id)).all()
+        by_month_rows += _run(session, select(Attendance.month, *sums).where(*inside)
+                                         .group_by(Attendance.month)).all()
+        for (heard_codes,) in _run(session, select(Attendance.languages).where(*inside)):
+            for code in heard_codes or []:
                 languages[code] += 1
 
     def bucket():
         return {"dates": 0, "count": 0, **{g: 0 for g in groups}}
 
+    def add(target, dates, count, values):
+        target["dates"] += int(dates or 0)
+        target["count"] += int(count or 0)
+        for name, value in zip(groups, values, strict=True):
+            target[name] += int(value or 0)
+
     totals, by_category = bucket(), defaultdict(bucket)
     by_month = {m: bucket() for m in report.months}
-    for category, month, dates, count, *sums in grouped:
-        values = {"dates": int(dates or 0), "count": int(count or 0),
-                  **{g: int(v or 0) for g, v in zip(groups, sums, strict=True)}}
+    for event_id, dates, count, *values in by_event:
+        if event_id in events:
+            add(by_category[events[event_id][0] or "other"], dates, count, values)
+    for month, dates, count, *values in by_month_rows:
         month = month if isinstance(month, date) else date.fromisoformat(str(month))
-        for target in (totals, by_category[category or "other"],
-                       by_month.setdefault(month, bucket())):
-            for name, value in values.items():
-                target[name] += value
+        add(by_month.setdefault(month, bucket()), dates, count, values)
+        add(totals, dates, count, values)
     report.attendance = {
         "totals": totals,
         "by_category": sorted(by_category.items(), key=lambda item: (-item[1]["count"],
@@ -495,35 +590,35 @@ def _spielmobil(session, report: Report, since: datetime, until: datetime) -> No
     conditions = [RoundDate.starts_at >= since, RoundDate.starts_at < until]
     if report.scope.quarter_ids is not None:
         conditions.append(Stop.quarter_id.in_(report.scope.quarter_ids))
-    cancelled = RoundDate.status == RoundDateStatus.CANCELLED
-    rows = session.execute(
-        select(Stop.quarter_id, func.count(),
-               func.sum(case((and_(~cancelled, RoundDate.starts_at <= report.now), 1),
-                             else_=0)),
-               func.sum(case((cancelled, 1), else_=0)),
+    rows = _run(session,
+        select(Quarter.name, RoundDate.status, RoundDate.reason, func.count(),
+               func.sum(case((RoundDate.starts_at <= report.now, 1), else_=0)),
                func.coalesce(func.sum(Attendance.children), 0),
                func.coalesce(func.sum(Attendance.count), 0))
         .join(Stop, Stop.id == RoundDate.stop_id)
+        .join(Quarter, Quarter.id == Stop.quarter_id)
         .outerjoin(Attendance, and_(Attendance.event_id == RoundDate.event_id,
                                     Attendance.occurrence_date == RoundDate.original_date))
-        .where(*conditions).group_by(Stop.quarter_id)).all()
-    names = dict(session.execute(select(Quarter.id, Quarter.name)).all()) if rows else {}
-    quarters, totals = [], {"planned": 0, "held": 0, "cancelled": 0, "children": 0,
-                            "visitors": 0}
-    for quarter_id, planned, held, n_cancelled, children, visitors in rows:
-        figures = {"planned": int(planned), "held": int(held or 0),
-                   "cancelled": int(n_cancelled or 0), "children": int(children or 0),
-                   "visitors": int(visitors or 0)}
-        quarters.append((names.get(quarter_id, ""), figures))
-        for name, value in figures.items():
-            totals[name] += value
-    reasons = session.execute(
-        select(RoundDate.reason, func.count())
-        .join(Stop, Stop.id == RoundDate.stop_id)
-        .where(cancelled, *conditions).group_by(RoundDate.reason)
-        .order_by(func.count().desc(), RoundDate.reason)).all()
-    report.spielmobil = {"quarters": sorted(quarters), "totals": totals,
-                         "reasons": [(reason or "", int(n)) for reason, n in reasons]}
+        .where(*conditions)
+        .group_by(Quarter.name, RoundDate.status, RoundDate.reason)).all()
+
+    def bucket():
+        return {"planned": 0, "held": 0, "cancelled": 0, "children": 0, "visitors": 0}
+
+    quarters, totals, reasons = defaultdict(bucket), bucket(), defaultdict(int)
+    for name, status, reason, dates, begun, children, visitors in rows:
+        is_cancelled = status == RoundDateStatus.CANCELLED
+        figures = {"planned": int(dates), "held": 0 if is_cancelled else int(begun or 0),
+                   "cancelled": int(dates) if is_cancelled else 0,
+                   "children": int(children or 0), "visitors": int(visitors or 0)}
+        for target in (quarters[name], totals):
+            for key, value in figures.items():
+                target[key] += value
+        if is_cancelled:
+            reasons[reason or ""] += int(dates)
+    report.spielmobil = {
+        "quarters": sorted(quarters.items()), "totals": totals,
+        "reasons": sorted(reasons.items(), key=lambda item: (-item[1], item[0]))}
 
 
 def _initiatives(session, report: Report, zone: ZoneInfo) -> None:
@@ -533,7 +628,7 @@ def _initiatives(session, report: Report, zone: ZoneInfo) -> None:
     events = report.offered["per_organisation"]
     ids = ({key[0] for key, (minutes, _d) in booked.items() if key[0] and minutes > 0}
            | set(events))
-    names = dict(session.execute(
+    names = dict(_run(session,
         select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))).all()
     ) if ids else {}
     rows = sorted(
@@ -550,7 +645,7 @@ def _initiatives(session, report: Report, zone: ZoneInfo) -> None:
         created.append(Organisation.id == scope.organisation_id)
     if scope.facility_id is not None:
         created.append(Organisation.id.in_(ids or {0}))
-    new = session.execute(select(Organisation.name, Organisation.created_at)
+    new = _run(session, select(Organisation.name, Organisation.created_at)
                           .where(*created).order_by(Organisation.created_at)).all()
     report.initiatives = {"active": len(rows), "rows": rows,
                           "booked_minutes": sum(r["booked_minutes"] for r in rows),
@@ -559,14 +654,16 @@ def _initiatives(session, report: Report, zone: ZoneInfo) -> None:
 
 
 def build(session, scope: Scope, start: date, end: date, *, now: datetime,
-          zone: ZoneInfo) -> Report:
-    """Every section of the report for `scope` from `start` to `end` (local dates, inclusive)."""
+          zone: ZoneInfo, detail: bool = False) -> Report:
+    """Every section of the report for `scope` from `start` to `end` (local dates, inclusive).
+    `detail` adds room use per room and month (for the downloads)."""
     report = Report(scope=scope, start=start, end=end, now=now,
                     months=months_between(start, end))
     since, until = _instant(start, zone), _instant(end + timedelta(days=1), zone)
-    _room_use(session, report, zone)
-    _offered(session, report, zone)
-    _attendance(session, report)
+    _room_use(session, report, zone, detail=detail)
+    events = _events(session, scope)
+    _offered(session, report, zone, events)
+    _attendance(session, report, events)
     _spielmobil(session, report, since, until)
     _initiatives(session, report, zone)
     return report

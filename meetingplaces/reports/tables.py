@@ -48,12 +48,13 @@ def tables(report: Report) -> list[Table]:
                        [[r["quarter"], r["facility"], r["name"], hours(r["booked_minutes"]),
                          hours(r["open_minutes"]), r["share"], r["dates"]]
                         for r in report.rooms]))
-    found.append(Table("rooms_by_month", _("Room use per room and month"),
-                       [_("Room"), _("Facility"), _("Month"), _("Booked hours"),
-                        _("Opening hours"), _("Share (%)")],
-                       [[r["name"], r["facility"], month_label(m), hours(b), hours(o),
-                         share(b, o)]
-                        for r in report.rooms for m, (b, o, _d) in r["months"].items()]))
+    if any(r["months"] for r in report.rooms):  # built with detail=True (the downloads)
+        found.append(Table("rooms_by_month", _("Room use per room and month"),
+                           [_("Room"), _("Facility"), _("Month"), _("Booked hours"),
+                            _("Opening hours"), _("Share (%)")],
+                           [[r["name"], r["facility"], month_label(m), hours(b), hours(o),
+                             share(b, o)]
+                            for r in report.rooms for m, (b, o, _d) in r["months"].items()]))
     offered_headers = [_("Events"), _("Dates"), _("Held"), _("Of these moved"),
                        _("Cancelled"), _("Still to come")]
 

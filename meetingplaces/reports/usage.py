@@ -14,15 +14,17 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
-from sqlalchemy import delete, event, inspect, select
+from sqlalchemy import delete, event, func, insert, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..models.bookings import Booking, Occurrence, OccurrenceStatus
-from ..models.reports import ResourceUsage
+from ..models.places import Resource
+from ..models.reports import OrganisationMonth, ResourceMonth, ResourceUsage
 
 PENDING_KEY = "meetingplaces.usage_deltas"
 ORGANISATIONS_KEY = "meetingplaces.usage_organisations"
+QUARTERS_KEY = "meetingplaces.usage_quarters"
 
 
 def city_zone() -> ZoneInfo:
@@ -107,9 +109,25 @@ def _track(old: bool, new: bool):
     return listener
 
 
-def _insert(connection):
+def _insert(connection, model):
     return (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)(
-        ResourceUsage)
+        model)
+
+
+def _quarters(session, connection, resource_ids) -> dict:
+    known = session.info.setdefault(QUARTERS_KEY, {})
+    missing = [r for r in resource_ids if r not in known]
+    if missing:
+        known.update(connection.execute(
+            select(Resource.id, Resource.quarter_id).where(Resource.id.in_(missing))).all())
+    return known
+
+
+def _upsert(connection, model, keys: dict, minutes: int, dates: int) -> None:
+    statement = _insert(connection, model).values(**keys, booked_minutes=minutes, dates=dates)
+    connection.execute(statement.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={"booked_minutes": model.booked_minutes + minutes, "dates": model.dates + dates}))
 
 
 def _apply(session, flush_context) -> None:
@@ -118,22 +136,34 @@ def _apply(session, flush_context) -> None:
     if not deltas:
         return
     connection = session.connection()
+    quarters = _quarters(session, connection, {r for r, _o, _m in deltas})
+    per_resource: dict = defaultdict(lambda: [0, 0])
+    per_organisation: dict = defaultdict(lambda: [0, 0])
     # Sorted keys: two transactions touching the same months lock their rows in one order.
     for (resource_id, organisation_id, month), (minutes, dates) in sorted(deltas.items()):
         if minutes == 0 and dates == 0:
             continue
-        statement = _insert(connection).values(
-            resource_id=resource_id, organisation_id=organisation_id, month=month,
-            booked_minutes=minutes, dates=dates)
-        connection.execute(statement.on_conflict_do_update(
-            index_elements=["resource_id", "organisation_id", "month"],
-            set_={"booked_minutes": ResourceUsage.booked_minutes + minutes,
-                  "dates": ResourceUsage.dates + dates}))
+        _upsert(connection, ResourceUsage, {"resource_id": resource_id,
+                                            "organisation_id": organisation_id,
+                                            "month": month}, minutes, dates)
+        for sums, key in ((per_resource, (month, resource_id)),
+                          (per_organisation, (month, quarters[resource_id], organisation_id))):
+            sums[key][0] += minutes
+            sums[key][1] += dates
+    for (month, resource_id), (minutes, dates) in sorted(per_resource.items()):
+        _upsert(connection, ResourceMonth, {"month": month, "resource_id": resource_id},
+                minutes, dates)
+    for (month, quarter_id, organisation_id), (minutes, dates) in sorted(
+            per_organisation.items()):
+        _upsert(connection, OrganisationMonth, {"month": month, "quarter_id": quarter_id,
+                                                "organisation_id": organisation_id},
+                minutes, dates)
 
 
 def _forget(session, previous_transaction=None) -> None:
     session.info.pop(PENDING_KEY, None)
     session.info.pop(ORGANISATIONS_KEY, None)
+    session.info.pop(QUARTERS_KEY, None)
 
 
 _LISTENERS = (
@@ -176,4 +206,22 @@ def rebuild(session, zone: ZoneInfo) -> int:
             {"resource_id": r, "organisation_id": o, "month": m, "booked_minutes": minutes,
              "dates": dates}
             for (r, o, m), (minutes, dates) in sorted(sums.items())])
+    summarise(session)
     return len(sums)
+
+
+def summarise(session) -> None:
+    """Write ResourceMonth and OrganisationMonth anew from ResourceUsage."""
+    session.execute(delete(ResourceMonth))
+    session.execute(delete(OrganisationMonth))
+    session.execute(insert(ResourceMonth).from_select(
+        ["month", "resource_id", "booked_minutes", "dates"],
+        select(ResourceUsage.month, ResourceUsage.resource_id,
+               func.sum(ResourceUsage.booked_minutes), func.sum(ResourceUsage.dates))
+        .group_by(ResourceUsage.month, ResourceUsage.resource_id)))
+    session.execute(insert(OrganisationMonth).from_select(
+        ["month", "quarter_id", "organisation_id", "booked_minutes", "dates"],
+        select(ResourceUsage.month, Resource.quarter_id, ResourceUsage.organisation_id,
+               func.sum(ResourceUsage.booked_minutes), func.sum(ResourceUsage.dates))
+        .join(Resource, Resource.id == ResourceUsage.resource_id)
+        .group_by(ResourceUsage.month, Resource.quarter_id, ResourceUsage.organisation_id)))

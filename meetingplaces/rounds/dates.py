@@ -10,7 +10,6 @@ from datetime import date, datetime, time
 from flask_babel import gettext as _
 
 from ..booking import cancel_booking, change_booking, hold_resource
-from ..booking.recurrence import LocalSlot, to_local
 from ..booking.rules import Settings
 from ..calendar import feeds
 from ..database import begin_write, lock_row, refusals_roll_back
@@ -19,6 +18,7 @@ from ..events import cancel_event, cancel_occurrence, create_event, move_occurre
 from ..models.audit import record
 from ..models.people import User
 from ..models.rounds import RoundDate, RoundDateStatus, Stop
+from ..timeline import LocalSlot, to_local
 from . import notices
 from .planning import (
     REASON_MAX,

@@ -14,11 +14,11 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from ..booking.conflicts import RANGES_PER_QUERY, overlapping
-from ..booking.recurrence import LocalSlot, to_instant
 from ..booking.rules import Settings
 from ..errors import Conflict, InvalidInput
 from ..models.bookings import ACTIVE_OCCURRENCE_STATUSES, Occurrence, OccurrenceStatus
 from ..models.places import Closure, Quarter, Resource
+from ..timeline import LocalSlot, fold_notices, to_instant
 
 NAME_MAX = 160
 PLACE_MAX = 160
@@ -98,6 +98,8 @@ class RoundPlan:
     dates: list[PlannedDate] = field(default_factory=list)
     skipped: list[tuple[int, date, str]] = field(default_factory=list)
     clashes: list[Clash] = field(default_factory=list)
+    # how times in the autumn hour that happens twice were read (timeline.fold_notices)
+    notices: list[str] = field(default_factory=list)
 
     def dates_of(self, index: int) -> list[PlannedDate]:
         return [d for d in self.dates if d.stop == index]
@@ -357,6 +359,7 @@ def plan_round(session, *, resource: Resource, season_start: date, season_end: d
                 continue
             result.dates.append(PlannedDate(index, day, datetime.combine(day, stop.local_start),
                                             datetime.combine(day, stop.local_end)))
+            result.notices += fold_notices(starts_at.astimezone(zone), ends_at.astimezone(zone))
             spans.append((index, day, starts_at, ends_at))
     result.dates.sort(key=lambda d: (d.local_start, d.stop))
     result.clashes.extend(van_clashes(session, resource, spans, zone=zone))

@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..booking import cancel_booking, hold_resource
-from ..booking.recurrence import LocalSlot, to_local
 from ..booking.rules import Settings
 from ..calendar import feeds
 from ..database import begin_write, refusals_roll_back
@@ -29,6 +28,7 @@ from ..models.events import EventStatus
 from ..models.places import Closure, Resource
 from ..models.rounds import Round, RoundDate, RoundDateStatus, RoundStatus, Stop, TravelTime
 from ..policy import can
+from ..timeline import LocalSlot, to_local
 from . import notices
 from .planning import (
     NAME_MAX,

@@ -142,7 +142,8 @@ def delete():
             personal_data.delete_account(db.session, _user(), password=form.password.data,
                                          now=utcnow())
         except DomainError as error:
-            return render_template("account/delete.html", form=form), refused(form, error)
+            status = refused(form, error)  # before rendering: it puts the message on the form
+            return render_template("account/delete.html", form=form), status
         db.session.commit()
         logout_user()
         flash(_("Your account is deleted. Bookings and events stay without your name."),

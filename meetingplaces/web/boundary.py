@@ -73,5 +73,5 @@ def check_request():
 def _check_year(value: str) -> None:
     match = ISO_DATE.match(value)
     if match and not MIN_YEAR <= int(match.group(1)) <= MAX_YEAR:
-        raise RefusedInput(_("Please choose a date between the years %(first)d and %(last)d.",
+        raise RefusedInput(_("Please enter a date between the years %(first)d and %(last)d.",
                              first=MIN_YEAR, last=MAX_YEAR))

@@ -42,8 +42,8 @@ from ..events.booked_rooms import (
     trouble_of,
 )
 from ..events.moderation import events_of
+from ..events.occurrences import expand
 from ..events.publishing import event_organisations, event_quarters
-from ..events.recurrence import expand
 from ..events.vocabulary import TRANSLATION_LANGUAGES
 from ..extensions import db
 from ..forms.events import ConfirmForm, EventForm, MoveDateForm, ReasonForm, RejectForm
@@ -52,6 +52,7 @@ from ..models import Facility, Organisation, Quarter
 from ..models.bookings import Booking
 from ..models.events import Event
 from ..policy import can
+from ..timeline import entered, fold_notices, split_until
 from .clock import now
 from .form_errors import refused
 from .once import submitted_once
@@ -145,9 +146,16 @@ def _suggested_by_booking() -> dict | None:
 
 
 def _at(day: date, moment, field: str) -> datetime:
+    """A date and time typed into a form, on the city's clock: refused in the spring gap, the
+    first of the two in the autumn hour (timeline.entered)."""
     if moment is None:
         raise InvalidInput(_("Please enter a time."), field=field)
-    return datetime.combine(day, moment, zone())
+    return entered(datetime.combine(day, moment), zone(), field=field)
+
+
+def _say_folds(*moments) -> None:
+    for notice in fold_notices(*moments):
+        flash(notice, "info")
 
 
 def fields_from(form: EventForm) -> dict:
@@ -207,14 +215,8 @@ def _fill_times(form: EventForm, starts_at: datetime, ends_at: datetime) -> None
 
 
 def _split_until(rrule: str) -> tuple[str, date | None]:
-    """The rule without its UNTIL (wherever it stands: icalendar puts it after FREQ), and
-    the UNTIL's date."""
-    parts = [part for part in rrule.split(";") if part]
-    until = next((part.removeprefix("UNTIL=") for part in parts if part.startswith("UNTIL=")),
-                 "")
-    rule = ";".join(part for part in parts if not part.startswith("UNTIL="))
-    return rule, (datetime.strptime(until[:8], "%Y%m%d").date()  # noqa: DTZ007
-                  if until else None)
+    """The rule without its UNTIL, and the local day the UNTIL names (for the form)."""
+    return split_until(rrule, zone())
 
 
 def _fill_repetition(form: EventForm, rrule: str, exdates: list[str]) -> None:
@@ -263,12 +265,14 @@ def new():
     if form.validate_on_submit():
         try:
             quarter = db.session.get(Quarter, form.quarter.data) or abort(400)
+            fields = fields_from(form)
             event = create_event(db.session, actor=current_user, quarter=quarter, now=now(),
-                                 **fields_from(form))
+                                 **fields)
         except DomainError as error:
             refused(form, error, FORM_FIELD)
             return render_template("events/form.html", form=form, event=None), error.status
         db.session.commit()
+        _say_folds(fields.get("starts_at"), fields.get("ends_at"))
         flash(_("The event is published.") if event.status == "published"
               else _("Thank you. The managers of the quarter will look at your proposal."),
               "success")
@@ -287,12 +291,14 @@ def edit(event_id: int):
     elif form.validate():
         try:
             quarter = db.session.get(Quarter, form.quarter.data) or abort(400)
+            fields = fields_from(form)
             update_event(db.session, event, actor=current_user, now=now(), quarter=quarter,
-                         **fields_from(form))
+                         **fields)
         except DomainError as error:
             refused(form, error, FORM_FIELD)
             return _edit_page(form, event, error.status)
         db.session.commit()
+        _say_folds(fields.get("starts_at"), fields.get("ends_at"))
         flash(_("The event is saved."), "success")
         return redirect(url_for("events.index"))
     return _edit_page(form, event, 422 if form.errors else 200)
@@ -471,6 +477,7 @@ def move_date(event_id: int, day: str):
             return render_template("events/move.html", form=form, event=event,
                                    original=original), error.status
         db.session.commit()
+        _say_folds(moved.get("starts_at"), moved.get("ends_at"))
         flash(_("The date is moved."), "success")
         return redirect(url_for("events.dates", event_id=event.id))
     if not form.is_submitted():

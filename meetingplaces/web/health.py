@@ -10,7 +10,7 @@ from datetime import datetime
 
 from alembic.script import ScriptDirectory
 from flask import Blueprint, current_app, jsonify
-from sqlalchemy import func, select, text
+from sqlalchemy import String, column, func, null, select, table, text
 from sqlalchemy.exc import DBAPIError
 
 from ..extensions import db, limiter
@@ -22,6 +22,7 @@ bp = Blueprint("health", __name__)
 
 PATHS = frozenset({"/healthz", "/readyz"})
 HEADS = "meetingplaces.migration_heads"
+MISSING = object()
 
 
 @limiter.request_filter
@@ -67,35 +68,63 @@ def readyz():
 
 
 def readiness(now: datetime) -> dict:
-    """The three checks, each {"ok": bool, ...details}; a check that cannot run is not ok."""
+    """The three checks, each {"ok": bool, ...details}; a check that cannot run is not ok.
+
+    One statement in autocommit on a migrated database (the recorded revisions and the oldest
+    due mail together): one round trip on PostgreSQL. Only when it fails do single statements
+    find out what is missing."""
     database = {"ok": False}
     migrations = {"ok": False, "database": [], "expected": sorted(_expected_heads())}
     mail_queue = {"ok": False, "oldest_due_seconds": None,
                   "threshold_seconds": int(current_app.config["READY_MAIL_QUEUE_MAX_AGE"])}
+    checks = {"database": database, "migrations": migrations, "mail_queue": mail_queue}
     try:
-        with db.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-            database["ok"] = True
-            migrations["database"] = _database_heads(connection)
-            migrations["ok"] = set(migrations["database"]) == set(migrations["expected"])
-            oldest = connection.scalar(
-                select(func.min(OutboxMessage.next_attempt_at)).where(
-                    OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None),
-                    OutboxMessage.next_attempt_at <= now))
+        connection = db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
     except DBAPIError:
-        return {"database": database, "migrations": migrations, "mail_queue": mail_queue}
+        return checks
+    with connection:
+        try:
+            rows = connection.execute(_state(now)).all()
+        except DBAPIError:
+            rows = _one_by_one(connection, now, database)
+    if rows is None:
+        return checks
+    database["ok"] = True
+    migrations["database"] = sorted(version for version, _ in rows if version is not None)
+    migrations["ok"] = set(migrations["database"]) == set(migrations["expected"])
+    oldest = next((oldest for version, oldest in rows if version is None), MISSING)
+    if oldest is MISSING:
+        return checks  # no outbox table: not migrated
     age = max(0, int((now - oldest).total_seconds())) if oldest is not None else 0
     mail_queue.update(oldest_due_seconds=age, ok=age <= mail_queue["threshold_seconds"])
-    return {"database": database, "migrations": migrations, "mail_queue": mail_queue}
+    return checks
 
 
-def _database_heads(connection) -> list[str]:
-    """The revisions Alembic recorded; none when the table is missing (never migrated)."""
+def _state(now: datetime):
+    """(NULL, oldest due mail) and one (revision, NULL) row per recorded Alembic revision."""
+    due = select(null().cast(String).label("version"),
+                 func.min(OutboxMessage.next_attempt_at).label("oldest")).where(
+        OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None),
+        OutboxMessage.next_attempt_at <= now)
+    versions = select(column("version_num", String), null()).select_from(
+        table("alembic_version"))
+    return due.union_all(versions)
+
+
+def _one_by_one(connection, now: datetime, database: dict) -> list | None:
+    """After the combined statement failed: the rows each part still gives (None when the
+    database does not answer at all)."""
     try:
-        with connection.begin_nested() if connection.in_transaction() else connection.begin():
-            return sorted(connection.scalars(text("SELECT version_num FROM alembic_version")))
+        database["ok"] = connection.scalar(text("SELECT 1")) == 1
     except DBAPIError:
-        return []
+        return None
+    rows = []
+    for part in _state(now).selects:
+        try:
+            rows.extend(connection.execute(part).all())
+        except DBAPIError:
+            pass  # that table is missing: never migrated
+    return rows
 
 
 def _expected_heads() -> set[str]:

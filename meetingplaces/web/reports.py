@@ -80,11 +80,12 @@ def _scope_choices() -> list[tuple[str, str]]:
     return choices
 
 
-def _report_from(form: ReportForm):
+def _report_from(form: ReportForm, *, detail: bool):
     scope = figures.resolve_scope(db.session, current_user, form.scope.data)
     today = utcnow().astimezone(city_zone()).date()
     start, end = figures.period(form.start.data, form.end.data, scope, today)
-    return figures.build(db.session, scope, start, end, now=utcnow(), zone=city_zone())
+    return figures.build(db.session, scope, start, end, now=utcnow(), zone=city_zone(),
+                         detail=detail)
 
 
 def _file_name(report) -> str:
@@ -104,15 +105,15 @@ def index():
         form.scope.data = form.scope.choices[0][0]
     report = found = drawn = None
     status = 200
+    fmt = request.args.get("format")
     if form.validate():
         try:
-            report = _report_from(form)
+            report = _report_from(form, detail=fmt in FORMATS)
         except DomainError as error:
             show_error(form, error)
             status = error.status
         else:
             found = tables(report)
-            fmt = request.args.get("format")
             if fmt in FORMATS:
                 return download(found, _file_name(report), fmt)
             drawn = charts(found, rtl=text_direction() == "rtl")

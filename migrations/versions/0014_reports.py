@@ -97,7 +97,7 @@ def upgrade():
         sa.ForeignKeyConstraint(["event_id"], ["events.id"], name=op.f("fk_event_months_event_id_events"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("event_id", "month", name=op.f("pk_event_months")),
     )
-    op.create_index("ix_event_months_month", "event_months", ["month", "event_id"], unique=False)
+    op.create_index("ix_event_months_month", "event_months", ["month", "event_id", "dates", "cancelled", "moved"], unique=False)
     op.create_table(
         "attendance_months",
         sa.Column("event_id", sa.Integer(), nullable=False),
@@ -112,7 +112,7 @@ def upgrade():
         sa.ForeignKeyConstraint(["event_id"], ["events.id"], name=op.f("fk_attendance_months_event_id_events"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("event_id", "month", name=op.f("pk_attendance_months")),
     )
-    op.create_index("ix_attendance_months_month", "attendance_months", ["month", "event_id"], unique=False)
+    op.create_index("ix_attendance_months_month", "attendance_months", ["month", "event_id", "dates", "count", "children", "youth", "adults", "seniors", "first_visit"], unique=False)
     op.create_table(
         "attendance_languages",
         sa.Column("event_id", sa.Integer(), nullable=False),
@@ -122,7 +122,7 @@ def upgrade():
         sa.ForeignKeyConstraint(["event_id"], ["events.id"], name=op.f("fk_attendance_languages_event_id_events"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("event_id", "month", "language", name=op.f("pk_attendance_languages")),
     )
-    op.create_index("ix_attendance_languages_month", "attendance_languages", ["month", "event_id", "language", "dates"], unique=False)
+    op.create_index("ix_attendance_languages_month", "attendance_languages", ["month", "language", "event_id", "dates"], unique=False)
     op.create_table(
         "resource_usage",
         sa.Column("resource_id", sa.Integer(), nullable=False),
@@ -134,10 +134,35 @@ def upgrade():
         sa.PrimaryKeyConstraint("resource_id", "organisation_id", "month", name=op.f("pk_resource_usage")),
     )
     op.create_index("ix_resource_usage_month", "resource_usage", ["month", "resource_id", "organisation_id", "booked_minutes", "dates"], unique=False)
+    op.create_table(
+        "resource_months",
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("resource_id", sa.Integer(), nullable=False),
+        sa.Column("booked_minutes", sa.Integer(), nullable=False),
+        sa.Column("dates", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["resource_id"], ["resources.id"], name=op.f("fk_resource_months_resource_id_resources"), ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("month", "resource_id", name=op.f("pk_resource_months")),
+    )
+    op.create_index("ix_resource_months_month", "resource_months", ["month", "resource_id", "booked_minutes", "dates"], unique=False)
+    op.create_table(
+        "organisation_months",
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("quarter_id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("booked_minutes", sa.Integer(), nullable=False),
+        sa.Column("dates", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["quarter_id"], ["quarters.id"], name=op.f("fk_organisation_months_quarter_id_quarters"), ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("month", "quarter_id", "organisation_id", name=op.f("pk_organisation_months")),
+    )
+    op.create_index("ix_organisation_months_month", "organisation_months", ["month", "quarter_id", "organisation_id", "booked_minutes", "dates"], unique=False)
     op.create_index("ix_occurrences_starts_at", "occurrences", ["starts_at"], unique=False)
 
 
 def downgrade():
+    op.drop_index("ix_organisation_months_month", table_name="organisation_months")
+    op.drop_table("organisation_months")
+    op.drop_index("ix_resource_months_month", table_name="resource_months")
+    op.drop_table("resource_months")
     op.drop_index("ix_occurrences_starts_at", table_name="occurrences")
     op.drop_index("ix_resource_usage_month", table_name="resource_usage")
     op.drop_table("resource_usage")

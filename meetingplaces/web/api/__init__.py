@@ -11,6 +11,7 @@ from flask import Blueprint, current_app, g, jsonify, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import BaseConverter
 
 from ...errors import DomainError
 from ...extensions import csrf, db
@@ -19,6 +20,7 @@ from ...models.people import token_digest
 from ..after_response import touch_token_later
 from .contract import (
     DATE_PATTERN,
+    ID_MAX,
     OPERATIONS,
     ErrorBody,
     Output,
@@ -31,6 +33,25 @@ from .contract import (
 PREFIX = "/api/v1"
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
 csrf.exempt(bp)
+
+
+class IdConverter(BaseConverter):
+    """Any digits: the boundary answers 404 for an id out of range, for every method alike
+    (a converter refusing the value would turn some methods' answer into a 405)."""
+
+    regex = r"\d+"
+    part_isolating = True
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
+@bp.record_once
+def _register_converter(state):
+    state.app.url_map.converters["api_id"] = IdConverter
 
 # The API's own input boundary (the app-wide MAX_CONTENT_LENGTH is larger).
 MAX_BODY_BYTES = 256 * 1024
@@ -75,6 +96,9 @@ def _boundary():
     """Who calls, and whether the body is a JSON document we are willing to read."""
     g.api_user = token_user(request.headers.get("Authorization"))
     op = OPERATIONS.get(request.endpoint or "")
+    if any(not 1 <= value <= ID_MAX for name, value in (request.view_args or {}).items()
+           if name.endswith("_id")):
+        refuse(404, _("There is nothing here."))
     if op is not None and op.token and g.api_user is None:
         refuse(401, _("Send a valid API token (Authorization: Bearer …)."))
     if request.method not in BODY_METHODS:
@@ -135,6 +159,7 @@ API_FIELD_NAMES = {"start": "starts_at", "end": "ends_at", "quarter": "quarter_i
 
 @bp.errorhandler(DomainError)
 def _domain_error(error: DomainError):
+    db.session.rollback()  # a refusal stores nothing, not even half
     field = API_FIELD_NAMES.get(error.field, error.field)
     fields = {field: [error.message]} if field else {}
     return error_response(error.status, error.message, fields, **error.details)
@@ -142,6 +167,7 @@ def _domain_error(error: DomainError):
 
 @bp.errorhandler(HTTPException)
 def _http_error(error: HTTPException):
+    db.session.rollback()
     return http_error_json(error)
 
 
@@ -215,6 +241,10 @@ def _document() -> dict:
             statuses = {400, 404, 413, 415, 422} if method in ("post", "patch", "put",
                                                                "delete") else {400, 404, 422}
             statuses |= {401, 403} | set(declared.errors)
+            if declared.files:
+                op["responses"]["200"] = {"description": "The file", "content": {
+                    media: {"schema": {"type": "string", "format": "binary"}}
+                    for media in declared.files}}
             if declared.writes:
                 statuses.add(409)
             for status in sorted(statuses):
@@ -225,6 +255,8 @@ def _document() -> dict:
             for parameter in op.get("parameters", []):
                 if parameter["in"] == "path" and parameter["name"] in _PATH_PARAMETER_SCHEMAS:
                     parameter["schema"] = dict(_PATH_PARAMETER_SCHEMAS[parameter["name"]])
+                if parameter["in"] == "path" and parameter["name"].endswith("_id"):
+                    parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": ID_MAX}
                 if not parameter.get("description"):
                     parameter.pop("description", None)
                 schema = parameter["schema"]
@@ -248,5 +280,4 @@ def openapi():
 
 __all__ = ["ErrorBody", "api_user", "bp", "http_error_json", "is_api_request"]
 
-# reports: off until web/api/reports.py declares its operations in contract.py (wt-rep)
-from . import bookings, events, places, rounds  # noqa: E402,F401  (routes register on bp)
+from . import bookings, events, places, reports, rounds  # noqa: E402,F401  (routes on bp)

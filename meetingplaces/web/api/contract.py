@@ -24,8 +24,8 @@ from spectree import Response, SecurityScheme, SpecTree
 from spectree.models import SecureType, SecuritySchemeData
 
 ID_MAX = 2**31 - 1
-# Flask converter for every id in a path: out of range is "no such route" (404), never a 500.
-ID_CONVERTER = f"int(min=1, max={ID_MAX})"
+# Every id in a path; the API's boundary answers 404 for one out of range (never a 500).
+ID_CONVERTER = "api_id"
 
 # Text: no control characters; multi-line fields allow line breaks and tabs only.
 SINGLE_LINE = r"^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*$"
@@ -80,8 +80,15 @@ ClockTime = Annotated[str, AfterValidator(_to_time), Field(
 Moment = Annotated[str, AfterValidator(_to_datetime), Field(
     json_schema_extra={"pattern": DATETIME_PATTERN},
     description="ISO 8601 date and time; without an offset it is the city's wall-clock time")]
-Cursor = Annotated[str, Field(pattern=CURSOR_PATTERN,
-                              description="next_cursor of the previous page (opaque)")]
+def _to_cursor(value: str) -> str:
+    if not re.match(CURSOR_PATTERN, value) or int(value) > ID_MAX:
+        raise PydanticCustomError("cursor", "cursor")
+    return value
+
+
+Cursor = Annotated[str, AfterValidator(_to_cursor), Field(
+    json_schema_extra={"pattern": CURSOR_PATTERN},
+    description="next_cursor of the previous page (opaque)")]
 
 
 def Line(max_length: int, min_length: int = 0):  # noqa: N802  (a type factory)
@@ -169,6 +176,7 @@ def _messages() -> dict[str, Callable[[dict], str]]:
         "enum": lambda c: _("Choose one of: %(choices)s.", choices=c.get("expected", "")),
         "date_format": lambda c: _("Give a date as YYYY-MM-DD (years 1900 to 2199)."),
         "time_format": lambda c: _("Give a time as HH:MM."),
+        "cursor": lambda c: _("This is not the cursor of a previous page."),
         "datetime_format": lambda c: _(
             "Give a date and time (ISO 8601), e.g. 2027-03-16T18:00 (years 1900 to 2199)."),
     }
@@ -246,15 +254,18 @@ class Operation:
     token: bool
     writes: bool
     errors: tuple[int, ...]
+    files: tuple[str, ...] = ()
 
 
 OPERATIONS: dict[str, Operation] = {}
 
 
 def operation(*, roles: str, token: bool = True, query=None, body=None, ok: int = 200,
-              out=None, errors: dict[int, type] | None = None, tag: str):
+              out=None, errors: dict[int, type] | None = None, tag: str,
+              files: tuple[str, ...] = ()):
     """Declare an API operation: who may call it, what it reads and what it answers.
-    The view reads the validated input from `request.context.query` / `.json`."""
+    The view reads the validated input from `request.context.query` / `.json`; `files` names
+    the media types of an answer that is a download rather than JSON."""
     responses: dict[str, Any] = {f"HTTP_{ok}": out} if out else {}
     codes = [f"HTTP_{ok}"] if not out else []
     for status, model in (errors or {}).items():
@@ -267,7 +278,7 @@ def operation(*, roles: str, token: bool = True, query=None, body=None, ok: int 
         )(func)
         OPERATIONS[f"api.{func.__name__}"] = Operation(
             roles=roles, token=token, writes=body is not None or ok == 204,
-            errors=tuple(errors or ()))
+            errors=tuple(errors or ()), files=files)
         return validated
 
     return decorate

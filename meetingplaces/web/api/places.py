@@ -12,6 +12,7 @@ from ...errors import InvalidInput, NotFound
 from ...extensions import db
 from ...models import Facility, Organisation, Quarter, Resource
 from ...models.people import OrganisationStatus
+from ...place_texts import translations_of
 from . import bp
 from .contract import (
     ID_CONVERTER,
@@ -45,6 +46,9 @@ class QuarterOut(Output):
     city: str
     description: str
     timezone: str
+    translations: dict[str, dict[str, str]] = Field(
+        description="The texts in further languages, by language code (German is the text "
+                    "itself); a reader falls back to German for what is missing")
 
 
 class QuarterPage(Output):
@@ -61,7 +65,8 @@ def quarters_list():
     rows = _after(select(Quarter).where(Quarter.active.is_(True)), Quarter, query.cursor,
                   query.limit)
     return page([{"id": q.id, "slug": q.slug, "name": q.name, "city": q.city,
-                  "description": q.description, "timezone": timezone_name()} for q in rows],
+                  "description": q.description, "timezone": timezone_name(),
+                  "translations": translations_of(q)} for q in rows],
                 query.limit, lambda item: item["id"])
 
 
@@ -80,8 +85,12 @@ class FacilityOut(Output):
     latitude: float | None
     longitude: float | None
     description: str
+    opening_notes: str
     accessibility: str
     website: str
+    translations: dict[str, dict[str, str]] = Field(
+        description="The texts in further languages, by language code (German is the text "
+                    "itself); a reader falls back to German for what is missing")
 
 
 class FacilityPage(Output):
@@ -101,8 +110,9 @@ def facilities_list():
     rows = _after(statement, Facility, query.cursor, query.limit)
     return page([{"id": f.id, "slug": f.slug, "name": f.name, "quarter_id": f.quarter_id,
                   "address": f.address, "latitude": f.latitude, "longitude": f.longitude,
-                  "description": f.description, "accessibility": f.accessibility,
-                  "website": f.website} for f in rows],
+                  "description": f.description, "opening_notes": f.opening_notes,
+                  "accessibility": f.accessibility, "website": f.website,
+                  "translations": translations_of(f)} for f in rows],
                 query.limit, lambda item: item["id"])
 
 
@@ -121,6 +131,9 @@ class OrganisationOut(Output):
     description: str
     languages: list[str]
     public_contact: str | None = Field(description="Only when the organisation shows it")
+    translations: dict[str, dict[str, str]] = Field(
+        description="The texts in further languages, by language code (German is the text "
+                    "itself); a reader falls back to German for what is missing")
 
 
 class OrganisationPage(Output):
@@ -142,7 +155,8 @@ def organisations_list():
     return page([{"id": o.id, "slug": o.slug, "name": o.name, "kind": o.kind,
                   "quarter_id": o.quarter_id, "description": o.description,
                   "languages": list(o.languages or []),
-                  "public_contact": o.public_contact if o.show_contact_publicly else None}
+                  "public_contact": o.public_contact if o.show_contact_publicly else None,
+                  "translations": translations_of(o)}
                  for o in rows],
                 query.limit, lambda item: item["id"])
 
@@ -197,7 +211,7 @@ def resources_list():
 
 class AvailabilityQuery(Query):
     start_date: Day
-    end_date: Day = Field(description="The first day no longer asked for")
+    end_date: Day = Field(description="The last day asked for (included)")
 
 
 class BusyInterval(Output):
@@ -226,13 +240,14 @@ def resource_availability(resource_id: int):
     resource = db.session.get(Resource, resource_id)
     if resource is None or not resource.active:
         raise NotFound(_("There is no such resource."))
-    if query.end_date <= query.start_date:
+    if query.end_date < query.start_date:
         raise InvalidInput(_("The end must be after the start."), field="end_date")
-    if query.end_date - query.start_date > timedelta(days=AVAILABILITY_MAX_DAYS):
+    if query.end_date - query.start_date >= timedelta(days=AVAILABILITY_MAX_DAYS):
         raise InvalidInput(
             _("Ask for at most %(days)d days at a time.", days=AVAILABILITY_MAX_DAYS),
             field="end_date")
-    starts_at, ends_at = day_start(query.start_date), day_start(query.end_date)
+    starts_at = day_start(query.start_date)
+    ends_at = day_start(query.end_date + timedelta(days=1))
     return {
         "resource_id": resource.id,
         "starts_at": local(starts_at),

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from ...booking.recurrence import to_instant
+from ...timeline import to_instant
 
 
 def zone() -> ZoneInfo:

@@ -7,7 +7,8 @@ from ...extensions import db
 from ...forms.manage import ClosureForm
 from ...i18n import city_zone
 from ...models import Closure, Facility, Resource
-from ...places import delete_closure, local_wall_clock, save_closure
+from ...places import delete_closure, save_closure
+from ...timeline import to_local
 from . import bp, get_or_404, require, submit_form
 
 
@@ -51,8 +52,8 @@ def edit_closure(closure_id: int):
     require("edit", closure)
     zone = city_zone()
     form = ClosureForm(
-        local_start=local_wall_clock(closure.starts_at, zone),
-        local_end=local_wall_clock(closure.ends_at, zone),
+        local_start=to_local(closure.starts_at, zone),
+        local_end=to_local(closure.ends_at, zone),
         reason=closure.reason,
     )
     owner = closure.facility or closure.resource

@@ -1,21 +1,20 @@
-"""Repeating events: an RRULE read in the event's own time zone, expanded into dates.
+"""An event's dates as visitors see them: its stored rule read in the event's own zone
+(timeline), window by window, with the dates left out, moved or cancelled.
 
-The rule is applied to the wall-clock start (18:00 in Europe/Berlin), not to a UTC instant:
-a weekly 18:00 stays 18:00 across both clock changes, as RFC 5545 intends for DTSTART;TZID.
+The rule runs over the wall-clock start (18:00 in Europe/Berlin), not a UTC instant: a weekly
+18:00 stays 18:00 across both clock changes, as RFC 5545 intends for DTSTART;TZID.
 """
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import rrule, rrulestr
+from dateutil.rrule import rrule
 from flask_babel import gettext as _
-from icalendar.prop import vRecur
 
 from ..errors import InvalidInput
+from ..timeline import is_endless, rule_instant, rule_over
 
-ALLOWED_FREQUENCIES = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
-MAX_COUNT = 1000
 # Series without an end are expanded at most this far, and validated to produce a first date.
 MAX_YEARS = 10
 
@@ -51,52 +50,6 @@ class Occurrence:
         return (self.local_end - timedelta(microseconds=1)).date()
 
 
-def _recur(text: str) -> vRecur:
-    try:
-        return vRecur.from_ical(text.strip().removeprefix("RRULE:"))
-    except (ValueError, TypeError) as error:
-        raise InvalidInput(_("This is not a valid repetition rule (RRULE)."),
-                           field="rrule") from error
-
-
-def normalise_rule(text: str, *, all_day: bool, zone: ZoneInfo) -> str:
-    """Check an RFC 5545 RRULE and return it in canonical form.
-
-    An UNTIL given as a plain date means "up to and including that local day": for timed
-    events it becomes the end of that day in UTC, as RFC 5545 demands next to DTSTART;TZID.
-    """
-    text = (text or "").strip()
-    if not text:
-        return ""
-    recur = _recur(text)
-    frequency = recur.get("FREQ", [""])[0]
-    if frequency not in ALLOWED_FREQUENCIES:
-        raise InvalidInput(_("Events repeat daily, weekly, monthly or yearly."), field="rrule")
-    if "COUNT" in recur and "UNTIL" in recur:
-        raise InvalidInput(
-            _("Give either a number of dates or an end date, not both."), field="rrule")
-    if "COUNT" in recur and not 1 <= int(recur["COUNT"][0]) <= MAX_COUNT:
-        raise InvalidInput(_("At most %(count)d dates.", count=MAX_COUNT), field="rrule")
-    if "UNTIL" in recur:
-        until = recur["UNTIL"][0]
-        if all_day:
-            recur["UNTIL"] = [until.date() if isinstance(until, datetime) else until]
-        elif isinstance(until, datetime):
-            local = until if until.tzinfo else until.replace(tzinfo=zone)
-            recur["UNTIL"] = [local.astimezone(UTC)]
-        else:
-            recur["UNTIL"] = [datetime.combine(until, time(23, 59, 59), zone).astimezone(UTC)]
-    without_until = vRecur({key: value for key, value in recur.items() if key != "UNTIL"})
-    try:
-        # dateutil is stricter than the parser about parts (BYDAY=XX), so let it judge too.
-        wall_clock = datetime(2000, 1, 1)  # noqa: DTZ001 (rules run on naive local time)
-        rrulestr("RRULE:" + without_until.to_ical().decode(), dtstart=wall_clock)
-    except (ValueError, TypeError) as error:
-        raise InvalidInput(_("This is not a valid repetition rule (RRULE)."),
-                           field="rrule") from error
-    return recur.to_ical().decode()
-
-
 def local_span(event) -> tuple[datetime, timedelta]:
     """The first occurrence's naive wall-clock start and its wall-clock length."""
     if event.all_day:
@@ -108,26 +61,10 @@ def local_span(event) -> tuple[datetime, timedelta]:
 
 
 def rule_of(event) -> rrule | None:
-    """The dateutil rule over naive local wall-clock starts, or None for a single date."""
+    """The rule over naive local wall-clock starts, or None for a single date."""
     if not event.rrule:
         return None
-    recur = _recur(event.rrule)
-    until = recur.pop("UNTIL", [None])[0]
-    dtstart, _ = local_span(event)
-    rule = rrulestr("RRULE:" + recur.to_ical().decode(), dtstart=dtstart)
-    if until is not None:
-        if isinstance(until, datetime):
-            zone = ZoneInfo(event.timezone)
-            until = (until if until.tzinfo else until.replace(tzinfo=UTC)).astimezone(zone)
-            until = until.replace(tzinfo=None)
-        else:
-            until = datetime.combine(until, time.max)
-        rule = rule.replace(until=until)
-    return rule
-
-
-def _aware(naive: datetime, zone: ZoneInfo) -> datetime:
-    return naive.replace(tzinfo=zone)
+    return rule_over(event.rrule, local_span(event)[0], ZoneInfo(event.timezone))
 
 
 def _occurrence(event, original: date, local_start: datetime, length: timedelta, **kw):
@@ -135,8 +72,8 @@ def _occurrence(event, original: date, local_start: datetime, length: timedelta,
     return Occurrence(
         event=event,
         original_date=original,
-        starts_at=_aware(local_start, zone),
-        ends_at=_aware(local_start + length, zone),
+        starts_at=rule_instant(local_start, zone),
+        ends_at=rule_instant(local_start + length, zone),
         all_day=event.all_day,
         **kw,
     )
@@ -156,7 +93,8 @@ def change_occurrence(event, change) -> Occurrence:
     elif change.starts_at is not None:
         starts, ends = change.starts_at.astimezone(zone), change.ends_at.astimezone(zone)
     else:
-        starts, ends = _aware(original_start, zone), _aware(original_start + length, zone)
+        starts = rule_instant(original_start, zone)
+        ends = rule_instant(original_start + length, zone)
     return Occurrence(event=event, original_date=change.original_date, starts_at=starts,
                       ends_at=ends, all_day=event.all_day, moved=True, note=change.note)
 
@@ -206,11 +144,11 @@ def series_span(event) -> tuple[datetime, datetime | None]:
     """First start and last end of the whole series in UTC; no end for an endless rule."""
     zone = ZoneInfo(event.timezone)
     dtstart, length = local_span(event)
-    first = _aware(dtstart, zone).astimezone(UTC)
+    first = rule_instant(dtstart, zone).astimezone(UTC)
     rule = rule_of(event)
     if rule is None:
-        last = _aware(dtstart + length, zone).astimezone(UTC)
-    elif not {"COUNT", "UNTIL"} & set(_recur(event.rrule)):
+        last = rule_instant(dtstart + length, zone).astimezone(UTC)
+    elif is_endless(event.rrule):
         return first, None
     else:
         starts = list(rule)
@@ -219,7 +157,7 @@ def series_span(event) -> tuple[datetime, datetime | None]:
         if starts[-1] > dtstart + timedelta(days=366 * MAX_YEARS):
             raise InvalidInput(_("A series runs for at most %(years)d years.", years=MAX_YEARS),
                                field="rrule")
-        last = _aware(starts[-1] + length, zone).astimezone(UTC)
+        last = rule_instant(starts[-1] + length, zone).astimezone(UTC)
     for change in event.changes:
         occurrence = change_occurrence(event, change)
         first = min(first, occurrence.starts_at.astimezone(UTC))
