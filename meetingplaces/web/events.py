@@ -55,6 +55,7 @@ from ..policy import can
 from ..timeline import entered, fold_notices, split_until
 from .clock import now
 from .form_errors import refused
+from .once import submitted_once
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 
@@ -253,6 +254,7 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@submitted_once
 def new():
     if not can(current_user, "create", Event):
         abort(403)
@@ -382,7 +384,7 @@ def approve(event_id: int):
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
-        return redirect(url_for("events.moderation"))
+        return _moderation_page(status=error.status)
     db.session.commit()
     flash(_("The event is published."), "success")
     return redirect(url_for("events.moderation"))

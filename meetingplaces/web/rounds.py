@@ -65,6 +65,7 @@ from .clock import now
 from .context import booking_settings
 from .form_errors import refused
 from .ics_responses import conditional_calendar
+from .once import submitted_once
 
 bp = Blueprint("rounds", __name__)
 
@@ -172,6 +173,7 @@ def _plan_arguments(form: PlanForm) -> dict:
 
 @bp.route("/rounds/new", methods=["GET", "POST"])
 @login_required
+@submitted_once
 def new():
     """The plan form: "check" shows every date, skipped day and clash; "save" stores it."""
     _require_manager()
