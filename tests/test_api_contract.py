@@ -132,6 +132,19 @@ def test_a_missing_token_is_401_before_the_body_is_read(client):
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
 
 
+def test_cancelling_anything_without_a_body_is_the_same_422(client, api_world):
+    ids = api_world.ids
+    headers = api_world.headers["admin"]
+    for url in (f"/api/v1/bookings/{ids['booking_id']}/cancel",
+                f"/api/v1/events/{ids['event_id']}/cancel",
+                f"/api/v1/events/{ids['event_id']}/occurrences/2027-03-25/cancel",
+                f"/api/v1/rounds/{ids['round_id']}/dates/2027-04-06/cancel"):
+        response = client.post(url, headers=headers)
+        assert response.status_code == 422, url
+        assert list(response.json["fields"]) == ["reason"], url
+        assert response.json["error"] == "Bitte korrigieren Sie die markierten Felder.", url
+
+
 # --- the caller's language -----------------------------------------------------------------
 
 def test_errors_speak_the_accept_language(client, api_world):

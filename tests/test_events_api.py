@@ -145,7 +145,7 @@ def test_listing_gives_titles_in_the_asked_language_with_german_fallback(client,
     assert turkish["items"][0]["title"] == WEEKLY["title"]
 
 
-def test_cancelling_an_event_a_date_or_a_booking_without_a_body_is_the_same_422(
+def test_cancelling_an_event_or_one_date_without_a_reason_is_a_422(
         client, session, manager, quarter):
     headers = token_for(session, manager)
     created = client.post("/api/v1/events", json=weekly(quarter), headers=headers).json

@@ -23,7 +23,8 @@ def test_sequential_bookings_from_two_worker_processes_never_fail(session, city,
         for number in range(BOOKINGS):
             day = (first + timedelta(days=number)).isoformat()
             response = http.post(f"{base}/api/v1/bookings", headers=headers, timeout=30, json={
-                "resource_ids": [city.room.id], "start": f"{day}T18:00", "end": f"{day}T20:00",
+                "resource_ids": [city.room.id], "starts_at": f"{day}T18:00",
+                "ends_at": f"{day}T20:00",
                 "title": f"Kurs {number}", "attendees": 5})
             statuses.append(response.status_code)
             # a reader in between, while the other process may still be writing

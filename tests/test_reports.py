@@ -338,3 +338,20 @@ def test_the_api_refuses_a_bad_period_and_an_unknown_quarter(client, session, ev
                       headers=headers).status_code == 404
     assert client.get("/api/v1/reports/summary?quarter=ostersbaum&format=pdf",
                       headers=headers).status_code == 422
+
+
+def test_the_report_and_attendance_paths_are_in_the_openapi_document(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    paths = document["paths"]
+    assert "put" in paths["/api/v1/events/{event_id}/occurrences/{day}/attendance"]
+    assert "put" in paths["/api/v1/rounds/{round_id}/dates/{day}/attendance"]
+    summary = paths["/api/v1/reports/summary"]["get"]
+    assert {p["name"] for p in summary["parameters"]} == {"quarter", "from", "to", "format"}
+    required = document["components"]["schemas"]["ReportSummary"]["required"]
+    assert {"booked_hours", "event_dates_held", "event_dates_cancelled",
+            "attendance_total"} <= set(required)
+
+
+def test_the_quarter_page_links_to_its_figures(client, evaluation):
+    html = client.get("/quarters/ostersbaum?lang=en").get_data(as_text=True)
+    assert 'href="/quarters/ostersbaum/figures"' in html

@@ -22,7 +22,7 @@ def goettingen(make):
 
 def test_a_member_cannot_credit_an_event_to_another_organisation_by_api(
         client, session, make, quarter, manager):
-    """Issue 13: member PATCH /api/v1/events/13 {"organisation": 2} -> 200 (now organisation_id)."""
+    """Issue 13: member PATCH /api/v1/events/13 {"organisation_id": 2} -> 200."""
     own = make.organisation(quarter, slug="verein")
     other = make.organisation(quarter, slug="anderer-verein")
     member = make.member(own)
@@ -50,7 +50,9 @@ def test_a_manager_cannot_credit_an_organisation_of_another_city_by_api(
 def test_a_manager_may_credit_an_organisation_of_the_city(client, session, make, quarter,
                                                           manager):
     elsewhere = make.organisation(make.quarter(city="Wuppertal"), slug="hoehe-verein")
-    response = client.post("/api/v1/events", json=weekly(quarter, organisation_id=elsewhere.id),
+    response = client.post("/api/v1/events",
+                           json=weekly(quarter, organisation_id=elsewhere.id,
+                                       show_organiser=True),
                            headers=token_for(session, manager))
     assert response.status_code == 201
     assert response.json["organisation_id"] == elsewhere.id

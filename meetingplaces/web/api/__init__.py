@@ -11,6 +11,7 @@ from flask import Blueprint, current_app, g, jsonify, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import BaseConverter
 
 from ...errors import DomainError
 from ...extensions import csrf, db
@@ -32,6 +33,25 @@ from .contract import (
 PREFIX = "/api/v1"
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
 csrf.exempt(bp)
+
+
+class IdConverter(BaseConverter):
+    """Any digits: the boundary answers 404 for an id out of range, for every method alike
+    (a converter refusing the value would turn some methods' answer into a 405)."""
+
+    regex = r"\d+"
+    part_isolating = True
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
+@bp.record_once
+def _register_converter(state):
+    state.app.url_map.converters["api_id"] = IdConverter
 
 # The API's own input boundary (the app-wide MAX_CONTENT_LENGTH is larger).
 MAX_BODY_BYTES = 256 * 1024
@@ -221,6 +241,10 @@ def _document() -> dict:
             statuses = {400, 404, 413, 415, 422} if method in ("post", "patch", "put",
                                                                "delete") else {400, 404, 422}
             statuses |= {401, 403} | set(declared.errors)
+            if declared.files:
+                op["responses"]["200"] = {"description": "The file", "content": {
+                    media: {"schema": {"type": "string", "format": "binary"}}
+                    for media in declared.files}}
             if declared.writes:
                 statuses.add(409)
             for status in sorted(statuses):
@@ -256,5 +280,4 @@ def openapi():
 
 __all__ = ["ErrorBody", "api_user", "bp", "http_error_json", "is_api_request"]
 
-# reports: off until web/api/reports.py declares its operations in contract.py (wt-rep)
-from . import bookings, events, places, rounds  # noqa: E402,F401  (routes register on bp)
+from . import bookings, events, places, reports, rounds  # noqa: E402,F401  (routes on bp)

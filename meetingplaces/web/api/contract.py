@@ -25,7 +25,7 @@ from spectree.models import SecureType, SecuritySchemeData
 
 ID_MAX = 2**31 - 1
 # Every id in a path; the API's boundary answers 404 for one out of range (never a 500).
-ID_CONVERTER = "int"
+ID_CONVERTER = "api_id"
 
 # Text: no control characters; multi-line fields allow line breaks and tabs only.
 SINGLE_LINE = r"^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*$"
@@ -254,15 +254,18 @@ class Operation:
     token: bool
     writes: bool
     errors: tuple[int, ...]
+    files: tuple[str, ...] = ()
 
 
 OPERATIONS: dict[str, Operation] = {}
 
 
 def operation(*, roles: str, token: bool = True, query=None, body=None, ok: int = 200,
-              out=None, errors: dict[int, type] | None = None, tag: str):
+              out=None, errors: dict[int, type] | None = None, tag: str,
+              files: tuple[str, ...] = ()):
     """Declare an API operation: who may call it, what it reads and what it answers.
-    The view reads the validated input from `request.context.query` / `.json`."""
+    The view reads the validated input from `request.context.query` / `.json`; `files` names
+    the media types of an answer that is a download rather than JSON."""
     responses: dict[str, Any] = {f"HTTP_{ok}": out} if out else {}
     codes = [f"HTTP_{ok}"] if not out else []
     for status, model in (errors or {}).items():
@@ -275,7 +278,7 @@ def operation(*, roles: str, token: bool = True, query=None, body=None, ok: int 
         )(func)
         OPERATIONS[f"api.{func.__name__}"] = Operation(
             roles=roles, token=token, writes=body is not None or ok == 204,
-            errors=tuple(errors or ()))
+            errors=tuple(errors or ()), files=files)
         return validated
 
     return decorate

@@ -256,8 +256,8 @@ def _event(event_id: int, viewing: bool = False) -> Event:
 class OccurrenceQuery(PageQuery):
     quarter_id: Id | None = None
     start_date: Day | None = Field(None, description="Default: today")
-    end_date: Day | None = Field(None, description="The first day no longer listed; default: "
-                                                   "31 days on, at most 366")
+    end_date: Day | None = Field(None, description="The last day listed (included); default: "
+                                                   "30 days on, at most 365")
     category: Line(60) = ""
     audience: Line(60) = ""
     language: Line(20) = ""
@@ -294,14 +294,15 @@ def events_list():
     """The public dates of events in a window of days, repeating events expanded, in order."""
     query = validated_query()
     start_day = query.start_date or now().date()
-    end_day = query.end_date or start_day + timedelta(days=31)
-    if not start_day < end_day <= start_day + timedelta(days=MAX_WINDOW_DAYS):
+    end_day = query.end_date or start_day + timedelta(days=30)
+    if not start_day <= end_day < start_day + timedelta(days=MAX_WINDOW_DAYS):
         raise InvalidInput(_("The end must be after the start, at most %(days)d days later.",
                              days=MAX_WINDOW_DAYS), field="end_date")
     filters = EventFilters(category=query.category, audience=query.audience,
                            language=query.language, free=query.free,
                            step_free=query.step_free, text=query.q)
-    occurrences = find_occurrences(db.session, day_start(start_day), day_start(end_day),
+    occurrences = find_occurrences(db.session, day_start(start_day),
+                                   day_start(end_day + timedelta(days=1)),
                                    quarter_id=query.quarter_id, filters=filters)
     offset = int(query.cursor) if query.cursor else 0
     chosen = occurrences[offset:offset + query.limit]

@@ -211,7 +211,7 @@ def resources_list():
 
 class AvailabilityQuery(Query):
     start_date: Day
-    end_date: Day = Field(description="The first day no longer asked for")
+    end_date: Day = Field(description="The last day asked for (included)")
 
 
 class BusyInterval(Output):
@@ -240,13 +240,14 @@ def resource_availability(resource_id: int):
     resource = db.session.get(Resource, resource_id)
     if resource is None or not resource.active:
         raise NotFound(_("There is no such resource."))
-    if query.end_date <= query.start_date:
+    if query.end_date < query.start_date:
         raise InvalidInput(_("The end must be after the start."), field="end_date")
-    if query.end_date - query.start_date > timedelta(days=AVAILABILITY_MAX_DAYS):
+    if query.end_date - query.start_date >= timedelta(days=AVAILABILITY_MAX_DAYS):
         raise InvalidInput(
             _("Ask for at most %(days)d days at a time.", days=AVAILABILITY_MAX_DAYS),
             field="end_date")
-    starts_at, ends_at = day_start(query.start_date), day_start(query.end_date)
+    starts_at = day_start(query.start_date)
+    ends_at = day_start(query.end_date + timedelta(days=1))
     return {
         "resource_id": resource.id,
         "starts_at": local(starts_at),
