@@ -151,3 +151,19 @@ def test_backups_into_a_directory_are_dated_and_old_ones_pruned(app, runner, tmp
     assert not old.exists() and foreign.exists()
     refused = runner.invoke(args=["backup", "--keep-days", "14", str(tmp_path / "one.file")])
     assert refused.exit_code != 0 and "needs a directory" in refused.output
+
+
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
+def test_backup_refuses_a_pg_dump_older_than_the_server(
+        app, runner, tmp_path, migrated, monkeypatch):
+    tools = tmp_path / "old-client"
+    tools.mkdir()
+    old = tools / "pg_dump"
+    old.write_text("#!/bin/sh\necho 'pg_dump (PostgreSQL) 9.6.24'\n")
+    old.chmod(0o755)
+    monkeypatch.setenv("MEETINGPLACES_PG_BIN_DIR", str(tools))
+    result = runner.invoke(args=["backup", str(tmp_path / "never.backup")])
+    assert result.exit_code != 0
+    assert "pg_dump 9 cannot dump a PostgreSQL" in result.output
+    assert "MEETINGPLACES_PG_BIN_DIR" in result.output
+    assert not (tmp_path / "never.backup").exists()
