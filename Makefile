@@ -59,6 +59,7 @@ lint: install-test
 bench: install-test
 	$(BIN)/python bench/booking.py
 	$(BIN)/python bench/feeds.py
+	$(BIN)/python bench/reports.py
 
 # Refresh the catalogues after adding or changing user-facing strings; then translate what
 # `$(BIN)/python -m scripts.translations todo` lists.

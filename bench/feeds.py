@@ -3,7 +3,8 @@
 Measures, in one run and against the same data:
   - from scratch: serialising all events with icalendar into one calendar (the yardstick);
   - rebuild: one event changes, its blocks are re-serialised and the feed is re-assembled;
-  - unchanged: serving the feed again (throughput), and the 304 path (If-None-Match);
+  - unchanged: serving the feed again (throughput), plain and gzip'd (compressed once per
+    body), and the 304 path (If-None-Match); the feed's size raw and gzip'd;
   - trivial: a Flask endpoint returning two bytes through the same app (throughput), once as a
     bare app route and once, like the feeds, in a blueprint with a URL parameter (Flask and
     Flask-Limiter do more per request for a blueprint route; the difference is printed).
@@ -17,6 +18,7 @@ counted. With --database postgresql://... use --clock wall, so the server's work
 """
 
 import argparse
+import gzip
 import statistics
 import tempfile
 import time
@@ -157,6 +159,10 @@ def main() -> None:
         def unchanged():
             assert len(client.get(feed_url).data) > 1000
 
+        def unchanged_gzipped():
+            response = client.get(feed_url, headers={"Accept-Encoding": "gzip"})
+            assert response.headers["Content-Encoding"] == "gzip"
+
         def not_modified():
             assert client.get(feed_url, headers={"If-None-Match": etag}).status_code == 304
 
@@ -167,17 +173,21 @@ def main() -> None:
             assert client.get("/bench/ostersbaum/trivial").data == b"ok"
 
         rates = throughput({"trivial": trivial, "blueprint": trivial_in_blueprint,
-                            "unchanged": unchanged, "304": not_modified})
+                            "unchanged": unchanged, "unchanged gzip": unchanged_gzipped,
+                            "304": not_modified})
+        packed = client.get(feed_url, headers={"Accept-Encoding": "gzip"})
+        assert gzip.decompress(packed.data) == client.get(feed_url).data
 
-    size = len(first.data) / 1e6
-    print(f"feed: {options.events} events, {size:.1f} MB, database {url.split(':')[0]}, "
-          f"{options.clock} clock")
+    size, packed_size = len(first.data) / 1e6, len(packed.data) / 1e6
+    print(f"feed: {options.events} events, {size:.1f} MB raw, {packed_size:.2f} MB gzip'd "
+          f"({packed_size / size:.0%}), database {url.split(':')[0]}, {options.clock} clock")
     print(f"from scratch (icalendar):  {scratch * 1000:9.1f} ms")
     print(f"rebuild after one change:  {rebuild * 1000:9.1f} ms   "
           f"ratio {rebuild / scratch:.4f} x from scratch   (target <= 0.05)")
     print(f"trivial endpoint (app):    {rates['trivial']:9.0f} req/s")
     print(f"trivial endpoint (bp):     {rates['blueprint']:9.0f} req/s")
     for name, label, target in (("unchanged", "unchanged feed:       ", 0.5),
+                                ("unchanged gzip", "unchanged feed, gzip: ", 0.5),
                                 ("304", "304 Not Modified:     ", 0.8)):
         print(f"{label}     {rates[name]:9.0f} req/s   "
               f"ratio {rates[name] / rates['trivial']:.2f} x trivial app route, "

@@ -13,8 +13,9 @@ measurement in particular) and wall-clock time for PostgreSQL, so that the serve
 --clock overrides.
 
 Rows are loaded with bulk inserts, as a migration or an import would, then the running sums are
-recounted (`flask rebuild-reports` does the same). With --database the tables there are
-DROPPED and created anew: give it a scratch database.
+recounted (`flask rebuild-reports` does the same). With --database (PostgreSQL) the tables live
+in a schema of their own, `bench_reports`, dropped and created anew on each run and dropped at
+the end.
 
     python bench/reports.py [--database postgresql+psycopg://.../scratch] [--samples 25]
                             [--clock cpu|wall]
@@ -29,7 +30,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, insert, select, text
+from sqlalchemy import and_, case, create_engine, func, insert, select, text
 
 from meetingplaces import create_app
 from meetingplaces.extensions import db
@@ -41,6 +42,7 @@ from meetingplaces.models.rounds import Round, RoundDate, Stop
 from meetingplaces.reports import attendance, figures, usage
 
 BERLIN = ZoneInfo("Europe/Berlin")
+SCHEMA = "bench_reports"
 NOW = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
 FIRST_MONDAY = date(2025, 1, 6)
 WEEKS = 104
@@ -202,8 +204,14 @@ def main() -> None:
     clock = CLOCKS[args.clock or ("wall" if args.database else "cpu")]
     with tempfile.TemporaryDirectory() as scratch:
         url = args.database or f"sqlite:///{Path(scratch) / 'bench.sqlite'}"
+        options = {}
+        if args.database:
+            with create_engine(url, isolation_level="AUTOCOMMIT").connect() as connection:
+                connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+                connection.execute(text(f"CREATE SCHEMA {SCHEMA}"))
+            options = {"connect_args": {"options": f"-csearch_path={SCHEMA},public"}}
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
-                          "SQLALCHEMY_ENGINE_OPTIONS": {}})
+                          "SQLALCHEMY_ENGINE_OPTIONS": options})
         with app.app_context(), app.test_request_context():
             db.drop_all()
             db.create_all()
@@ -247,6 +255,11 @@ def main() -> None:
             ratio = reported / counted
             print(f"report / yardstick = {ratio:.2f} (target <= 5): "
                   f"{'met' if ratio <= 5 else 'MISSED'}")
+            db.session.remove()
+            db.engine.dispose()
+        if args.database:
+            with create_engine(url, isolation_level="AUTOCOMMIT").connect() as connection:
+                connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
 
 
 if __name__ == "__main__":

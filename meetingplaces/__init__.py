@@ -85,7 +85,8 @@ def _register_booking_listeners(app: Flask) -> None:
 
     settings = Settings.from_config(app.config)
     listen(app, BookingMails(zone=settings.zone, languages=tuple(app.config["LANGUAGES"]),
-                             secret_key=app.config["SECRET_KEY"], link=absolute_url))
+                             secret_key=app.config["SECRET_KEY"], link=absolute_url,
+                             sender=app.config["MAIL_SENDER"]))
     listen(app, WaitingList(settings), actions=("cancelled", "changed"))
     # events held in a booked room follow its changes
     listen(app, follow_booking, actions=("changed", "cancelled", "rejected"))

@@ -168,14 +168,14 @@ def attendance_reminders() -> None:
 
     from flask import current_app
 
-    from .booking.notifications import external_url
+    from .links import absolute_url
     from .models.types import utcnow
     from .reports import attendance, event_dates
 
     now = utcnow()
     queued = attendance.send_reminders(
         db.session, now=now, zone=ZoneInfo(current_app.config["TIMEZONE"]),
-        link=lambda slot: external_url("reports.record", event_id=slot.event.id,
+        link=lambda slot: absolute_url("reports.record", event_id=slot.event.id,
                                        day=slot.occurrence_date.isoformat()))
     event_dates.rebuild(db.session, now, only_endless=True)
     db.session.commit()

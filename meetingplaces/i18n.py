@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import flask_babel
 from babel import Locale, dates
-from flask import current_app, has_request_context, request, session
+from flask import current_app, g, has_request_context, request, session
 from flask_babel import Domain, get_domain, get_locale
 from flask_login import current_user
 from markupsafe import Markup
@@ -216,6 +216,7 @@ def review_mode() -> None:
     if wanted is not None:
         session["show_msgid"] = wanted == "1"
     if session.get("show_msgid"):
+        g.show_msgid = True
         # Flask-Babel looks the request's domain up on its per-request namespace first.
         flask_babel._get_current_context().babel_domain = MsgidDomain(get_domain())
 

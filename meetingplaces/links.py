@@ -16,8 +16,9 @@ def absolute_url(endpoint: str, **values) -> str:
     if not base:
         if has_request_context() or current_app.config.get("SERVER_NAME"):
             return url_for(endpoint, _external=True, **values)
-        with current_app.test_request_context():
-            return url_for(endpoint, _external=True, **values)
+        # Outside a request (cron, the demo loader) no request context is pushed: popping it
+        # would run the request teardown, which ends the caller's SQLite write transaction.
+        base = "http://localhost"
     parts = urlsplit(base)
     adapter = current_app.url_map.bind(
         parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme or "https"

@@ -21,7 +21,7 @@ from .errors import InvalidInput
 from .events import booking_changes
 from .models import Closure, Facility, OpeningHours, Quarter, Resource, ResourceKind, User
 from .models.types import utcnow
-from .place_texts import apply_translations, texts_shown
+from .place_texts import apply_translations
 from .policy import require_choice
 from .slugs import claim_slug, flush_claiming_slug
 from .timeline import to_instant
@@ -195,7 +195,9 @@ def _shown_in_feeds(facility: Facility) -> tuple:
     """What the feeds of its events show of a facility: LOCATION, GEO and, in DESCRIPTION,
     the accessibility text in each language."""
     return (facility.name, facility.address, facility.latitude, facility.longitude,
-            texts_shown(facility))
+            facility.accessibility,
+            tuple((t.language, t.accessibility) for t in facility.translations
+                  if t.accessibility))
 
 
 # --- resources ---------------------------------------------------------------------------------

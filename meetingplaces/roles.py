@@ -6,6 +6,7 @@ Only admins call these (the policy says so); they keep an admin from locking the
 from datetime import datetime
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from .booking.feeds import rotate_feeds
 from .errors import InvalidInput
@@ -19,10 +20,17 @@ def update_roles(session, user: User, *, acting: User, is_admin: bool,
         raise InvalidInput(
             _("You cannot take away your own admin rights; ask another admin."), field="is_admin"
         )
+    given_up = [q for q in user.managed_quarters if q not in managed_quarters]
+    lost_admin = user.is_admin and not is_admin
     user.is_admin = is_admin
     user.is_spielmobil_staff = is_spielmobil_staff
     user.managed_quarters = sorted(managed_quarters, key=lambda quarter: quarter.name)
     session.flush()
+    if given_up or lost_admin:
+        # The rooms' private feeds this manager could read get new addresses.
+        quarters = (list(session.scalars(select(Quarter))) if lost_admin else given_up)
+        rotate_feeds(session, user=user, actor=acting, now=utcnow(), reason="manager_removed",
+                     quarters=[q for q in quarters if q not in managed_quarters])
     return user
 
 

@@ -31,10 +31,14 @@ def delivered(app, session, sink, count):
     return sink.wait_for(count)
 
 
-def only_event(message):
+def only_event(message, method="PUBLISH"):
     calendars = calendars_in(message)
     assert len(calendars) == 1
-    assert str(calendars[0]["METHOD"]) == "PUBLISH"
+    assert str(calendars[0]["METHOD"]) == method
+    [part] = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
+    assert part.get_param("charset") == "utf-8" and part.get_param("method") == method
+    for feed_only in ("X-WR-CALNAME", "NAME", "REFRESH-INTERVAL", "X-PUBLISHED-TTL"):
+        assert feed_only not in calendars[0], feed_only
     events = calendars[0].walk("VEVENT")
     return calendars[0], events
 
@@ -66,11 +70,17 @@ def test_approval_rejection_and_cancellation_reach_the_requester(
                                                  "Booking cancelled: Erster"]
     assert "Kurs fällt aus" in to_member[1].get_body(("plain",)).get_content()
     _, approved = only_event(to_member[0])
-    _, cancelled = only_event(to_member[1])
+    # A cancellation is a METHOD:CANCEL that calendar apps apply: same UID, higher SEQUENCE,
+    # the same ORGANIZER as every copy before, the recipient as ATTENDEE.
+    _, cancelled = only_event(to_member[1], "CANCEL")
     assert str(approved[0]["UID"]) == str(cancelled[0]["UID"])
     assert str(approved[0]["STATUS"]) == "CONFIRMED"
     assert str(cancelled[0]["STATUS"]) == "CANCELLED"
     assert int(cancelled[0]["SEQUENCE"]) > int(approved[0]["SEQUENCE"])
+    assert str(cancelled[0]["ORGANIZER"]) == str(approved[0]["ORGANIZER"]) == (
+        "mailto:no-reply@example.org")
+    assert cancelled[0]["ORGANIZER"].params["CN"] == "meetingplaces"
+    assert str(cancelled[0]["ATTENDEE"]) == f"mailto:{city.member.email}"
 
 
 def test_when_the_requester_cancels_the_managers_are_told(
@@ -96,7 +106,7 @@ def test_a_rejection_carries_the_reason(app, session, smtp_sink, city, approval_
     rejection = [m for m in mails if m["To"] == city.member.email][0]
     assert rejection["Subject"] == "Booking rejected: Deutschkurs"
     assert "Renovierung" in rejection.get_body(("plain",)).get_content()
-    _, events = only_event(rejection)
+    _, events = only_event(rejection, "CANCEL")
     assert str(events[0]["STATUS"]) == "CANCELLED"
 
 

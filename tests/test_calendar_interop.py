@@ -16,12 +16,13 @@ import time
 from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy import select
 
 from meetingplaces.booking import cancel_booking, change_booking
 from meetingplaces.booking.feeds import renew_feed
-from meetingplaces.booking.notifications import ics_attachment
 from meetingplaces.calendar.ics import date_uid
 from meetingplaces.events import cancel_event, cancel_occurrence, create_event, move_occurrence
+from meetingplaces.models.mail import OutboxMessage
 from meetingplaces.rounds import assign_staff, cancel_date, move_date
 from meetingplaces.rounds.calendars import new_staff_feed_token
 
@@ -129,9 +130,18 @@ def city(session, make, spielmobil):
         "staff": new_staff_feed_token(session, spielmobil.staff, NOW),
     }
     session.commit()
-    attachment = ics_attachment(session, course)
-    return {"events": events, "tokens": tokens, "mail": attachment.data, "course": course,
+    return {"events": events, "tokens": tokens, "mail": last_calendar_mailed(session),
+            "course": course,
             "facility": facility, "van": spielmobil.van}
+
+
+def last_calendar_mailed(session) -> str:
+    """The calendar file of the newest queued mail that carries one (the booking's change)."""
+    for message in session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())):
+        for attachment in message.attachments:
+            if attachment["content_type"].startswith("text/calendar"):
+                return attachment["data"]
+    raise AssertionError("no mail with a calendar file")
 
 
 def fetch_all(client, city) -> dict[str, str]:

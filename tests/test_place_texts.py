@@ -299,3 +299,18 @@ def test_the_json_api_gives_the_places_texts_in_every_language(client, facility)
                                           "opening_notes": "", "accessibility": ARABIC_ACCESS}
     schema = client.get("/api/v1/openapi.json").json["components"]["schemas"]["FacilityOut"]
     assert "translations" in schema["properties"] and "opening_notes" in schema["properties"]
+
+
+def test_a_new_description_alone_leaves_the_feeds_events_as_they_are(browser, session, make,
+                                                                     quarter, facility):
+    manager = make.manager(quarter)
+    created = event(session, manager, quarter, title="Sprachcafé", facility=facility)
+    sequence = created.sequence
+    browser.login(manager.email)
+    response = browser.post(f"/manage/facilities/{facility.id}/edit", facility_form(
+        quarter, name="Alte Feuerwache", slug="alte-feuerwache", address=facility.address,
+        accessibility=GERMAN_ACCESS, accessibility_ar=ARABIC_ACCESS, description="Neu.",
+        description_uk="Нове.", hours_0="08:00-22:00"))
+    assert response.status_code == 302
+    session.expire_all()
+    assert created.sequence == sequence, "a text the feeds do not show changes no SEQUENCE"

@@ -338,3 +338,25 @@ def test_the_api_refuses_a_bad_period_and_an_unknown_quarter(client, session, ev
                       headers=headers).status_code == 404
     table = f"/api/v1/reports/table?quarter_id={evaluation.quarter.id}"
     assert client.get(f"{table}&format=pdf", headers=headers).status_code == 422
+
+
+def test_the_report_and_attendance_paths_are_in_the_openapi_document(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    paths = document["paths"]
+    assert "put" in paths["/api/v1/events/{event_id}/occurrences/{day}/attendance"]
+    assert "put" in paths["/api/v1/rounds/{round_id}/dates/{day}/attendance"]
+    summary = paths["/api/v1/reports/summary"]["get"]
+    assert {p["name"] for p in summary["parameters"]} == {"quarter_id", "start_date", "end_date"}
+    table = paths["/api/v1/reports/table"]["get"]
+    assert {p["name"] for p in table["parameters"]} == {"quarter_id", "start_date", "end_date",
+                                                         "format"}
+    assert set(table["responses"]["200"]["content"]) == {
+        "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+    required = document["components"]["schemas"]["ReportSummary"]["required"]
+    assert {"booked_hours", "event_dates_held", "event_dates_cancelled",
+            "attendance_total"} <= set(required)
+
+
+def test_the_quarter_page_links_to_its_figures(client, evaluation):
+    html = client.get("/quarters/ostersbaum?lang=en").get_data(as_text=True)
+    assert 'href="/quarters/ostersbaum/figures"' in html

@@ -28,11 +28,13 @@ def test_admin_sees_each_msgid_beside_its_translation_until_switching_it_off(bro
     browser.login(make.admin().email)
     farsi = browser.get("/?lang=fa&show_msgid=1").get_data(as_text=True)
     assert beside("مکان‌های دیدار در محله‌ها", HEADING) in farsi
+    assert 'href="/?show_msgid=0"' in farsi, "the page says how to end the mode"
     quarter = make.quarter(slug="nordstadt", name="Nordstadt")
     next_page = browser.get(f"/quarters/{quarter.slug}").get_data(as_text=True)
     assert "\u27e6\u2066Meeting places\u2069\u27e7" in next_page, "the mode is remembered"
     plain = browser.get("/?show_msgid=0").get_data(as_text=True)
     assert "\u27e6" not in plain and "مکان‌های دیدار در محله‌ها" in plain
+    assert "review-mode" not in plain
 
 
 def test_form_labels_and_placeholders_show_their_msgids_too(browser, make):

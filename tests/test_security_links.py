@@ -43,6 +43,8 @@ def test_a_request_for_an_unknown_host_is_refused(client):
     assert "not served under this address" in response.get_data(as_text=True)
     assert client.get("/", headers={"Host": "treffpunkte.example.de"}).status_code == 200
     assert client.get("/", headers={"Host": "treffpunkte.example.de:443"}).status_code == 200
+    # A load balancer's health check names whatever address it knows the node by.
+    assert client.get("/healthz", headers={"Host": "10.0.0.7:8000"}).status_code == 200
 
 
 def test_invitation_links_use_the_base_url_outside_a_request_too(app, make, session):

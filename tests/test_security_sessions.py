@@ -13,6 +13,12 @@ from .factories import PASSWORD
 FEED = re.compile(r"https?://[^/]+(/bookings/feeds/[^<\s]+\.ics)")
 
 
+@pytest.fixture
+def app_config():
+    # Many logins from one address; the limits have tests of their own (test_auth.py).
+    return {"RATELIMIT_ENABLED": False}
+
+
 def _second_device(app, browser) -> Browser:
     """Another client holding a copy of the first one's cookies."""
     copy = Browser(app.test_client())
@@ -98,3 +104,28 @@ def test_an_account_switched_off_loses_its_feeds_and_sessions(app, browser, make
     assert response.status_code == 302
     assert admin.get(organisation_feed).status_code == 404
     assert browser.get("/account/").status_code == 302
+
+
+def test_a_manager_who_no_longer_manages_the_quarter_loses_its_rooms_feeds(
+        app, session, make, city):
+    from meetingplaces.roles import update_roles
+
+    manager = Browser(app.test_client())
+    manager.login(city.manager.email)
+    page = manager.post(f"/bookings/feeds/resource/{city.room.slug}").get_data(as_text=True)
+    path = FEED.search(page).group(1)
+    assert manager.get(path).status_code == 200
+    update_roles(session, city.manager, acting=make.admin(), is_admin=False,
+                 is_spielmobil_staff=False, managed_quarters=[])
+    session.commit()
+    assert manager.get(path).status_code == 404
+
+
+def test_an_invitation_goes_to_one_address_only(session, make):
+    from meetingplaces.accounts import invitations
+    from meetingplaces.errors import InvalidInput
+    from meetingplaces.models.types import utcnow
+
+    with pytest.raises(InvalidInput):
+        invitations.invite(session, make.admin(), email="a@example.org,b@example.org",
+                           kind="manager", target=make.quarter(), max_age_days=14, now=utcnow())

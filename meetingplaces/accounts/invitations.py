@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import selectinload
 
+from ..addresses import check_email
 from ..database import begin_write
 from ..errors import Conflict, Forbidden, InvalidInput
 from ..models import (
@@ -61,7 +62,7 @@ def invite(session, inviter: User, *, email: str, kind: str, target: Quarter | O
         raise InvalidInput(_("Please choose where to invite to."), field=field)
     if not can(inviter, PERMISSION[kind], target):
         raise Forbidden(_("You may not send this invitation."))
-    email = normalise_email(email)
+    email = check_email(email)
     invitee = user_by_email(session, email)
     if invitee is not None and _already_holds(invitee, kind, target):
         raise Conflict(_("%(email)s already has this role.", email=email), field="email")

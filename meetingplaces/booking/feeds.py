@@ -48,13 +48,17 @@ def renew_feed(session, *, actor, thing: Organisation | Resource, now: datetime)
 
 
 def rotate_feeds(session, *, user, now: datetime, actor=None, reason: str,
-                 organisations=None) -> int:
+                 organisations=None, quarters=None) -> int:
     """The private feeds `user` could read get a new secret that nobody knows yet: the old
     address answers 404 at once, and the others renew theirs on the feeds page. Called when a
     member leaves or is removed (`organisations`: those left) and when an account is switched
-    off (every feed it could subscribe to). Returns how many feeds changed."""
+    off (every feed it could subscribe to), and the rooms' feeds of `quarters` a manager no
+    longer manages. Returns how many feeds changed."""
     if organisations is not None:
         condition = BookingFeed.organisation_id.in_([o.id for o in organisations])
+    elif quarters is not None:
+        condition = BookingFeed.resource_id.in_(select(Resource.id).where(
+            Resource.quarter_id.in_([q.id for q in quarters])))
     else:
         organisation_ids = [m.organisation_id for m in user.memberships]
         conditions = [BookingFeed.organisation_id.in_(organisation_ids),

@@ -9,6 +9,7 @@ the city's zone, the languages, the signing key of the links and a link builder.
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
+from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale
@@ -19,7 +20,7 @@ from ..calendar import ics
 from ..mail import Attachment, queue_mail
 from ..models import User, quarter_managers
 from ..models.audit import AuditEntry
-from ..models.bookings import Booking, Guest, OccurrenceStatus, WaitingRequest
+from ..models.bookings import Booking, BookingStatus, Guest, OccurrenceStatus, WaitingRequest
 from ..timeline import to_local
 from .listeners import BookingChange, SlotOffered
 from .tokens import guest_token, offer_token
@@ -70,6 +71,7 @@ class BookingMails:
     languages: tuple[str, ...]
     secret_key: str
     link: LinkBuilder
+    sender: str = ""  # MAIL_SENDER: the ORGANIZER of every calendar file the mails carry
 
     def __call__(self, session, subject, change: BookingChange | SlotOffered) -> None:
         if isinstance(change, SlotOffered):
@@ -91,11 +93,21 @@ class BookingMails:
             return force_locale(language)
         return nullcontext()
 
-    def ics_attachment(self, session, booking: Booking) -> Attachment:
+    def ics_attachment(self, session, booking: Booking, recipient: str = "") -> Attachment:
+        """The booking as a calendar file: METHOD:PUBLISH while it holds, METHOD:CANCEL once
+        it is cancelled or rejected (with ORGANIZER, as calendar apps want before they remove
+        an event they hold; every copy names the same organiser, the sender address)."""
+        ended = booking.status in (BookingStatus.CANCELLED, BookingStatus.REJECTED)
+        method = "CANCEL" if ended else "PUBLISH"
+        name, address = parseaddr(self.sender)
         text = ics.booking_calendar([booking], zone=self.zone, name=booking.title,
                                     sequences={booking.id: sequence_of(session, booking)},
-                                    descriptions={booking.id: booking.purpose}, feed=False)
-        return Attachment(f"booking-{booking.id}.ics", "text/calendar; method=PUBLISH", text)
+                                    descriptions={booking.id: booking.purpose}, feed=False,
+                                    method=method,
+                                    organizer=(name, address) if address else None,
+                                    attendee=recipient if ended else "")
+        return Attachment(f"booking-{booking.id}.ics",
+                          f"text/calendar; charset=utf-8; method={method}", text)
 
     def dates_text(self, booking: Booking, statuses=None) -> str:
         """One line per date and resource, in the city's time."""
@@ -166,7 +178,7 @@ class BookingMails:
 
     def _decision_mail(self, session, booking: Booking, decision: str, dates,
                        recipient) -> None:
-        attachment = self.ics_attachment(session, booking)
+        attachment = self.ics_attachment(session, booking, recipient.email)
         with self._language(recipient):
             subjects = {
                 "confirmed": _("Booking confirmed: %(title)s", title=booking.title),

@@ -8,6 +8,7 @@ database announces changes, version_watch.py). A small per-process memo only sav
 body again and is always checked against the current version first.
 """
 
+import gzip
 import os
 from collections import OrderedDict
 from contextlib import suppress
@@ -165,17 +166,14 @@ class Version:
     stamp: str
     last_modified: datetime
 
-    def etag(self, feed: Feed, base_url: str) -> str:
-        """An opaque entity tag (unquoted) for this feed at this version under this address."""
-        return sha256(f"{feed.key}|{self.stamp}|{base_url}".encode()).hexdigest()[:32]
-
 
 def _day_start(now: datetime) -> datetime:
     return datetime.combine(now.astimezone(UTC).date(), time(), UTC)
 
 
 def _version(counter: int | None, changed_at: datetime | None, now: datetime) -> Version:
-    """The scope's counter plus today's date: the window moves daily, so the body does too."""
+    """The scope's counter plus today's date: the window moves daily, so the body may change
+    too; whether it did decides its validators (serve)."""
     day = _day_start(now)
     return Version(f"{counter or 0}.{day.date().isoformat()}", max(changed_at or day, day))
 
@@ -345,15 +343,28 @@ def round_event_ids(resource_id: int):
     return of_stops.union(of_dates)
 
 
-@dataclass(frozen=True)
 class ServedFeed:
-    body: bytes
-    etag: str
-    last_modified: datetime
+    """A feed body as served, with validators that follow the body and nothing else: the same
+    bytes keep their ETag and Last-Modified whatever day or version produced them, so a
+    calendar app polling daily downloads the feed only when it really changed."""
+
+    __slots__ = ("body", "etag", "last_modified", "_gzipped")
+
+    def __init__(self, body: bytes, last_modified: datetime):
+        self.body = body
+        self.etag = sha256(body).hexdigest()[:32]
+        self.last_modified = last_modified
+        self._gzipped = None
+
+    def gzipped(self) -> bytes:
+        """The body gzip'd once (mtime 0: equal bodies give equal bytes)."""
+        if self._gzipped is None:
+            self._gzipped = gzip.compress(self.body, compresslevel=6, mtime=0)
+        return self._gzipped
 
 
 class FeedMemo:
-    """Recently served bodies of this process, keyed by (feed, version, base URL).
+    """Recently served feeds of this process, keyed by (feed, version, base URL).
 
     Only a shortcut: a key holds the database version, so a change made by any process makes
     its entries unreachable. Thread-safe for threaded servers.
@@ -364,33 +375,41 @@ class FeedMemo:
         self.entries: OrderedDict = OrderedDict()
         self.lock = Lock()
 
-    def get(self, key) -> bytes | None:
+    def get(self, key) -> ServedFeed | None:
         with self.lock:
             return self.entries.get(key)
 
-    def put(self, key, body: bytes) -> None:
+    def put(self, key, served: ServedFeed) -> None:
         with self.lock:
-            self.entries[key] = body
+            self.entries[key] = served
             while len(self.entries) > self.size:
                 self.entries.popitem(last=False)
 
 
 def serve(session, feed: Feed, version: Version, *, now: datetime, base_url: str, memo: FeedMemo,
           past_days: int, future_days: int, city_timezone: str) -> ServedFeed:
-    """The body for this version: from the memo, else from `feed_bodies`, else built and stored."""
+    """The feed at this version: from the memo, else from `feed_bodies`, else built and stored.
+
+    A body built anew that equals the stored one (the window moved a day, an edit changed
+    nothing this feed shows) keeps the stored one's time, `built_at`, which is therefore the
+    time the body last changed: its Last-Modified.
+    """
     memo_key = (feed.key, version.stamp, base_url)
-    body = memo.get(memo_key)
-    if body is None:
+    served = memo.get(memo_key)
+    if served is None:
         stored = session.execute(
-            select(FeedBody.version, FeedBody.body).where(FeedBody.key == feed.key)
+            select(FeedBody.version, FeedBody.body, FeedBody.built_at)
+            .where(FeedBody.key == feed.key)
         ).first()
         if stored is not None and stored.version == version.stamp:
-            text = stored.body
+            text, changed_at = stored.body, _instant(stored.built_at)
         else:
             text = build(session, feed, now, past_days=past_days, future_days=future_days,
                          city_timezone=city_timezone)
+            unchanged = stored is not None and stored.body == text
+            changed_at = _instant(stored.built_at) if unchanged else version.last_modified
             statement = _insert(session, FeedBody).values(
-                key=feed.key, version=version.stamp, body=text, built_at=now)
+                key=feed.key, version=version.stamp, body=text, built_at=changed_at)
             statement = statement.on_conflict_do_update(
                 index_elements=["key"],
                 set_={"version": statement.excluded.version, "body": statement.excluded.body,
@@ -400,6 +419,6 @@ def serve(session, feed: Feed, version: Version, *, now: datetime, base_url: str
             write_aside(session.get_bind(), lambda connection: connection.execute(statement),
                         what="feed body")
             session.commit()  # nothing to write: ends the read snapshot, as a stored body did
-        body = ics.with_base_url(text, base_url).encode()
-        memo.put(memo_key, body)
-    return ServedFeed(body, version.etag(feed, base_url), version.last_modified)
+        served = ServedFeed(ics.with_base_url(text, base_url).encode(), changed_at)
+        memo.put(memo_key, served)
+    return served

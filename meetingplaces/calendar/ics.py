@@ -15,7 +15,7 @@ from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from icalendar import Calendar, Timezone, TimezoneDaylight, TimezoneStandard
 from icalendar import Event as VEvent
-from icalendar.prop import vRecur
+from icalendar.prop import vCalAddress, vRecur
 
 from ..events.occurrences import local_span
 from ..events.text import localised, plain_text
@@ -440,15 +440,26 @@ def booking_vevents(booking: Booking, zone: ZoneInfo, sequence: int,
 
 def booking_calendar(bookings, *, zone: ZoneInfo, name: str, sequences: dict[int, int],
                      descriptions: dict[int, str] | None = None, feed: bool = True,
-                     method: str = "PUBLISH", organizer: str = "") -> str:
-    """Bookings as a VCALENDAR: a private feed (`feed`), or the file a mail carries."""
+                     method: str = "PUBLISH", organizer: tuple[str, str] | None = None,
+                     attendee: str = "") -> str:
+    """Bookings as a VCALENDAR: a private feed (`feed`), or the file a mail carries, with the
+    mail's METHOD (CANCEL marks every VEVENT cancelled), ORGANIZER (name, address) and the
+    recipient as ATTENDEE."""
     descriptions = descriptions or {}
     blocks, since = [], []
     for booking in bookings:
         for component in booking_vevents(booking, zone, sequences.get(booking.id, 0),
                                          descriptions.get(booking.id, "")):
-            if organizer:
-                component.add("organizer", organizer)
+            if organizer is not None:
+                organizer_name, address = organizer
+                parameters = {"CN": one_line(organizer_name)} if organizer_name else {}
+                component.add("organizer", vCalAddress(f"mailto:{address}"),
+                              parameters=parameters)
+            if attendee:
+                component.add("attendee", vCalAddress(f"mailto:{attendee}"))
+            if method == "CANCEL":
+                component.pop("STATUS", None)
+                component.add("status", "CANCELLED")
             blocks.append(component.to_ical().decode())
         since.append(booking.local_start)
     if feed:
@@ -459,12 +470,13 @@ def booking_calendar(bookings, *, zone: ZoneInfo, name: str, sequences: dict[int
 # --- a Spielmobil team member's dates ---------------------------------------------------------
 
 
-def staff_date_vevent(round_date, zone: ZoneInfo, base_url: str, now: datetime) -> VEvent:
-    """One round date in a team member's private feed; a cancelled one stays, marked."""
+def staff_date_vevent(round_date, zone: ZoneInfo, base_url: str) -> VEvent:
+    """One round date in a team member's private feed; a cancelled one stays, marked.
+    DTSTAMP is the round's: a feed polled again is the same bytes until something changed."""
     stop = round_date.stop
     component = VEvent()
     component.add("uid", f"round-date-{round_date.id}@meetingplaces")
-    component.add("dtstamp", now)
+    component.add("dtstamp", stop.round.created_at)
     component.add("dtstart", round_date.starts_at.astimezone(zone))
     component.add("dtend", round_date.ends_at.astimezone(zone))
     component.add("summary", _("Spielmobil: %(place)s", place=stop.place_name))

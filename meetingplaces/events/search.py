@@ -50,7 +50,8 @@ class EventFilters:
 
 
 def public_events(session, start: datetime, end: datetime, *, quarter_id: int | None = None,
-                  facility_id: int | None = None, category: str = "") -> list[Event]:
+                  facility_id: int | None = None, category: str = "",
+                  event_ids=None) -> list[Event]:
     """Public published (and cancelled, shown as such) events whose series overlaps the window."""
     query = (
         select(Event)
@@ -75,15 +76,17 @@ def public_events(session, start: datetime, end: datetime, *, quarter_id: int | 
         query = query.where(Event.facility_id == facility_id)
     if category:
         query = query.where(Event.category == category)
+    if event_ids is not None:  # e.g. a van's stops: calendar.feeds.round_event_ids
+        query = query.where(Event.id.in_(event_ids))
     return list(session.scalars(query))
 
 
 def find_occurrences(session, start: datetime, end: datetime, *, quarter_id: int | None = None,
-                     facility_id: int | None = None,
+                     facility_id: int | None = None, event_ids=None,
                      filters: EventFilters = EventFilters()) -> list[Occurrence]:
     """Every date of matching public events in [start, end), cancelled ones marked, in order."""
     events = public_events(session, start, end, quarter_id=quarter_id, facility_id=facility_id,
-                           category=filters.category)
+                           category=filters.category, event_ids=event_ids)
     found = [occurrence for event in events if filters.matches(event)
              for occurrence in expand(event, start, end)]
     return sorted(found, key=lambda o: (o.starts_at, o.event.id))

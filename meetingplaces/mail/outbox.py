@@ -109,10 +109,11 @@ def _build(message: Claimed, sender: str) -> EmailMessage:
             subtype=subtype.strip(),
             filename=header_text(attachment["filename"], 120),
         )
-        if params.strip():
-            part = email.get_payload()[-1]
-            key, _, value = params.strip().partition("=")
-            part.set_param(key, value)
+        part = email.get_payload()[-1]
+        for param in params.split(";"):  # e.g. "charset=utf-8; method=PUBLISH"
+            key, _, value = param.strip().partition("=")
+            if key:
+                part.set_param(key, value)
     return email
 
 

@@ -357,9 +357,8 @@ def _room_totals(session, report: Report, rooms, opening: dict, whole: list[date
     GROUP BYs over the monthly sums of the rooms."""
     scope = report.scope
     if scope.quarter_ids is None and scope.facility_id is None:
-        mobile = list(_run(session, select(Resource.id).where(
-            Resource.kind == ResourceKind.MOBILE)).scalars())
-        keep = [ResourceMonth.resource_id.not_in(mobile)] if mobile else []
+        keep = [ResourceMonth.resource_id.not_in(
+            select(Resource.id).where(Resource.kind == ResourceKind.MOBILE).scalar_subquery())]
     else:
         keep = [ResourceMonth.resource_id.in_([row[0] for row in rooms])]
     months = [_in_months(ResourceMonth.month, whole), *keep]

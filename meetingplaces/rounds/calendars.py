@@ -47,7 +47,7 @@ def staff_feed(session, person: User, *, now: datetime, zone, base_url: str) -> 
     """The person's dates from a month back on; cancelled ones stay, marked, so calendar apps
     drop them."""
     dates = staff_dates(session, person, now - timedelta(days=PAST_DAYS))
-    blocks = [ics.staff_date_vevent(d, zone, base_url, now).to_ical().decode() for d in dates]
+    blocks = [ics.staff_date_vevent(d, zone, base_url).to_ical().decode() for d in dates]
     name = _("Spielmobil: my dates (%(name)s)", name=person.name)
     since = ics.first_year(*(d.starts_at for d in dates))
     return ics.assemble(name, zone.key, blocks, [zone.key], since).encode()

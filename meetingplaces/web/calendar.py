@@ -5,28 +5,30 @@ from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
-from flask_babel import get_locale
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..calendar import ics
+from ..calendar.feeds import round_event_ids
 from ..events.booked_rooms import held_in
 from ..events.occurrences import expand, local_span
 from ..events.search import EventFilters, find_occurrences
 from ..events.text import localised, plain_text, render_markdown
-from ..events.vocabulary import CATEGORIES, TARGET_GROUPS, TEXT_LANGUAGES
+from ..events.vocabulary import CATEGORIES, TARGET_GROUPS
 from ..extensions import db
-from ..links import absolute_url, base_url
-from ..models import Facility, Quarter
+from ..links import base_url
+from ..models import Facility, Quarter, Resource
 from ..models.bookings import Booking
 from ..models.events import Event, EventStatus
 from ..policy import can
 from ..qr import qr_svg
 from ..vocabulary import SPOKEN_LANGUAGES
 from .clock import now
+from .ics_responses import conditional_calendar
+from .subscribe import next_dates, subscribe_links, visitor_language
 
 bp = Blueprint("calendar", __name__)
 
@@ -34,15 +36,11 @@ VIEWS = ("agenda", "week", "month")
 AGENDA_DAYS = 14
 UPCOMING_DAYS = 92
 POSTER_PERIODS = ("week", "month")
+STOPS_SHOWN = 24
 
 
 def city_zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["TIMEZONE"])
-
-
-def visitor_language() -> str:
-    language = str(get_locale())
-    return language if language in TEXT_LANGUAGES else "de"
 
 
 def read_filters() -> EventFilters:
@@ -83,16 +81,6 @@ def by_day(occurrences, first: date, last: date) -> dict[date, list]:
             days[day].append(occurrence)
             day += timedelta(days=1)
     return days
-
-
-def subscribe_links(endpoint: str, filters: EventFilters, **values) -> dict:
-    params = {key: value for key, value in (("category", filters.category),
-                                            ("audience", filters.audience)) if value}
-    language = visitor_language()
-    if language != "de":
-        params["lang"] = language
-    https = absolute_url(endpoint, **values, **params)
-    return {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}
 
 
 def page_url(**changes) -> str:
@@ -143,7 +131,7 @@ def poster_window(period: str, today: date) -> tuple[date, date]:
 
 
 def render_poster(title: str, feed_endpoint: str, feed_values: dict, *, quarter=None,
-                  facility=None):
+                  facility=None, event_ids=None):
     """An A4 poster of the coming programme for the notice board, with a QR code to subscribe."""
     period = request.args.get("period", "week")
     period = period if period in POSTER_PERIODS else "week"
@@ -152,7 +140,7 @@ def render_poster(title: str, feed_endpoint: str, feed_values: dict, *, quarter=
     occurrences = find_occurrences(
         db.session, datetime.combine(first, time(), zone), datetime.combine(last, time(), zone),
         quarter_id=quarter.id if quarter else None,
-        facility_id=facility.id if facility else None)
+        facility_id=facility.id if facility else None, event_ids=event_ids)
     days = {day: items for day, items in by_day(occurrences, first, last).items() if items}
     subscribe = subscribe_links(feed_endpoint, EventFilters(), **feed_values)
     language = visitor_language()
@@ -195,6 +183,50 @@ def facility_poster(slug: str):
     facility = db.session.scalar(
         select(Facility).where(Facility.slug == slug, Facility.active)) or abort(404)
     return render_poster(facility.name, "feeds.facility", {"slug": slug}, facility=facility)
+
+
+def _vans() -> list[Resource]:
+    return list(db.session.scalars(select(Resource).where(
+        Resource.kind == "mobile", Resource.active).order_by(Resource.name)))
+
+
+def _van(slug: str) -> Resource:
+    return db.session.scalar(select(Resource).where(
+        Resource.slug == slug, Resource.kind == "mobile", Resource.active)) or abort(404)
+
+
+@bp.get("/spielmobil")
+def spielmobil():
+    """The public home of the Spielmobil: with one van its page, with several a choice."""
+    vans = _vans()
+    if len(vans) == 1:
+        return van(vans[0].slug)
+    return render_template("calendar/vans.html", vans=vans)
+
+
+@bp.get("/spielmobil/<slug>")
+def van(slug: str):
+    """A van's upcoming stops by quarter, its feed to subscribe to, its poster."""
+    resource = _van(slug)
+    moment = now()
+    stops = next_dates(db.session, moment, count=STOPS_SHOWN,
+                       event_ids=round_event_ids(resource.id))
+    by_quarter: dict = {}
+    for occurrence in stops:
+        by_quarter.setdefault(occurrence.event.quarter, []).append(occurrence)
+    language = visitor_language()
+    return render_template(
+        "calendar/van.html", van=resource, by_quarter=sorted(
+            by_quarter.items(), key=lambda item: item[0].name),
+        subscribe=subscribe_links("feeds.van", slug=resource.slug),
+        title_of=lambda event: localised(event, language)[0])
+
+
+@bp.get("/spielmobil/<slug>/poster")
+def van_poster(slug: str):
+    resource = _van(slug)
+    return render_poster(resource.name, "feeds.van", {"slug": slug},
+                         event_ids=round_event_ids(resource.id))
 
 
 def _visible_event(event_id: int) -> Event:
@@ -269,7 +301,6 @@ def event_ics(event_id: int):
     language = visitor_language()
     text = ics.single([ics.serialise(event, language)], {event.timezone},
                       ics.first_year(event.first_starts_at))
-    response = Response(ics.with_base_url(text, base_url()).encode(),
-                        content_type="text/calendar; charset=utf-8")
-    response.headers["Content-Disposition"] = f'attachment; filename="event-{event.id}.ics"'
-    return response
+    return conditional_calendar(ics.with_base_url(text, base_url()),
+                                last_modified=event.last_modified,
+                                disposition=f'attachment; filename="event-{event.id}.ics"')

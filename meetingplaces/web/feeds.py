@@ -5,17 +5,19 @@ from datetime import datetime
 from flask import Blueprint, Response, abort, current_app, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import force_locale
-from werkzeug.http import http_date
+from sqlalchemy import select
 
 from .. import links
 from ..calendar import feeds
 from ..events.vocabulary import CATEGORIES, TARGET_GROUPS, TEXT_LANGUAGES, label
 from ..extensions import db, limiter
+from ..models import Resource
+from ..rounds import resource_scope
 from .clock import now
+from .ics_responses import CACHE_CONTROL, calendar_response
 
 bp = Blueprint("feeds", __name__)
 
-CACHE_CONTROL = "public, max-age=300"
 MEMO = "meetingplaces.feed_memo"
 
 
@@ -26,7 +28,7 @@ def _feeds_are_not_rate_limited() -> bool:
     return request.blueprint == bp.name
 
 
-FEED_PLACES = ("quarters", "facilities")
+FEED_PLACES = ("quarters", "facilities", "resources")
 
 
 def is_public_feed(path: str) -> bool:
@@ -72,38 +74,26 @@ def feed_for(scope: str, name: str) -> feeds.Feed:
     return feeds.Feed(scope, name, category, audience, language)
 
 
+def memo() -> feeds.FeedMemo:
+    """This app's memo of served feeds, made on first use (not on every request)."""
+    found = current_app.extensions.get(MEMO)
+    return found if found is not None else current_app.extensions.setdefault(
+        MEMO, feeds.FeedMemo())
+
+
 def serve(feed: feeds.Feed, version: feeds.Version, now: datetime) -> Response:
-    """200 with the stored body, or 304 when the client's copy is still the current version."""
+    """200 with the stored body, or 304 when the client's copy is still the same body."""
     # BASE_URL (or, without it, the request's host); not request.host_url, whose IRI decoding
     # is the dearest part of a 304.
     base_url = links.base_url()
-    etag = f'"{version.etag(feed, base_url)}"'
-    if _unchanged(etag, version):
-        # Only the validator and the caching rule: a 304 carries no representation headers.
-        return Response(status=304, headers={"ETag": etag, "Cache-Control": CACHE_CONTROL})
     config = current_app.config
     served = feeds.serve(
         db.session, feed, version, now=now, base_url=base_url,
-        memo=current_app.extensions.setdefault(MEMO, feeds.FeedMemo()),
+        memo=memo(),
         past_days=config["FEED_PAST_DAYS"], future_days=config["FEED_FUTURE_DAYS"],
         city_timezone=config["TIMEZONE"],
     )
-    return Response(served.body, content_type="text/calendar; charset=utf-8", headers={
-        "ETag": etag, "Last-Modified": http_date(version.last_modified),
-        "Cache-Control": CACHE_CONTROL})
-
-
-def _unchanged(etag: str, version: feeds.Version) -> bool:
-    """If-None-Match decides when sent, else If-Modified-Since (RFC 9110 13.2.2).
-
-    If-None-Match compares weakly, and our tags are hex digits in quotes: the quoted tag found
-    in the header's list, with or without W/, is a match; no list parsing needed.
-    """
-    tags = request.headers.get("If-None-Match")
-    if tags is not None:
-        return tags.strip() == "*" or etag in tags
-    since = request.if_modified_since
-    return since is not None and version.last_modified.replace(microsecond=0) <= since
+    return calendar_response(served, cache_control=CACHE_CONTROL)
 
 
 @bp.get("/calendar.ics")
@@ -130,3 +120,14 @@ def quarter(slug: str):
 @bp.get("/facilities/<slug>/calendar.ics")
 def facility(slug: str):
     return _place_feed("facility", slug)
+
+
+@bp.get("/resources/<slug>/calendar.ics")
+def van(slug: str):
+    """The Spielmobil's public calendar: every stop and extra date of its rounds."""
+    resource = db.session.scalar(select(Resource).where(
+        Resource.slug == slug, Resource.kind == "mobile", Resource.active)) or abort(404)
+    moment = now()
+    scope = resource_scope(resource.id)
+    version = feeds.current_version(db.engine, scope, moment, listen=listens())
+    return serve(feed_for(scope, resource.name), version, moment)

@@ -1,8 +1,9 @@
 """Public pages: the city's quarters, a quarter's places and organisations, a facility's rooms,
 an organisation's public profile. Only active things in active quarters are shown."""
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, url_for
 
+from ..events.text import localised
 from ..extensions import db
 from ..models import OrganisationStatus
 from ..models.types import utcnow
@@ -15,6 +16,8 @@ from ..places import (
     public_quarter,
     public_quarters,
 )
+from .clock import now
+from .subscribe import next_dates, subscribe_links, visitor_language
 
 bp = Blueprint("public", __name__)
 
@@ -24,12 +27,24 @@ def home():
     return render_template("public/home.html", quarters=public_quarters(db.session))
 
 
+def _programme(endpoint: str, calendar_endpoint: str, slug: str, **scope) -> dict:
+    """A place's next dates and its feed, for the subscribe box on its own page."""
+    language = visitor_language()
+    return {
+        "upcoming": next_dates(db.session, now(), **scope),
+        "subscribe": subscribe_links(endpoint, slug=slug),
+        "calendar_url": url_for(calendar_endpoint, slug=slug),
+        "title_of": lambda event: localised(event, language)[0],
+    }
+
+
 @bp.get("/quarters/<slug>")
 def quarter(slug: str):
     quarter = public_quarter(db.session, slug) or abort(404)
     organisations = organisations_in(db.session, [quarter], status=OrganisationStatus.ACTIVE)
     return render_template(
         "public/quarter.html",
+        **_programme("feeds.quarter", "calendar.quarter", slug, quarter_id=quarter.id),
         quarter=quarter,
         facilities=facilities_of(db.session, quarter, only_active=True),
         mobile_resources=mobile_resources_of(db.session, quarter, only_active=True),
@@ -42,6 +57,7 @@ def facility(slug: str):
     facility = public_facility(db.session, slug) or abort(404)
     return render_template(
         "public/facility.html",
+        **_programme("feeds.facility", "calendar.facility", slug, facility_id=facility.id),
         facility=facility,
         rooms=[room for room in facility.resources if room.active],
         closures=closures_of(db.session, facility=facility, now=utcnow(), include_rooms=True),

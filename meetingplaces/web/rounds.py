@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -22,7 +21,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..booking import booking_by_id
-from ..calendar import feeds
 from ..errors import DomainError, InvalidInput
 from ..extensions import db
 from ..forms.rounds import (
@@ -57,7 +55,6 @@ from ..rounds import (
     end_season,
     move_date,
     plan_round,
-    resource_scope,
     rounds_of,
     save_round,
     spielmobil_requests,
@@ -66,8 +63,8 @@ from ..rounds import (
 from ..rounds.calendars import new_staff_feed_token, staff_feed, staff_member_by_token
 from .clock import now
 from .context import booking_settings
-from .feeds import feed_for, listens, serve
 from .form_errors import refused
+from .ics_responses import conditional_calendar
 
 bp = Blueprint("rounds", __name__)
 
@@ -499,17 +496,6 @@ def request_page(booking_id: int):
 # --- feeds ------------------------------------------------------------------------------------
 
 
-@bp.get("/resources/<slug>/calendar.ics")
-def resource_feed(slug: str):
-    """The van's public calendar: every stop and extra date of its rounds."""
-    resource = db.session.scalar(select(Resource).where(
-        Resource.slug == slug, Resource.kind == "mobile", Resource.active)) or abort(404)
-    moment = now()
-    scope = resource_scope(resource.id)
-    version = feeds.current_version(db.engine, scope, moment, listen=listens())
-    return serve(feed_for(scope, resource.name), version, moment)
-
-
 @bp.post("/rounds/my-feed")
 @login_required
 def renew_staff_feed():
@@ -529,7 +515,5 @@ def renew_staff_feed():
 def staff_calendar(token: str):
     person = staff_member_by_token(db.session, token) or abort(404)
     body = staff_feed(db.session, person, now=now(), zone=zone(), base_url=base_url())
-    response = Response(body, content_type="text/calendar; charset=utf-8")
-    response.cache_control.private = True
-    response.cache_control.no_store = True
-    return response
+    # Private (names of the team), but kept by the app and asked again: ETag and 304.
+    return conditional_calendar(body.decode(), cache_control="private, no-cache")

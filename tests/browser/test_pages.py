@@ -10,6 +10,8 @@ PAGES = {
     "organisation": "/organisations/sprachcafe-nordstadt",
     "calendar": "/calendar",
     "quarter-calendar": "/quarters/nordstadt/calendar?view=month",
+    "spielmobil": "/spielmobil",
+    "spielmobil-poster": "/spielmobil/spielmobil/poster",
     "login": "/auth/login",
     "register": "/auth/register",
 }

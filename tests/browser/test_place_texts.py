@@ -57,3 +57,13 @@ def test_facility_form_with_its_translations_open_has_no_serious_violation(page,
     assert page.get_attribute("#description_uk", "lang") == "uk"
     assert "مركز اجتماعي" in page.input_value("#description_ar")
     assert not axe(page), _describe(axe(page))
+
+
+@pytest.mark.parametrize("language", ["en", "fa", "uk", "tr"])
+def test_demo_nordstadt_leaves_no_german_paragraph_in_the_other_languages(page, language):
+    for path in ("/quarters/nordstadt", "/facilities/alte-feuerwache"):
+        visit(page, f"{path}?lang={language}")
+        german = [text for text in page.locator(GERMAN_PARAGRAPHS).all_inner_texts()
+                  if not CONTACT.match(text.strip())]
+        assert german == [], (path, german)
+        assert page.locator("main .place-text").count() >= 2

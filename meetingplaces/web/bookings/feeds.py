@@ -1,7 +1,7 @@
 """Private booking feeds: an organisation's for its members, a resource's for its managers;
 a secret link per subscriber, renewed on request."""
 
-from flask import Response, abort, render_template
+from flask import abort, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -14,6 +14,7 @@ from ...links import absolute_url
 from ...models import Organisation, Resource
 from ...policy import can
 from ..clock import now
+from ..ics_responses import conditional_calendar
 from .blueprint import bp, zone
 
 
@@ -45,9 +46,8 @@ def feed(token: str):
     except DomainError:
         abort(404)
     body = feed_calendar(db.session, subscription, now=now(), zone=zone())
-    response = Response(body, mimetype="text/calendar")
-    response.headers["Content-Disposition"] = "inline; filename=bookings.ics"
-    response.headers["Cache-Control"] = "private, max-age=300"
+    response = conditional_calendar(body, cache_control="private, max-age=300",
+                                    disposition="inline; filename=bookings.ics")
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
