@@ -167,8 +167,7 @@ def test_the_stops_staff_record_a_spielmobil_date_through_the_api(client, sessio
     response = client.put(url, json=body, headers=token_for(session, staff))
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["round_date_id"] == round_date.id
-    summary = client.get(f"/api/v1/reports/summary?quarter_id={setting.quarter.id}"
-                         f"&start_date={day}&end_date={day}",
+    summary = client.get(f"/api/v1/reports/summary?quarter=nordstadt&from={day}&to={day}",
                          headers=token_for(session, setting.manager)).get_json()
     assert (summary["spielmobil_stops_held"], summary["spielmobil_children"]) == (1, 24)
     assert client.put(f"/api/v1/rounds/{round_.id}/dates/{_today()}/attendance",

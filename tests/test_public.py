@@ -8,11 +8,12 @@ from .manage_factories import closure
 def test_quarter_page_lists_facilities_mobile_offers_and_organisations(client, make):
     quarter = make.quarter(slug="nordstadt", name="Nordstadt")
     make.facility(quarter, name="Alte Feuerwache", address="Gathe 6")
-    make.mobile(quarter, name="Spielmobil", equipment=["play"])
+    make.mobile(quarter, name="Kistenmobil", slug="kistenmobil", equipment=["play"])
     make.organisation(quarter, name="Sprachcafé Nordstadt")
     html = client.get("/quarters/nordstadt?lang=en").get_data(as_text=True)
     assert "Alte Feuerwache" in html and "Gathe 6" in html
-    assert "Spielmobil" in html and "Play equipment" in html
+    assert "Kistenmobil" in html and "Play equipment" in html
+    assert 'href="/spielmobil/kistenmobil"' in html, "a mobile offer links to its public page"
     assert "Sprachcafé Nordstadt" in html
 
 

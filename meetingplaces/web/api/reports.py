@@ -5,8 +5,10 @@ function of meetingplaces.reports, answer."""
 import datetime as dt
 from typing import Literal
 
+from flask import abort
 from flask_babel import gettext as _
-from pydantic import Field
+from pydantic import ConfigDict, Field
+from sqlalchemy import select
 
 from ...errors import InvalidInput, NotFound
 from ...extensions import db
@@ -33,8 +35,6 @@ from .contract import (
     validated_body,
     validated_query,
 )
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _count():
@@ -148,15 +148,14 @@ def round_attendance(round_id: int, day: str):
     return attendance_json(slot, row)
 
 
-class ReportQuery(Query):
-    quarter_id: Id | None = Field(None, description="Without it: the whole city (admins only)")
-    start_date: Day | None = Field(None, description="First day; default 1 January of this year")
-    end_date: Day | None = Field(None, description="Last day (included); default 31 December")
-
-
-class ReportFileQuery(ReportQuery):
-    format: Literal["csv", "xlsx"] = Field(
-        description="The whole report as CSV (UTF-8 with BOM) or XLSX")
+class SummaryQuery(Query):
+    quarter: Line(80, min_length=1) | None = Field(
+        None, description="The quarter's slug; without it the whole city (admins only)")
+    from_: Day | None = Field(None, alias="from",
+                              description="First day; default 1 January of this year")
+    to: Day | None = Field(None, description="Last day (inclusive); default 31 December")
+    format: Literal["csv", "xlsx"] | None = Field(
+        None, description="Download the whole report as CSV (UTF-8 with BOM) or XLSX")
 
 
 class SummaryGroups(Output):
@@ -167,9 +166,10 @@ class SummaryGroups(Output):
 
 
 class ReportSummary(Output):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, serialize_by_alias=True)
     scope: str = Field(description='"city" or "quarter:<slug>"')
-    start_date: dt.date
-    end_date: dt.date
+    from_: dt.date = Field(alias="from")
+    to: dt.date
     booked_hours: float = Field(description="Confirmed booked hours of the rooms")
     opening_hours: float = Field(description="Opening hours of the same rooms")
     events: int
@@ -189,45 +189,29 @@ class ReportSummary(Output):
     organisations_new: int
 
 
-def _report(query: ReportQuery, *, detail: bool):
-    """The scope's report for the period asked for (the domain checks who may read it)."""
-    key = "city"
-    if query.quarter_id is not None:
-        quarter = db.session.get(Quarter, query.quarter_id)
-        if quarter is None:
-            raise NotFound(_("There is no such quarter."), field="quarter_id")
-        key = f"quarter:{quarter.slug}"
-    scope = figures.resolve_scope(db.session, api_user(), key)
-    today = now().astimezone(city_zone()).date()
-    try:
-        start, end = figures.period(query.start_date, query.end_date, scope, today)
-    except InvalidInput as error:
-        error.field = "end_date"
-        raise
-    report = figures.build(db.session, scope, start, end, now=now(), zone=city_zone(),
-                           detail=detail)
-    return f"report-{key.replace(':', '-')}-{start.isoformat()}-{end.isoformat()}", report
-
-
 @bp.get("/reports/summary")
 @operation(roles="managers of the quarter, admins (also for the whole city)",
-           query=ReportQuery, out=ReportSummary, tag="reports")
+           query=SummaryQuery, out=ReportSummary, tag="reports", files=(
+               "text/csv",
+               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
 def report_summary():
-    """A quarter's (or the city's) headline figures for a period."""
-    _name, report = _report(validated_query(), detail=False)
-    summary = report.summary()
-    summary["start_date"] = summary.pop("from")
-    summary["end_date"] = summary.pop("to")
-    return summary
-
-
-@bp.get("/reports/table")
-@operation(roles="managers of the quarter, admins (also for the whole city)",
-           query=ReportFileQuery, tag="reports", files=("text/csv", XLSX))
-def report_table():
-    """The whole report, every table, as a file: `format=csv` or `format=xlsx`."""
+    """A quarter's (or the city's) figures for a period; with `format=csv` or `format=xlsx`
+    the whole report, every table, as a file instead."""
     from ..reports import download
 
+    user = api_user()
     query = validated_query()
-    name, report = _report(query, detail=True)
-    return download(tables(report), name, query.format)
+    key = f"quarter:{query.quarter}" if query.quarter else "city"
+    if query.quarter and db.session.scalar(
+            select(Quarter.id).where(Quarter.slug == query.quarter)) is None:
+        raise NotFound(_("There is no such quarter."), field="quarter")
+    scope = figures.resolve_scope(db.session, user, key)
+    today = now().astimezone(city_zone()).date()
+    start, end = figures.period(query.from_, query.to, scope, today)
+    report = figures.build(db.session, scope, start, end, now=now(), zone=city_zone(),
+                           detail=query.format is not None)
+    if query.format is not None:
+        name = f"report-{key.replace(':', '-')}-{start.isoformat()}-{end.isoformat()}"
+        # A file, not the JSON figures: handed out past the response model.
+        abort(download(tables(report), name, query.format))
+    return report.summary()
