@@ -256,10 +256,11 @@ def _document() -> dict:
                     "description": "true when this is the stored answer to an earlier "
                                    "request with the same Idempotency-Key",
                     "schema": {"type": "string", "enum": ["true"]}}}
-            if declared.files:
-                op["responses"]["200"] = {"description": "The file", "content": {
+            if declared.files:  # a download beside (or instead of) the JSON answer
+                answer = op["responses"].setdefault("200", {"description": "OK"})
+                answer.setdefault("content", {}).update({
                     media: {"schema": {"type": "string", "format": "binary"}}
-                    for media in declared.files}}
+                    for media in declared.files})
             if declared.writes:
                 statuses.add(409)
             for status in sorted(statuses):
