@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app meetingplaces
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: demo-cluster demo-cluster-down run test install install-test translations migrate seed lint bench extract clean-venv
+.PHONY: demo-cluster demo-cluster-down run test install install-test translations migrate seed lint bench bench-load extract clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,10 @@ migrate: install
 seed: migrate
 	$(FLASK) seed-demo --if-empty
 
+# The mail process runs beside the server; without MAIL_SERVER it prints every mail here.
 run: seed
+	$(FLASK) send-mail --watch --interval 2 & watcher=$$!; \
+	trap 'kill $$watcher' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install-test
@@ -60,6 +63,15 @@ bench: install-test
 	$(BIN)/python bench/booking.py
 	$(BIN)/python bench/feeds.py
 	$(BIN)/python bench/reports.py
+
+# Load test (locust): SQLite, then PostgreSQL when MEETINGPLACES_TEST_DATABASE_URL is set.
+bench-load: install-test
+	$(BIN)/pip install --quiet -e ".[bench]"
+	$(BIN)/python bench/load.py --database sqlite
+	$(BIN)/python bench/load.py --database sqlite --chaos
+	if [ -n "$$MEETINGPLACES_TEST_DATABASE_URL" ]; then \
+	  $(BIN)/python bench/load.py --database postgresql && \
+	  $(BIN)/python bench/load.py --database postgresql --chaos; fi
 
 # Refresh the catalogues after adding or changing user-facing strings; then translate what
 # `$(BIN)/python -m scripts.translations todo` lists.

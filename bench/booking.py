@@ -271,7 +271,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as directory:
         run_pair("SQLite", [
             create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{directory}/bench-{size}.sqlite",
-                        "SECRET_KEY": "bench", "TESTING": True})
+                        "SECRET_KEY": "bench", "TESTING": True, "LOG_LEVEL": "WARNING"})
             for size in SIZES])
     pg_url = os.environ.get("MEETINGPLACES_TEST_DATABASE_URL")
     if not pg_url:
@@ -288,6 +288,7 @@ def main() -> None:
     try:
         run_pair("PostgreSQL", [
             create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True,
+                        "LOG_LEVEL": "WARNING",
                         "SQLALCHEMY_ENGINE_OPTIONS": {
                             "connect_args": {"options": f"-csearch_path={schema},public"}}})
             for schema in schemas])

@@ -116,7 +116,7 @@ def main() -> None:
     url = options.database or f"sqlite:///{workdir / 'bench.sqlite'}"
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
                       "SERVER_NAME": "localhost", "FIXED_NOW": NOW,
-                      "MAIL_SEND_AFTER_REQUEST": False})
+                      "LOG_LEVEL": "WARNING"})  # one log line per request would flood the figures
     app.add_url_rule("/bench/trivial", "bench_trivial", lambda: "ok")
     like_feeds = Blueprint("bench", __name__)
     like_feeds.add_url_rule("/bench/<slug>/trivial", "trivial", lambda slug: "ok")

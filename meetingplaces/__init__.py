@@ -45,6 +45,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=_shipped_dir("migrations"))
     csrf.init_app(app)
+    # The limiter is one object: without this, RATELIMIT_ENABLED or RATELIMIT_DEFAULT of an
+    # earlier app in the process (tests) would carry over to this one.
+    limiter.enabled = True
+    limiter.limit_manager.set_default_limits([])
     limiter.init_app(app)
     # One Babel per app: Flask-Babel caches loaded catalogues on the instance, not per app.
     Babel(app, locale_selector=select_locale, timezone_selector=select_timezone)

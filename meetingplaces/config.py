@@ -38,8 +38,11 @@ class Defaults:
     MAIL_USERNAME = None
     MAIL_PASSWORD = None
     MAIL_SENDER = "meetingplaces <no-reply@example.org>"
-    MAIL_SEND_AFTER_REQUEST = True
     MAIL_MAX_ATTEMPTS = 8
+    # Seconds a sender waits for the SMTP server to connect and to answer each step.
+    MAIL_TIMEOUT = 10
+    # The first retry after a failure; each further one waits twice as long (at most 12 h).
+    MAIL_RETRY_SECONDS = 120
     # Rate limits: memory storage is per process; use redis://... with several workers.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
@@ -90,6 +93,12 @@ def load(app, test_config: dict | None) -> None:
     if uri.startswith(("postgresql://", "postgres://")):
         # psycopg 3 is the driver we ship; plain URLs from operators mean it.
         app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri.split("://", 1)[1]
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # A connection the server ended (restart, failover, pg_terminate_backend) is replaced
+        # when taken from the pool instead of failing the request that drew it.
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options.setdefault("pool_pre_ping", True)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app.instance_path)
     app.config["RATELIMIT_STORAGE_URI"] = app.config.get("RATELIMIT_STORAGE_URI", "memory://")

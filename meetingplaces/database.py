@@ -5,7 +5,7 @@ import functools
 import logging
 
 from flask import has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import scoped_session
@@ -69,6 +69,19 @@ def begin_write(session) -> None:
         finally:
             session.expire_on_commit = expire_on_commit
     session.connection(execution_options={SQLITE_IMMEDIATE: True})
+
+
+def lock_row(session, instance, *loads):
+    """Take the row's lock for a decision and read it again (with `loads`, e.g. its dates),
+    so that the second of two racing decisions sees what the first left: PostgreSQL locks the
+    row (SELECT ... FOR UPDATE) until commit; SQLite's write lock (begin_write) holds every
+    other writer off. Lock the parent (a booking) before its children, always in that order."""
+    begin_write(session)
+    model = type(instance)
+    return session.execute(
+        select(model).where(model.id == instance.id).with_for_update().options(*loads)
+        .execution_options(populate_existing=True)
+    ).scalar_one()
 
 
 def end_writer(session) -> None:

@@ -49,10 +49,10 @@ def gunicorn(database: dict, tmp_path: Path, *, workers: int = 2, **config):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120
         while True:
             try:
-                requests.get(base + "/", timeout=10)
+                requests.get(base + "/", timeout=30)
                 break
             except requests.RequestException:
                 if process.poll() is not None or time.monotonic() > deadline:

@@ -67,6 +67,16 @@ def test_every_operation_says_which_roles_may_call_it_and_how_it_fails(document)
     assert seen >= 25
 
 
+def test_the_creating_operations_take_an_idempotency_key(document):
+    creating = {(method, path) for path, method, operation in operations(document)
+                if "201" in operation["responses"]}
+    assert creating == {("post", "/api/v1/bookings"), ("post", "/api/v1/events"),
+                        ("post", "/api/v1/rounds")}
+    for method, path in creating:
+        names = [p["name"] for p in document["paths"][path][method]["parameters"]]
+        assert "Idempotency-Key" in names, path
+
+
 def test_anonymous_operations_are_the_public_lists_and_events(document):
     public = {(method, path) for path, method, operation in operations(document)
               if {} in operation["security"]}

@@ -218,8 +218,9 @@ def test_the_manager_rejects_with_a_reason(session, client, city):
     response = client.post(f"/api/v1/bookings/{booking.id}/reject", headers=manager,
                            json={"reason": "Raum wird renoviert"})
     assert response.json["status"] == "rejected"
-    assert client.post(f"/api/v1/bookings/{booking.id}/approve",
-                       headers=manager).status_code == 422
+    late = client.post(f"/api/v1/bookings/{booking.id}/approve", headers=manager)
+    assert late.status_code == 409
+    assert late.json["error"] == "This booking has been rejected in the meantime."
 
 
 def test_an_unknown_booking_is_404(session, client, city, member_headers):

@@ -81,7 +81,7 @@ def test_a_freed_slot_is_offered_by_mail_and_taken_through_the_link(
     booking = session.get(Booking, entry.booking_id)
     assert booking.title == "Deutschkurs" and booking.status == "approved"
     assert booking.organisation_id == city.organisation.id
-    assert browser.post(link, {"answer": "accept"}).status_code == 422  # only once
+    assert browser.post(link, {"answer": "accept"}).status_code == 409  # only once
 
 
 def test_an_expired_offer_passes_to_the_next_waiting(app, browser, session, make, smtp_sink,

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from meetingplaces.errors import Forbidden, InvalidInput, NotFound
+from meetingplaces.errors import Conflict, Forbidden, InvalidInput, NotFound
 from meetingplaces.events import (
     approve_event,
     cancel_event,
@@ -184,7 +184,7 @@ def test_reject_needs_a_reason_and_a_proposal(session, make, manager, quarter):
     with pytest.raises(InvalidInput):
         reject_event(session, proposal, actor=manager, now=NOW, reason="  ")
     published = event(session, manager, quarter)
-    with pytest.raises(InvalidInput):
+    with pytest.raises(Conflict):
         approve_event(session, published, actor=manager, now=NOW)
 
 

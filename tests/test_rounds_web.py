@@ -93,7 +93,7 @@ def test_cancelling_a_date_on_its_page(browser, session, spielmobil):
     session.expire_all()
     assert session.get(RoundDate, heck.id).status == "cancelled"
     refused = browser.post(f"/rounds/dates/{heck.id}/cancel", {"reason": "noch mal"})
-    assert refused.status_code == 422
+    assert refused.status_code == 409
 
 
 def test_moving_a_date_into_the_next_stop_is_refused_on_the_page(browser, session, spielmobil):

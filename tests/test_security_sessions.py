@@ -16,7 +16,8 @@ FEED = re.compile(r"https?://[^/]+(/bookings/feeds/[^<\s]+\.ics)")
 @pytest.fixture
 def app_config():
     # Many logins from one address; the limits have tests of their own (test_auth.py).
-    return {"RATELIMIT_ENABLED": False}
+    # (Not RATELIMIT_ENABLED=False: the limiter is one object, that would outlive this app.)
+    return {"LOGIN_RATE_LIMIT": "1000 per hour", "REGISTRATION_RATE_LIMIT": "1000 per hour"}
 
 
 def _second_device(app, browser) -> Browser:

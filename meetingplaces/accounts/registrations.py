@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..addresses import check_email
+from ..database import lock_row
 from ..errors import Conflict, Forbidden, InvalidInput
 from ..models import (
     Membership,
@@ -139,6 +140,7 @@ def _admins(organisation: Organisation) -> list[User]:
 
 
 def approve(session, actor: User, organisation: Organisation, now: datetime) -> None:
+    lock_row(session, organisation)
     _check_undecided(actor, organisation)
     organisation.status = OrganisationStatus.ACTIVE
     record(session, actor=actor, subject_type="organisation", subject_id=organisation.id,
@@ -148,6 +150,7 @@ def approve(session, actor: User, organisation: Organisation, now: datetime) -> 
 
 def reject(session, actor: User, organisation: Organisation, reason: str,
            now: datetime) -> None:
+    lock_row(session, organisation)
     _check_undecided(actor, organisation)
     reason = (reason or "").strip()
     if not reason:

@@ -25,8 +25,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from ..database import begin_write, refusals_roll_back
-from ..errors import Forbidden, InvalidInput, NotFound
+from ..database import begin_write, lock_row, refusals_roll_back
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..models.audit import record
 from ..models.bookings import (
     ACTIVE_OCCURRENCE_STATUSES,
@@ -243,9 +243,10 @@ def approve_booking(session, *, actor: User, booking: Booking, dates: Iterable |
     its resources at once. BookingConflict when another confirmed booking holds one of them."""
     if not can(actor, "approve", booking):
         raise Forbidden(_("Only a manager of this quarter can approve the booking."))
-    begin_write(session)
+    _lock(session, booking)
     targets = _select(booking, dates, statuses=(OccurrenceStatus.PENDING,))
     if not targets:
+        _refuse_if_decided(booking)
         raise InvalidInput(_("Nothing waits for approval on these dates."), field="date")
     _refuse_conflicts(session, targets, settings)
     for occurrence in targets:
@@ -267,8 +268,10 @@ def reject_booking(session, *, actor: User, booking: Booking, reason: str,
     if not can(actor, "reject", booking):
         raise Forbidden(_("Only a manager of this quarter can reject the booking."))
     reason = _reason(reason)
+    _lock(session, booking)
     targets = _select(booking, dates, statuses=(OccurrenceStatus.PENDING,))
     if not targets:
+        _refuse_if_decided(booking)
         raise InvalidInput(_("Nothing waits for approval on these dates."), field="date")
     change = _change("rejected", actor, now, booking, targets)
     for occurrence in targets:
@@ -290,8 +293,10 @@ def cancel_booking(session, *, actor: User, booking: Booking, reason: str, scope
     if not can(actor, "cancel", booking):
         raise Forbidden(_("You cannot cancel this booking."))
     reason = _reason(reason)
+    _lock(session, booking)
     targets = _in_scope(booking, scope, date, now)
     if not targets:
+        _refuse_if_decided(booking)
         raise InvalidInput(_("There is nothing to cancel on this date."), field="date")
     change = _change("cancelled", actor, now, booking, targets)
     for occurrence in targets:
@@ -340,8 +345,10 @@ def change_booking(
     check_details(title=booking.title, purpose=booking.purpose, attendees=booking.attendees,
                   location=booking.location, resources=new_resources)
     check_capacity(new_resources, booking.attendees)
+    _lock(session, booking)
     targets = _in_scope(booking, scope, date, now)
     if not targets:
+        _refuse_if_decided(booking)
         raise InvalidInput(_("There is nothing to change on this date."), field="date")
 
     slots = []
@@ -397,6 +404,7 @@ def add_back_date(session, *, actor: User, booking: Booking, date: date | str,
     if not can(actor, "change", booking):
         raise Forbidden(_("You cannot change this booking."))
     wanted = as_date(date, "date")
+    _lock(session, booking)
     series_dates = {slot.original_date
                     for slot in expand(booking.local_start, booking.local_end, booking.rrule)}
     if wanted not in series_dates:
@@ -404,8 +412,8 @@ def add_back_date(session, *, actor: User, booking: Booking, date: date | str,
                            field="date")
     same_date = [o for o in booking.occurrences if o.original_date == wanted]
     if any(o.status in ACTIVE_OCCURRENCE_STATUSES for o in same_date):
-        raise InvalidInput(_("%(date)s is already part of the booking.",
-                             date=wanted.isoformat()), field="date")
+        raise Conflict(_("%(date)s is already part of the booking.",
+                         date=wanted.isoformat()), field="date")
     start = datetime.combine(wanted, booking.local_start.time())
     slot = LocalSlot(wanted, start, start + (booking.local_end - booking.local_start))
     resources = list(booking.resources)
@@ -432,6 +440,23 @@ def add_back_date(session, *, actor: User, booking: Booking, date: date | str,
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
+
+def _lock(session, booking: Booking) -> None:
+    """Decide on the booking as it is now: its row locked, its dates read again."""
+    lock_row(session, booking, selectinload(Booking.occurrences),
+             selectinload(Booking.resources))
+
+
+def _refuse_if_decided(booking: Booking) -> None:
+    """A decision that finds nothing left to do because another came first says which."""
+    message = {
+        BookingStatus.APPROVED: _("This booking has been approved in the meantime."),
+        BookingStatus.REJECTED: _("This booking has been rejected in the meantime."),
+        BookingStatus.CANCELLED: _("This booking has been cancelled in the meantime."),
+    }.get(booking.status)
+    if message:
+        raise Conflict(message, booking_status=str(booking.status))
 
 
 def _confirmed_at_once(actor: User | Guest | None, resources: list[Resource]) -> bool:

@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..errors import Forbidden, InvalidInput, NotFound
+from ..database import lock_row
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..models.audit import record
 from ..models.bookings import Guest, WaitingRequest, WaitingStatus
 from ..models.places import Resource
@@ -133,8 +134,9 @@ def _offer_next(session, spans, *, now: datetime, settings: Settings) -> list[Wa
 
 def accept_offer(session, entry: WaitingRequest, *, now: datetime, settings: Settings):
     """Turn an open offer into a booking, as its requester, with every rule checked again."""
+    lock_row(session, entry)
     if entry.status != WaitingStatus.OFFERED:
-        raise InvalidInput(_("This offer is no longer open."), field="offer")
+        raise Conflict(_("This offer is no longer open."), field="offer")
     if now >= entry.offer_expires_at:  # callers pass expired offers on first
         raise InvalidInput(_("This offer has expired and passed to the next on the list."),
                            field="offer")
@@ -159,8 +161,9 @@ def accept_offer(session, entry: WaitingRequest, *, now: datetime, settings: Set
 def decline_offer(session, entry: WaitingRequest, *, now: datetime,
                   settings: Settings) -> None:
     """The requester does not want the slot any more: the next on the list gets it."""
+    lock_row(session, entry)
     if entry.status not in (WaitingStatus.WAITING, WaitingStatus.OFFERED):
-        raise InvalidInput(_("This offer is no longer open."), field="offer")
+        raise Conflict(_("This offer is no longer open."), field="offer")
     was_offered = entry.status == WaitingStatus.OFFERED
     entry.status = WaitingStatus.WITHDRAWN
     record(session, actor=entry.guest or entry.requested_by, subject_type="waiting_request",

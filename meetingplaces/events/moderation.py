@@ -6,7 +6,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..errors import InvalidInput
+from ..database import lock_row
+from ..errors import Conflict, InvalidInput
 from ..models.bookings import Booking, Occurrence
 from ..models.events import Event, EventStatus
 from . import notices
@@ -26,9 +27,19 @@ def moderation_queue(session, actor) -> list[Event]:
     return list(session.scalars(query))
 
 
+def _lock_proposal(session, event: Event) -> None:
+    """Decide on the proposal as it is now; a decision that came first is named."""
+    lock_row(session, event)
+    if event.status == EventStatus.PUBLISHED:
+        raise Conflict(_("This proposal has been approved in the meantime."))
+    if event.status == EventStatus.REJECTED:
+        raise Conflict(_("This proposal has been rejected in the meantime."))
+
+
 def approve_event(session, event: Event, *, actor, now: datetime) -> Event:
     """Publish a proposal; the proposer is told by mail."""
     require(actor, "moderate", event)
+    _lock_proposal(session, event)
     if event.status != EventStatus.PROPOSED:
         raise InvalidInput(_("Only proposals wait for approval."))
     before = guest_visible(event)
@@ -42,6 +53,7 @@ def approve_event(session, event: Event, *, actor, now: datetime) -> Event:
 def reject_event(session, event: Event, *, actor, now: datetime, reason: str) -> Event:
     """Turn a proposal down with a reason the proposer reads in their mail."""
     require(actor, "moderate", event)
+    _lock_proposal(session, event)
     if event.status != EventStatus.PROPOSED:
         raise InvalidInput(_("Only proposals can be rejected."))
     reason = (reason or "").strip()

@@ -82,8 +82,9 @@ class Claimed:
     request_id: str | None = None
 
 
-def _backoff(attempts: int) -> timedelta:
-    return timedelta(minutes=min(2 ** attempts, 12 * 60))
+def _backoff(attempts: int, config) -> timedelta:
+    first = float(config.get("MAIL_RETRY_SECONDS") or 120)
+    return timedelta(seconds=min(first * 2 ** max(attempts - 1, 0), 12 * 3600))
 
 
 def _lease(config) -> timedelta:
@@ -224,7 +225,7 @@ def send_due(session, config, now: datetime | None = None, limit: int = 100) -> 
             failed += 1
             log.warning("Mail %s failed: %s", claimed.id, type(error).__name__, extra=fields)
             outcome = ({"failed_at": moment} if claimed.attempts >= max_attempts
-                       else {"next_attempt_at": moment + _backoff(claimed.attempts)})
+                       else {"next_attempt_at": moment + _backoff(claimed.attempts, config)})
             _settle(session, claimed, claimer, last_error=f"{type(error).__name__}: {error}"
                     [:2000], **outcome)
         else:

@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 from ..booking import cancel_booking, change_booking, hold_resource
 from ..booking.rules import Settings
 from ..calendar import feeds
-from ..database import begin_write, refusals_roll_back
-from ..errors import InvalidInput
+from ..database import begin_write, lock_row, refusals_roll_back
+from ..errors import Conflict, InvalidInput
 from ..events import cancel_event, cancel_occurrence, create_event, move_occurrence, update_event
 from ..models.audit import record
 from ..models.people import User
@@ -43,7 +43,7 @@ from .season import (
 
 def _still_to_come(round_date: RoundDate, now: datetime) -> None:
     if round_date.is_cancelled:
-        raise InvalidInput(_("This date is cancelled already."), field="date")
+        raise Conflict(_("This date is cancelled already."), field="date")
     if round_date.ends_at <= now:
         raise InvalidInput(_("This date is over; past dates stay as they were."), field="date")
 
@@ -56,8 +56,8 @@ def cancel_date(session, *, actor, round_date: RoundDate, reason: str, now: date
     stop = round_date.stop
     require_manager(actor, stop.round)
     reason = check_text(reason, "reason", REASON_MAX)
+    lock_row(session, round_date)
     _still_to_come(round_date, now)
-    begin_write(session)
     if round_date.booking is not None:
         cancel_booking(session, actor=actor, booking=round_date.booking, reason=reason,
                        scope="all", now=now)
@@ -86,6 +86,7 @@ def move_date(session, *, actor, round_date: RoundDate, local_start: datetime,
     round_ = stop.round
     require_manager(actor, round_)
     note = check_text(note, "note", REASON_MAX, required=False)
+    lock_row(session, round_date)
     _still_to_come(round_date, now)
     if not isinstance(local_start, datetime) or not isinstance(local_end, datetime):
         raise InvalidInput(_("Please enter a date and time."), field="start")

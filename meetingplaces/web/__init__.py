@@ -10,6 +10,7 @@ from ..errors import Forbidden, NotFound
 from ..extensions import db, login_manager
 from ..models import User
 from . import requestlog
+from .once import once_field
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -45,6 +46,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
     app.session_interface = health.SessionInterface()  # feeds' rule plus the health checks
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
+    app.jinja_env.globals["once_field"] = once_field
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")

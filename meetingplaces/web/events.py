@@ -55,6 +55,7 @@ from ..policy import can
 from ..timeline import entered, fold_notices, split_until
 from .clock import now
 from .form_errors import refused
+from .once import submitted_once
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 
@@ -243,15 +244,17 @@ def _fill_suggested(form: EventForm, suggested: dict) -> None:
 @bp.get("/")
 def index():
     events, moment = events_of(db.session, current_user), now()
+    moderates = can(current_user, "moderate_proposals", Event)
     return render_template(
         "events/index.html", events=events,
         troubles={e.id for e in events if e.booking_id and trouble_of(e, moment)},
-        queue_size=(len(moderation_queue(db.session, current_user))
-                    if can(current_user, "moderate_proposals", Event) else 0),
+        moderates=moderates,
+        queue_size=len(moderation_queue(db.session, current_user)) if moderates else 0,
         may_create=can(current_user, "create", Event), can=can)
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@submitted_once
 def new():
     if not can(current_user, "create", Event):
         abort(403)
@@ -381,7 +384,7 @@ def approve(event_id: int):
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
-        return redirect(url_for("events.moderation"))
+        return _moderation_page(status=error.status)
     db.session.commit()
     flash(_("The event is published."), "success")
     return redirect(url_for("events.moderation"))

@@ -158,7 +158,7 @@ def approve(organisation_id: int):
     except (InvalidInput, Conflict) as error:
         db.session.rollback()
         flash(error.message, "error")
-        return redirect(url_for("invitations.registrations"))
+        return _render_registrations(status=error.status)
     db.session.commit()
     flash(_("%(organisation)s is approved.", organisation=organisation.name), "success")
     return redirect(url_for("invitations.registrations"))

@@ -65,6 +65,7 @@ from .clock import now
 from .context import booking_settings
 from .form_errors import refused
 from .ics_responses import conditional_calendar
+from .once import submitted_once
 
 bp = Blueprint("rounds", __name__)
 
@@ -121,10 +122,10 @@ def index():
     plans = can(current_user, "plan", Round)
     rounds = rounds_of(db.session, current_user) if plans else []
     requests = spielmobil_requests(db.session, current_user) if plans else []
-    mine = (staff_dates(db.session, current_user, now() - timedelta(days=1))
-            if can(current_user, "list_own", RoundDate) else [])
+    staffs = can(current_user, "list_own", RoundDate)
+    mine = staff_dates(db.session, current_user, now() - timedelta(days=1)) if staffs else []
     return render_template("rounds/index.html", rounds=rounds, requests=requests, mine=mine,
-                           feed_form=ConfirmForm())
+                           plans=plans, staffs=staffs, feed_form=ConfirmForm())
 
 
 # --- planning ---------------------------------------------------------------------------------
@@ -172,6 +173,7 @@ def _plan_arguments(form: PlanForm) -> dict:
 
 @bp.route("/rounds/new", methods=["GET", "POST"])
 @login_required
+@submitted_once
 def new():
     """The plan form: "check" shows every date, skipped day and clash; "save" stores it."""
     _require_manager()

@@ -223,6 +223,15 @@ ERROR_DESCRIPTIONS = {
     422: "Invalid input; `fields` names each field with its messages",
 }
 _ERROR_REF = {"$ref": "#/components/schemas/ErrorBody"}
+# The creating operations (201) take an Idempotency-Key (web/api/idempotency.py): a repeat
+# with the same key and body gets the first answer and creates nothing.
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "description": "A key of your choice for this request (1-255 printable ASCII characters): "
+                   "sent again with the same body, the first answer comes back and nothing "
+                   "is created twice; with another body it is a 422.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[ -~]+$"},
+}
 _PATH_PARAMETER_SCHEMAS = {"day": {"type": "string", "pattern": DATE_PATTERN}}
 
 
@@ -241,10 +250,17 @@ def _document() -> dict:
             statuses = {400, 404, 413, 415, 422} if method in ("post", "patch", "put",
                                                                "delete") else {400, 404, 422}
             statuses |= {401, 403} | set(declared.errors)
-            if declared.files:
-                op["responses"]["200"] = {"description": "The file", "content": {
+            if "201" in op["responses"]:
+                op.setdefault("parameters", []).append(dict(IDEMPOTENCY_KEY))
+                op["responses"]["201"]["headers"] = {"Idempotent-Replayed": {
+                    "description": "true when this is the stored answer to an earlier "
+                                   "request with the same Idempotency-Key",
+                    "schema": {"type": "string", "enum": ["true"]}}}
+            if declared.files:  # a download beside (or instead of) the JSON answer
+                answer = op["responses"].setdefault("200", {"description": "OK"})
+                answer.setdefault("content", {}).update({
                     media: {"schema": {"type": "string", "format": "binary"}}
-                    for media in declared.files}}
+                    for media in declared.files})
             if declared.writes:
                 statuses.add(409)
             for status in sorted(statuses):

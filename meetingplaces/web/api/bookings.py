@@ -43,6 +43,7 @@ from .contract import (
     validated_body,
     validated_query,
 )
+from .idempotency import idempotent
 from .times import local, timezone_name, wall_clock, zone
 
 BOOKING_STATUSES = Literal["pending", "approved", "rejected", "cancelled"]
@@ -243,6 +244,7 @@ def _organisation_for(user, organisation_id: int | None) -> Organisation:
 
 
 @bp.post("/bookings")
+@idempotent  # outside the declared operation: keeps its final answer
 @operation(roles="members of an active organisation (for it)", body=BookingRequest, ok=201,
            out=BookingOut, errors={409: BookingConflictBody}, tag="bookings")
 def booking_create():

@@ -43,6 +43,7 @@ from .contract import (
     validated_body,
     validated_query,
 )
+from .idempotency import idempotent
 from .times import day_start, instant
 
 MAX_WINDOW_DAYS = 366
@@ -325,6 +326,7 @@ def events_list():
 # --- one event ----------------------------------------------------------------------------------
 
 @bp.post("/events")
+@idempotent  # outside the declared operation: keeps its final answer
 @operation(roles="managers in their quarters (publish), members of an active organisation "
                  "(propose for it)", body=EventCreate, ok=201, out=EventOut, tag="events")
 def event_create():

@@ -191,7 +191,9 @@ class ReportSummary(Output):
 
 @bp.get("/reports/summary")
 @operation(roles="managers of the quarter, admins (also for the whole city)",
-           query=SummaryQuery, out=ReportSummary, tag="reports")
+           query=SummaryQuery, out=ReportSummary, tag="reports", files=(
+               "text/csv",
+               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
 def report_summary():
     """A quarter's (or the city's) figures for a period; with `format=csv` or `format=xlsx`
     the whole report, every table, as a file instead."""

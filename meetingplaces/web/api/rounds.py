@@ -35,6 +35,7 @@ from .contract import (
     validated_body,
     validated_query,
 )
+from .idempotency import idempotent
 from .times import local, timezone_name, wall_clock
 
 # --- what the API shows of a round --------------------------------------------------------------
@@ -212,6 +213,7 @@ def _stop(stop: StopIn, index: int) -> StopInput:
 
 
 @bp.post("/rounds")
+@idempotent  # outside the declared operation: keeps its final answer
 @operation(roles="managers of the van's quarter, admins", body=RoundIn, ok=201, out=RoundOut,
            errors={409: RoundClashBody}, tag="rounds")
 def round_create():

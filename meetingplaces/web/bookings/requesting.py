@@ -22,6 +22,7 @@ from ...forms.bookings import BookingForm, GuestBookingForm
 from ...models import Organisation
 from ..clock import now
 from ..form_errors import refused
+from ..once import submitted_once
 from .blueprint import FORM_FIELD, bp, resource_label, settings, today, zone
 
 # What a link back to the form may carry. Never a guest's name or e-mail: links end up in
@@ -36,6 +37,7 @@ GUEST_CONTACT = "guest_contact"
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
+@submitted_once
 def new():
     form = _form(BookingForm)
     rooms = _prepare(form)
@@ -69,6 +71,7 @@ def new():
 
 
 @bp.route("/guest/new", methods=["GET", "POST"])
+@submitted_once
 def guest_new():
     form = _form(GuestBookingForm)
     del form.organisation_id
