@@ -45,7 +45,7 @@ test: install-test
 	$(BIN)/ruff check meetingplaces tests scripts $(wildcard bench)
 	$(BIN)/python -m tests.browser_setup
 	$(BIN)/python -m tests.cluster_setup
-	$(BIN)/pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --dist loadgroup -p no:cacheprovider $(PYTEST_ARGS)
 
 # Two gunicorn nodes behind nginx on loopback, one PostgreSQL database (DEMO_DATABASE_URL), the
 # mail sender; `make demo-cluster-down` stops exactly these processes and drops the database.
