@@ -7,6 +7,10 @@ polling feeds and pages, 10 initiatives requesting bookings (each with an Idempo
 retried with it after a lost answer) and 3 managers approving and editing events, for 60 s.
 It prints requests/s, p50/p95/p99 per kind and the count of 5xx.
 
+--cluster (PostgreSQL): the same users first against one gunicorn node, then against nginx
+(deploy/nginx/, scripts/cluster.py) in front of that node and a second one; requests/s and p95
+of both set-ups in one table.
+
 --chaos: the database's connections are killed twice during the run (PostgreSQL:
 pg_terminate_backend; SQLite has none to kill) and the SMTP server accepts but never greets
 for the first half. Afterwards the outbox is drained and checked: no confirmed booking lost,
@@ -370,6 +374,70 @@ def check_outcome(db_settings: dict, data: dict, sink: SmtpSink, mail_deadline: 
         len(outbox) - len(sink.received))
 
 
+# --- one node against two behind nginx ------------------------------------------------------
+
+
+def summary(data: dict, duration: float) -> dict:
+    latencies = [record[3] for record in data["records"]]
+    by_kind = defaultdict(list)
+    for name, _status, _at, latency, _failed in data["records"]:
+        by_kind[name].append(latency)
+    return {
+        "requests/s": len(latencies) / duration,
+        "p95": percentile(latencies, .95) if latencies else float("nan"),
+        **{f"p95 {kind}": percentile(by_kind[kind], .95) if by_kind[kind] else float("nan")
+           for kind in ("feed", "page", "book")},
+        "5xx": sum(1 for record in data["records"] if record[1] >= 500 or record[1] == 0),
+    }
+
+
+def compare_cluster(db_settings: dict, plan_path: Path, workdir: Path, args) -> int:
+    """The same users, first against one gunicorn node, then against nginx (deploy/nginx/) in
+    front of that node and a second one, on the same PostgreSQL database; one table of both."""
+    from scripts import cluster
+
+    workdir.chmod(0o755)  # nginx's workers (nobody) reach the cache directory inside
+    sink = SmtpSink().start()
+    env = environment(db_settings, sink.port)
+    env.update({"MEETINGPLACES_PROXY_COUNT": "1", "MEETINGPLACES_LOG_LEVEL": "WARNING"})
+    node_ports, proxy = [free_port(), free_port()], free_port()
+    running = cluster.Cluster(workdir)
+    rows = []
+    try:
+        running.start_node("node-a", node_ports[0], env, workers=args.workers)
+        running.start("mail", [sys.executable, "-m", "flask", "--app", "meetingplaces",
+                               "send-mail", "--watch", "--interval", "1"], env)
+        # /healthz: prepare() builds the schema with create_all, so /readyz would miss Alembic.
+        cluster.wait_until_ready(f"http://127.0.0.1:{node_ports[0]}/healthz", 60,
+                                 list(running.processes.values()))
+        for label, target in (("one node", f"http://127.0.0.1:{node_ports[0]}"),
+                              ("two nodes behind nginx", f"http://127.0.0.1:{proxy}")):
+            if target.endswith(str(proxy)):
+                running.start_node("node-b", node_ports[1], env, workers=args.workers)
+                running.start_nginx(cluster.render_nginx(workdir, proxy, node_ports))
+                for port in (node_ports[1], proxy):
+                    cluster.wait_until_ready(f"http://127.0.0.1:{port}/healthz", 60,
+                                             list(running.processes.values()))
+            out_path = workdir / f"out-{len(rows)}.json"
+            started = time.time()
+            run_locust([target], plan_path, out_path, args)
+            rows.append((label, summary(results(out_path, 1), time.time() - started)))
+    finally:
+        running.stop_all()
+    print(f"{'set-up':<24} {'req/s':>7} {'p95 ms':>7} {'feed':>6} {'page':>6} {'book':>6} "
+          f"{'5xx':>4}")
+    for label, row in rows:
+        print(f"{label:<24} {row['requests/s']:>7.1f} {row['p95']:>7.0f} "
+              f"{row['p95 feed']:>6.0f} {row['p95 page']:>6.0f} {row['p95 book']:>6.0f} "
+              f"{row['5xx']:>4}")
+    if len(rows) == 2:
+        print(f"two nodes / one node: {rows[1][1]['requests/s'] / rows[0][1]['requests/s']:.2f}"
+              f"x requests/s, {rows[1][1]['p95'] / rows[0][1]['p95']:.2f}x p95 "
+              f"({os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; every process "
+              "shares this machine)")
+    return sum(row["5xx"] for _, row in rows)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
@@ -383,6 +451,8 @@ def main() -> int:
     parser.add_argument("--residents", type=int, default=30)
     parser.add_argument("--initiatives", type=int, default=10)
     parser.add_argument("--managers", type=int, default=3)
+    parser.add_argument("--cluster", action="store_true",
+                        help="PostgreSQL: one node, then two behind nginx; both in one table")
     parser.add_argument("--chaos", action="store_true",
                         help="kill the database's connections twice; SMTP hangs at first")
     args = parser.parse_args()
@@ -404,6 +474,10 @@ def main() -> int:
         if args.prepare_only:
             print(f"plan written to {plan_path}")
             return 0
+        if args.cluster:
+            if args.database != "postgresql":
+                sys.exit("--cluster needs --database postgresql (nodes share one database)")
+            return 1 if compare_cluster(db_settings, plan_path, workdir, args) else 0
         sink = SmtpSink().start()
         base, processes = start_site(db_settings, sink, workdir, args.workers)
         targets = [base]
