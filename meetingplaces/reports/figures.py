@@ -13,7 +13,18 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, case, func, select
+from sqlalchemy import (
+    Date,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    null,
+    select,
+    type_coerce,
+    union_all,
+)
 
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..models import Facility, OpeningHours, Organisation, Quarter, Resource
@@ -530,18 +541,27 @@ def _attendance(session, report: Report, events: dict) -> None:
             in_scope.append(AttendanceMonth.event_id.in_(ids))
         sums = [func.sum(AttendanceMonth.dates), func.sum(AttendanceMonth.count),
                 *[func.sum(getattr(AttendanceMonth, g)) for g in groups]]
-        by_event += _run(session, select(AttendanceMonth.event_id, *sums).where(*in_scope)
-                                    .group_by(AttendanceMonth.event_id)).all()
-        by_month_rows += _run(session, select(AttendanceMonth.month, *sums).where(*in_scope)
-                                         .group_by(AttendanceMonth.month)).all()
         heard = [_in_months(AttendanceLanguage.month, whole)]
         if ids is not None:
             heard.append(AttendanceLanguage.event_id.in_(ids))
-        for _month, code, dates in _run(session,
-                select(AttendanceLanguage.month, AttendanceLanguage.language,
-                       func.sum(AttendanceLanguage.dates))
-                .where(*heard).group_by(AttendanceLanguage.month, AttendanceLanguage.language)):
-            languages[code] += int(dates or 0)
+        # One statement, one round trip: per event, per month, per language heard.
+        no_sums = [null()] * len(groups)
+        rows = _run(session, union_all(
+            select(literal(0), AttendanceMonth.event_id, type_coerce(null(), Date), null(),
+                   *sums).where(*in_scope).group_by(AttendanceMonth.event_id),
+            select(literal(1), null(), AttendanceMonth.month, null(), *sums)
+            .where(*in_scope).group_by(AttendanceMonth.month),
+            select(literal(2), null(), AttendanceLanguage.month, AttendanceLanguage.language,
+                   func.sum(AttendanceLanguage.dates), null(), *no_sums)
+            .where(*heard).group_by(AttendanceLanguage.month, AttendanceLanguage.language),
+        )).all()
+        for kind, event_id, month, code, *values in rows:
+            if kind == 0:
+                by_event.append((event_id, *values))
+            elif kind == 1:
+                by_month_rows.append((month, *values))
+            else:
+                languages[code] += int(values[0] or 0)
     for first, last in rest:
         inside = [Attendance.occurrence_date >= first, Attendance.occurrence_date <= last]
         if ids is not None:
