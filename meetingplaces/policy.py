@@ -176,6 +176,8 @@ rule("change", Booking)(_may_cancel_booking)
 rule("view_private", Booking)(_may_cancel_booking)
 # The approval queue and the agenda of requests: managers (each sees their quarters' only).
 rule("review", Booking)(lambda user, _: user.is_manager)
+# Every quarter's bookings at once: the city coordinator.
+rule("review_all", Booking)(lambda user, _: user.is_admin)
 # Private booking feeds: an organisation's for its members, a resource's for its managers.
 rule("subscribe_bookings", Organisation)(lambda user, org: user.membership_in(org.id) is not None)
 rule("subscribe_bookings", Resource)(_manages_quarter_of)
@@ -248,6 +250,8 @@ rule("plan_rounds", Resource)(
     lambda user, resource: resource.is_mobile and user.manages(resource.quarter_id))
 rule("plan", Round)(lambda user, _: user.is_manager)
 rule("list", Round)(lambda user, _: user.is_manager or user.is_spielmobil_staff)
+# Every round at once, not only those of the quarters one manages.
+rule("list_all", Round)(lambda user, _: user.is_admin or user.is_spielmobil_staff)
 rule("manage", Round)(_manages_round)
 rule("view", Round)(lambda user, round_: _manages_round(user, round_) or user.is_spielmobil_staff)
 # The Spielmobil team: their own dates and their private calendar of them.

@@ -180,10 +180,10 @@ def bookings_list():
         statement = statement.where(or_(Booking.organisation_id.in_(organisation_ids),
                                         Booking.requested_by_id == user.id))
     else:
-        if not user.is_manager:
+        if not can(user, "review", Booking):
             raise Forbidden(_("Only managers see the bookings of their quarters."),
                             field="scope")
-        if not user.is_admin:
+        if not can(user, "review_all", Booking):
             quarter_ids = [q.id for q in user.managed_quarters]
             statement = statement.where(Booking.id.in_(
                 select(BookingResource.booking_id)

@@ -154,7 +154,7 @@ def rounds_list():
     user = api_user()
     query = validated_query()
     statement = select(Round)
-    if not (user.is_admin or user.is_spielmobil_staff):
+    if not can(user, "list_all", Round):
         statement = statement.join(Resource, Resource.id == Round.resource_id).where(
             Resource.quarter_id.in_([q.id for q in user.managed_quarters]))
     if query.cursor is not None:
