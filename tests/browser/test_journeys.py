@@ -3,7 +3,7 @@ room with the childcare room, a manager approves it, a resident reads a quarter'
 Arabic and takes an event home, a manager plans a Spielmobil round and cancels one date, and
 the quarter calendar fits a phone and a desktop.
 
-The journeys run in file order and build on each other (the approval needs the request)."""
+The request and its approval are one test, so that both halves meet the same server."""
 
 import re
 from datetime import date, timedelta
@@ -52,7 +52,8 @@ def log_in(page, email: str):
     assert page.get_by_role("button", name="Abmelden").is_visible()
 
 
-def test_initiative_requests_a_weekly_course_room_with_the_childcare_room(page, screenshot):
+def test_initiative_requests_a_weekly_course_room_and_the_manager_approves_it(
+        page, chromium, live_server, screenshot):
     log_in(page, "initiative@example.org")
     visit(page, "/facilities/alte-feuerwache")
     card = page.locator(".card").filter(
@@ -84,8 +85,18 @@ def test_initiative_requests_a_weekly_course_room_with_the_childcare_room(page, 
     assert "Seminarraum" in rooms and "Kinderzimmer" in rooms
     assert page.locator("tbody tr").count() >= 6, "six weekly dates, each for both rooms"
 
+    # The manager, in a browser of her own, approves it from the queue (one test: the two
+    # halves must meet the same server, whichever worker runs them).
+    context = chromium.new_context(base_url=live_server, viewport={"width": 360, "height": 740},
+                                   locale="de-DE")
+    try:
+        _manager_approves_the_request_from_the_queue(context.new_page(), screenshot)
+    finally:
+        context.close()
 
-def test_manager_approves_the_request_from_the_queue(page, screenshot):
+
+def _manager_approves_the_request_from_the_queue(page, screenshot):
+    page.set_default_timeout(10_000)
     log_in(page, "manager@example.org")
     visit(page, "/bookings/queue")
     page.get_by_role("link", name=COURSE_TITLE).click()

@@ -6,7 +6,7 @@ what was typed, and a manager approves from the queue.
 The first request arrives from the facility's page and meets only its rooms; the second starts
 from the whole list of the city's rooms and narrows it with the filter box.
 
-The request tests come before the approval, which decides on what they asked for."""
+The first request and its approval are one test, so that both halves meet the same server."""
 
 import re
 from datetime import date
@@ -221,7 +221,8 @@ def assert_tab_order(page, ids: list[str], first: str):
     assert ids == expected, f"tab order {ids}"
 
 
-def test_initiative_requests_a_weekly_course_by_keyboard_alone(page, keys, screenshot):
+def test_initiative_requests_a_weekly_course_and_the_manager_approves_it_by_keyboard_alone(
+        page, keys, chromium, live_server, screenshot):
     log_in_by_keyboard(keys, "initiative@example.org")
     open_form_from_the_facility(keys)
     assert page.locator("#all-rooms").inner_text() == "Räume aller Einrichtungen zeigen"
@@ -246,6 +247,17 @@ def test_initiative_requests_a_weekly_course_by_keyboard_alone(page, keys, scree
     dates = page.locator("table").first
     assert dates.locator("tbody tr").count() == 8, "four weekly dates, each for both rooms"
     assert "14:00–16:30" in dates.inner_text()
+
+    # The manager, in a browser of her own, approves it (one test: both halves must meet the
+    # same server, whichever worker runs them).
+    context = chromium.new_context(base_url=live_server, viewport={"width": 360, "height": 740},
+                                   locale="de-DE")
+    try:
+        manager_page = context.new_page()
+        manager_page.set_default_timeout(10_000)
+        _manager_approves_the_keyboard_request(manager_page, Keyboard(manager_page), screenshot)
+    finally:
+        context.close()
 
 
 def test_end_before_start_is_announced_and_fixed_by_keyboard(page, keys, screenshot):
@@ -296,7 +308,7 @@ def test_end_before_start_is_announced_and_fixed_by_keyboard(page, keys, screens
     assert "16:00–18:00" in page.locator("table").first.inner_text()
 
 
-def test_manager_approves_the_keyboard_request_by_keyboard(page, keys, screenshot):
+def _manager_approves_the_keyboard_request(page, keys, screenshot):
     log_in_by_keyboard(keys, "manager@example.org")
     follow(keys, "Buchungen", "**/bookings/")
     follow(keys, "Offene Anfragen", "**/bookings/queue")
