@@ -88,7 +88,8 @@ def _report_from(form: ReportForm, *, detail: bool):
                          detail=detail)
 
 
-def _file_name(report) -> str:
+def report_file_name(report) -> str:
+    """The download's name: scope and period, the same from the page and the API."""
     scope = report.scope.key.replace(":", "-")
     return f"report-{scope}-{report.start.isoformat()}-{report.end.isoformat()}"
 
@@ -115,7 +116,7 @@ def index():
         else:
             found = tables(report)
             if fmt in FORMATS:
-                return download(found, _file_name(report), fmt)
+                return download(found, report_file_name(report), fmt)
             drawn = charts(found, rtl=text_direction() == "rtl")
     else:
         status = 422

@@ -2,6 +2,7 @@
 resource is busy. Thin: read the validated query, select, answer."""
 
 from datetime import datetime, timedelta
+from typing import Annotated
 
 from flask_babel import gettext as _
 from pydantic import Field
@@ -39,6 +40,11 @@ def _after(statement, model, cursor: str | None, limit: int):
 
 # --- quarters -----------------------------------------------------------------------------------
 
+# A place's texts in further languages, by language code (German is the text itself).
+PlaceTexts = Annotated[dict[str, dict[str, str]], Field(
+    description="The texts in further languages, by language code (German is the text "
+                "itself); a reader falls back to German for what is missing")]
+
 class QuarterOut(Output):
     id: int
     slug: str
@@ -46,9 +52,7 @@ class QuarterOut(Output):
     city: str
     description: str
     timezone: str
-    translations: dict[str, dict[str, str]] = Field(
-        description="The texts in further languages, by language code (German is the text "
-                    "itself); a reader falls back to German for what is missing")
+    translations: PlaceTexts
 
 
 class QuarterPage(Output):
@@ -88,9 +92,7 @@ class FacilityOut(Output):
     opening_notes: str
     accessibility: str
     website: str
-    translations: dict[str, dict[str, str]] = Field(
-        description="The texts in further languages, by language code (German is the text "
-                    "itself); a reader falls back to German for what is missing")
+    translations: PlaceTexts
 
 
 class FacilityPage(Output):
@@ -131,9 +133,7 @@ class OrganisationOut(Output):
     description: str
     languages: list[str]
     public_contact: str | None = Field(description="Only when the organisation shows it")
-    translations: dict[str, dict[str, str]] = Field(
-        description="The texts in further languages, by language code (German is the text "
-                    "itself); a reader falls back to German for what is missing")
+    translations: PlaceTexts
 
 
 class OrganisationPage(Output):

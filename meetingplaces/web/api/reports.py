@@ -197,7 +197,7 @@ class ReportSummary(Output):
 def report_summary():
     """A quarter's (or the city's) figures for a period; with `format=csv` or `format=xlsx`
     the whole report, every table, as a file instead."""
-    from ..reports import download
+    from ..reports import download, report_file_name
 
     user = api_user()
     query = validated_query()
@@ -211,7 +211,6 @@ def report_summary():
     report = figures.build(db.session, scope, start, end, now=now(), zone=city_zone(),
                            detail=query.format is not None)
     if query.format is not None:
-        name = f"report-{key.replace(':', '-')}-{start.isoformat()}-{end.isoformat()}"
         # A file, not the JSON figures: handed out past the response model.
-        abort(download(tables(report), name, query.format))
+        abort(download(tables(report), report_file_name(report), query.format))
     return report.summary()
