@@ -81,8 +81,9 @@ class RoomChoice:
 
     @property
     def resources(self) -> list[Resource]:
-        """All resources, the shown ones first: the order of the form's choices."""
-        return [r for group in (*self.shown, *self.hidden) for r in group.resources]
+        """All resources, the shown ones first (other cities after the own): the order of the
+        form's choices."""
+        return [r for group in (*self.near, *self.far, *self.hidden) for r in group.resources]
 
 
 def bookable_resources(session) -> list[Resource]:
