@@ -35,14 +35,15 @@ def in_english(browser):
 @pytest.fixture
 def taken(session, make, city):
     """The room is taken by another initiative on the 16th and the 30th; of the rooms nearby,
-    the twin is free on the 16th only, the hall (same quarter) on both, the others never:
-    too small, closed on the 16th and busy on the 30th, or in another quarter."""
+    the twin is free on the 16th only, the hall (same quarter, no beamer) on both, the others
+    never: too small, closed on the 16th and busy on the 30th, or in another quarter."""
+    city.room.equipment = ["beamer"]
     other = make.organisation(city.quarter)
     rival = make.member(other)
     for day in (16, 30):
         book(session, city, actor=rival, organisation=other, title="Geheim",
              start=local(2027, 3, day, 18), end=local(2027, 3, day, 20))
-    twin = make.room(city.facility, name="Zwilling", capacity=20)
+    twin = make.room(city.facility, name="Zwilling", capacity=20, equipment=["beamer"])
     hall = make.room(make.facility(city.quarter, name="Bürgerhaus"), name="Saal", capacity=60)
     make.room(city.facility, name="Kammer", capacity=4)
     shut = make.room(city.facility, name="Werkstatt", capacity=20)
@@ -74,6 +75,7 @@ def test_the_form_lists_every_taken_date_with_the_rooms_free_then(browser, city,
     assert "16 March 2027" in items[0] and "30 March 2027" in items[1]
     assert "Zwilling" in items[0] and "Saal" in items[0]
     assert "Zwilling" not in items[1] and "Saal" in items[1]
+    assert "without: Projector" in items[1]
     for name in ("Kammer", "Werkstatt", "Fern"):
         assert name not in section
     assert "Geheim" not in html
@@ -164,6 +166,8 @@ def test_the_api_409_names_every_taken_date_with_alternatives(client, session, c
                                                                 taken["hall"].id]
     assert [a["resource_id"] for a in last["alternatives"]] == [taken["hall"].id]
     assert last["alternatives"][0]["replaces_resource_id"] == city.room.id
+    assert last["alternatives"][0]["lacking_equipment"] == ["beamer"]
+    assert first["alternatives"][0]["lacking_equipment"] == []
     assert "Geheim" not in response.get_data(as_text=True)
     # every alternative offered is really free: booking it on its date succeeds
     for taken_date in refusal["taken_dates"]:

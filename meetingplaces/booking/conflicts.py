@@ -112,9 +112,10 @@ def free_instead(session, taken: list[PlannedOccurrence], *, attendees: int = 0,
                  settings=None, step_free: bool = False, limit: int = ALTERNATIVES_PER_DATE
                  ) -> list[list[Resource]]:
     """For each taken planned occurrence, the resources that could take its place at its time:
-    of the same kind, in the same facility (first) or quarter, with room for `attendees` and
-    at least its equipment, free then with their own buffers, open, not closed, and (with
-    `now` and `settings`) within every other rule of a booking.
+    of the same kind, in the same facility or quarter, with room for `attendees`, free then
+    with their own buffers, open, not closed, and (with `now` and `settings`) within every
+    other rule of a booking. The same facility first, then those lacking least of its
+    equipment (FreeInstead says what), then the smallest.
 
     A fixed number of queries whatever the number of dates: the candidates, their closures,
     and the confirmed occurrences of all of them in one ranged query (per RANGES_PER_QUERY)."""
@@ -146,8 +147,6 @@ def free_instead(session, taken: list[PlannedOccurrence], *, attendees: int = 0,
                     candidate.quarter_id == wanted.quarter_id
                     or (wanted.facility_id and candidate.facility_id == wanted.facility_id)):
                 continue
-            if not set(wanted.equipment or []) <= set(candidate.equipment or []):
-                continue
             trial = replace(item, resource=candidate)
             if _keeps_the_rules(trial, now, settings):
                 trials.append((index, trial))
@@ -161,9 +160,15 @@ def free_instead(session, taken: list[PlannedOccurrence], *, attendees: int = 0,
         found[index].append(trial.resource)
     for index, item in enumerate(taken):
         found[index].sort(key=lambda c, item=item: (
-            c.facility_id != item.resource.facility_id, c.capacity, c.name, c.id))
+            c.facility_id != item.resource.facility_id, len(lacking(item.resource, c)),
+            c.capacity, c.name, c.id))
         del found[index][limit:]
     return found
+
+
+def lacking(wanted: Resource, instead: Resource) -> list[str]:
+    """The equipment codes of `wanted` that `instead` does not have."""
+    return [code for code in wanted.equipment or [] if code not in (instead.equipment or [])]
 
 
 def taken_dates(session, planned: list[PlannedOccurrence], conflicts: list[ConflictingTime],
@@ -183,7 +188,8 @@ def taken_dates(session, planned: list[PlannedOccurrence], conflicts: list[Confl
                                settings=settings))
     dates = []
     for day, pairs in by_date.items():
-        alternatives = [FreeInstead(resource, item.resource.id)
+        alternatives = [FreeInstead(resource, item.resource.id,
+                                    tuple(lacking(item.resource, resource)))
                         for item, _ in pairs for resource in next(offers)]
         held = list(dict.fromkeys(c for _, hits in pairs for c in hits))
         dates.append(TakenDate(day, pairs[0][0].starts_at, pairs[0][0].ends_at, tuple(held),

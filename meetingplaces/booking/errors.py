@@ -81,6 +81,7 @@ class FreeInstead:
 
     resource: object  # models.places.Resource
     replaces_id: int
+    lacking: tuple[str, ...] = ()  # equipment codes the replaced resource has and this not
 
     def as_json(self) -> dict:
         facility = self.resource.facility
@@ -91,6 +92,7 @@ class FreeInstead:
             "facility_name": facility.name if facility else None,
             "capacity": self.resource.capacity,
             "replaces_resource_id": self.replaces_id,
+            "lacking_equipment": list(self.lacking),
         }
 
 

@@ -111,6 +111,8 @@ class FreeInsteadOut(Output):
     facility_name: str | None
     capacity: int = Field(description="0: not recorded")
     replaces_resource_id: int = Field(description="The requested resource it could replace")
+    lacking_equipment: list[str] = Field(
+        description="Equipment codes the requested resource has and this one lacks")
 
 
 class TakenDateOut(Output):

@@ -192,7 +192,7 @@ def _taken_dates(form: BookingForm, rooms: RoomChoice, error: BookingConflict) -
         for offer in taken.alternatives:
             resource_ids = [offer.resource.id if i == offer.replaces_id else i for i in chosen]
             single = {"date": taken.original_date, "repeat": ""} if form.repeat.data else {}
-            offers.append({"resource": offer.resource,
+            offers.append({"resource": offer.resource, "lacking": offer.lacking,
                            "replaces": names.get(offer.replaces_id, ""),
                            "url": url_for(request.endpoint) + "?"
                            + _prefill_query(form, resource_ids, **single)})
