@@ -40,10 +40,13 @@ class Home:
     quarter_ids: frozenset[int] = frozenset()
     cities: frozenset[str] = frozenset()
 
-    def distance(self, group: RoomGroup) -> int:
+    def distance_of(self, resource: Resource) -> int:
         """0 in a home quarter, 1 elsewhere in a home city, 2 in another city (or no home)."""
-        return min((0 if r.quarter.id in self.quarter_ids else 1 if r.quarter.city in self.cities
-                    else 2) for r in group.resources)
+        quarter = resource.quarter
+        return 0 if quarter.id in self.quarter_ids else 1 if quarter.city in self.cities else 2
+
+    def distance(self, group: RoomGroup) -> int:
+        return min(self.distance_of(r) for r in group.resources)
 
     def is_far(self, group: RoomGroup) -> bool:
         return bool(self.cities) and self.distance(group) == 2
