@@ -229,6 +229,11 @@ rule("view", Event)(
 # managers of its rooms' quarter. Nobody else, not even for a public booking.
 # The moderation queue and the "city quarter management" as organiser: managers.
 rule("moderate_proposals", Event)(lambda user, _: user.is_manager)
+# Placing an event in a room, which it then holds: the room's managers, and members of an
+# organisation (their proposal's room waits for a manager like a request).
+rule("place_event_in", Resource)(
+    lambda user, room: user.manages(room.quarter_id)
+    or any(_is_member(user, organisation) for organisation in user.organisations))
 rule("use_for_event", Booking)(
     lambda user, booking: _manages_all_resources(user, booking)
     or (booking.organisation is not None and _is_member(user, booking.organisation))

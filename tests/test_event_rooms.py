@@ -1,0 +1,189 @@
+"""Events placed in a room hold it through the booking engine: new, repeating, edited, moved
+and cancelled dates, proposals pending until moderated, refusals with the engine's conflict
+message, the day view, the API's `resource_id`, and who may place an event in a room."""
+
+import pytest
+from sqlalchemy import select
+
+from meetingplaces.booking.errors import BookingConflict
+from meetingplaces.errors import Forbidden, InvalidInput
+from meetingplaces.events import (
+    cancel_event,
+    cancel_occurrence,
+    create_event,
+    delete_event,
+    move_occurrence,
+    update_event,
+)
+from meetingplaces.events.moderation import approve_event, reject_event
+from meetingplaces.models.bookings import Occurrence
+
+from .booking_factories import NOW, book, city_fixture, token_for  # noqa: F401  (a fixture)
+from .booking_factories import local as wall_clock
+from .events_factories import local
+
+
+@pytest.fixture
+def app_config():
+    return {"FIXED_NOW": NOW}
+
+
+def place(session, actor, city, *, commit=True, **fields):
+    """An event in the city's room, Tuesday 16 March 2027 18:00-20:00 unless told otherwise."""
+    fields.setdefault("title", "Sprachcafé")
+    fields.setdefault("category", "cafe")
+    fields.setdefault("resource", city.room)
+    fields.setdefault("starts_at", local(2027, 3, 16, 18))
+    fields.setdefault("ends_at", local(2027, 3, 16, 20))
+    event = create_event(session, actor=actor, quarter=city.quarter, now=NOW, **fields)
+    if commit:
+        session.commit()
+    return event
+
+
+def held(session, room, status="confirmed") -> list[tuple]:
+    """The local (date, start hour) of the room's occurrences in `status`."""
+    rows = session.scalars(select(Occurrence).where(Occurrence.resource_id == room.id,
+                                                    Occurrence.status == status)
+                           .order_by(Occurrence.starts_at)).all()
+    return [(o.original_date.isoformat(), o.starts_at.astimezone(local(2027, 1, 1, 0).tzinfo)
+             .hour) for o in rows]
+
+
+def test_a_new_event_in_a_room_holds_it_and_a_booking_then_is_refused(session, city):
+    event = place(session, city.manager, city)
+    assert event.resource_id == city.room.id
+    assert event.facility_id == city.facility.id and event.place_name == city.room.name
+    assert held(session, city.room) == [("2027-03-16", 18)]
+    with pytest.raises(BookingConflict) as refused:
+        book(session, city, start=wall_clock(2027, 3, 16, 19), end=wall_clock(2027, 3, 16, 21))
+    assert city.room.name in refused.value.message and "18:00" in refused.value.message
+
+
+def test_an_event_at_a_booked_time_is_refused_with_the_engines_message(session, make, city):
+    book(session, city)
+    other = make.room(city.facility, name="Küche")
+    with pytest.raises(BookingConflict) as refused:
+        place(session, city.manager, city)
+    assert refused.value.message.startswith(f"{city.room.name} is already booked")
+    assert refused.value.field == "start"
+    from meetingplaces.booking.conflicts import alternatives_for
+    from meetingplaces.booking.rules import Settings
+    zone = Settings.from_config({"TIMEZONE": "Europe/Berlin"}).zone
+    offers = alternatives_for(session, refused.value, [city.room.id], wall_clock(2027, 3, 16, 18),
+                              wall_clock(2027, 3, 16, 20), zone=zone)
+    assert [o.resource.id for o in offers] == [other.id]
+
+
+def test_a_repeating_event_holds_every_date_and_cancelling_one_frees_it(session, city):
+    event = place(session, city.manager, city, rrule="FREQ=WEEKLY;COUNT=3")
+    assert held(session, city.room) == [("2027-03-16", 18), ("2027-03-23", 18),
+                                        ("2027-03-30", 18)]
+    cancel_occurrence(session, event, local(2027, 3, 23, 0).date(), actor=city.manager,
+                      now=NOW, reason="Ferien")
+    session.commit()
+    assert held(session, city.room) == [("2027-03-16", 18), ("2027-03-30", 18)]
+    book(session, city, start=wall_clock(2027, 3, 23, 18), end=wall_clock(2027, 3, 23, 20))
+
+
+def test_editing_or_moving_a_date_moves_the_hold(session, city):
+    event = place(session, city.manager, city, rrule="FREQ=WEEKLY;COUNT=2")
+    update_event(session, event, actor=city.manager, now=NOW,
+                 starts_at=local(2027, 3, 16, 15), ends_at=local(2027, 3, 16, 17))
+    session.commit()
+    assert held(session, city.room) == [("2027-03-16", 15), ("2027-03-23", 15)]
+    move_occurrence(session, event, local(2027, 3, 23, 0).date(), actor=city.manager, now=NOW,
+                    starts_at=local(2027, 3, 24, 10), ends_at=local(2027, 3, 24, 12))
+    session.commit()
+    assert held(session, city.room) == [("2027-03-16", 15), ("2027-03-23", 10)]
+    book(session, city)  # 16 March 18:00 is free again
+
+
+def test_a_move_onto_a_booked_time_is_refused_and_nothing_changes(session, city):
+    event = place(session, city.manager, city, rrule="FREQ=WEEKLY;COUNT=2")
+    book(session, city, start=wall_clock(2027, 3, 24, 10), end=wall_clock(2027, 3, 24, 12))
+    with pytest.raises(BookingConflict):
+        move_occurrence(session, event, local(2027, 3, 23, 0).date(), actor=city.manager,
+                        now=NOW, starts_at=local(2027, 3, 24, 10),
+                        ends_at=local(2027, 3, 24, 12))
+    session.expire_all()
+    assert not event.changes
+    assert held(session, city.room)[:2] == [("2027-03-16", 18), ("2027-03-23", 18)]
+
+
+def test_cancelling_or_deleting_the_event_frees_the_room(session, make, city):
+    event = place(session, city.manager, city)
+    cancel_event(session, event, actor=city.manager, now=NOW, reason="Krank")
+    session.commit()
+    assert held(session, city.room) == []
+    second = place(session, city.manager, city, title="Film")
+    delete_event(session, second, actor=city.manager, now=NOW)
+    session.commit()
+    assert held(session, city.room) == []
+    book(session, city)
+
+
+def test_a_proposal_holds_pending_until_approved_and_rejection_frees(session, city):
+    proposal = place(session, city.member, city, organisation=city.organisation)
+    assert proposal.status == "proposed"
+    assert held(session, city.room, "pending") == [("2027-03-16", 18)]
+    approve_event(session, proposal, actor=city.manager, now=NOW)
+    session.commit()
+    assert held(session, city.room) == [("2027-03-16", 18)]
+    second = place(session, city.member, city, organisation=city.organisation, title="Nähcafé",
+                   starts_at=local(2027, 3, 17, 18), ends_at=local(2027, 3, 17, 20))
+    reject_event(session, second, actor=city.manager, now=NOW, reason="Doppelt")
+    session.commit()
+    assert held(session, city.room, "pending") == []
+    assert ("2027-03-17", 18) not in held(session, city.room)
+
+
+def test_another_organisation_or_quarter_may_not_place_an_event_in_the_room(session, make,
+                                                                            city):
+    stranger = make.member(make.organisation(city.quarter, name="Andere"))
+    with pytest.raises(Forbidden):
+        place(session, stranger, city, organisation=city.organisation)
+    elsewhere = make.manager(make.quarter(name="Anderswo"))
+    with pytest.raises(Forbidden):
+        place(session, elsewhere, city)
+    other_quarter = make.quarter(name="Grone")
+    foreign_room = make.room(make.facility(other_quarter))
+    with pytest.raises(InvalidInput) as refused:
+        place(session, city.manager, city, resource=foreign_room)
+    assert refused.value.field == "resource"
+    with pytest.raises(InvalidInput):
+        place(session, city.manager, city, starts_at=None, ends_at=None,
+              start_date=local(2027, 3, 16, 0).date())
+    assert held(session, city.room) == [] and held(session, foreign_room) == []
+
+
+# --- through the app --------------------------------------------------------------------------
+
+
+def test_api_takes_the_room_as_resource_id_and_answers_409_on_a_clash(client, session, city):
+    headers = token_for(session, city.manager)
+    body = {"quarter_id": city.quarter.id, "title": "Sprachcafé", "category": "cafe",
+            "resource_id": city.room.id, "starts_at": "2027-03-16T18:00:00+01:00",
+            "ends_at": "2027-03-16T20:00:00+01:00"}
+    created = client.post("/api/v1/events", json=body, headers=headers)
+    assert created.status_code == 201, created.get_json()
+    assert created.get_json()["resource_id"] == city.room.id
+    shown = client.get(f"/api/v1/events/{created.get_json()['id']}", headers=headers)
+    assert shown.get_json()["resource_id"] == city.room.id
+    clash = client.post("/api/v1/events", json={**body, "title": "Film"}, headers=headers)
+    assert clash.status_code == 409
+    assert clash.get_json()["conflicts"][0]["resource_id"] == city.room.id
+    bookings = client.post("/api/v1/bookings", headers=token_for(session, city.member), json={
+        "resource_ids": [city.room.id], "title": "Kurs", "attendees": 5,
+        "starts_at": "2027-03-16T18:30:00", "ends_at": "2027-03-16T19:30:00"})
+    assert bookings.status_code == 409
+
+
+def test_the_day_view_shows_the_room_busy_during_the_event(browser, session, city):
+    place(session, city.manager, city, title="Sprachcafé")
+    html = browser.get(f"/bookings/facilities/{city.facility.slug}/day?date=2027-03-16"
+                       ).get_data(as_text=True)
+    assert 'class="slot slot--confirmed"' in html and "Sprachcafé" in html
+    empty = browser.get(f"/bookings/facilities/{city.facility.slug}/day?date=2027-03-17"
+                        ).get_data(as_text=True)
+    assert 'class="slot slot--confirmed"' not in empty
