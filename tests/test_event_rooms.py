@@ -187,3 +187,38 @@ def test_the_day_view_shows_the_room_busy_during_the_event(browser, session, cit
     empty = browser.get(f"/bookings/facilities/{city.facility.slug}/day?date=2027-03-17"
                         ).get_data(as_text=True)
     assert 'class="slot slot--confirmed"' not in empty
+
+
+def test_the_demo_sprachcafe_and_homework_help_hold_their_rooms(runner, browser, session):
+    """The issue's reproduction: after `flask seed-demo` the day view shows the rooms of the
+    Sprachcafé and the Hausaufgabenhilfe busy at their dates, and a booking then is refused."""
+    from datetime import UTC, datetime, timedelta
+
+    from meetingplaces.booking import Settings, request_booking
+    from meetingplaces.models import Organisation, User
+    from meetingplaces.models.events import Event
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    member = session.scalar(select(User).where(User.email == "initiative@example.org"))
+    organisation = session.scalar(select(Organisation).where(
+        Organisation.slug == "sprachcafe-nordstadt"))
+    settings = Settings.from_config(runner.app.config)
+    for title, facility in (("Sprachcafé mit Kinderbetreuung", "alte-feuerwache"),
+                            ("Hausaufgabenhilfe", "nachbarschaftsheim")):
+        event = session.scalar(select(Event).where(Event.title == title))
+        assert event.resource is not None and event.facility.slug == facility
+        notice = timedelta(hours=event.resource.min_notice_hours)
+        first = min((o for o in event.hold.occurrences if o.status == "confirmed"
+                     and o.starts_at > datetime.now(UTC) + notice), key=lambda o: o.starts_at)
+        local_start = first.starts_at.astimezone(settings.zone)
+        html = browser.get(f"/bookings/facilities/{facility}/day?date={local_start.date()}"
+                           ).get_data(as_text=True)
+        assert 'class="slot slot--confirmed"' in html and title in html
+        with pytest.raises(BookingConflict) as refused:
+            request_booking(session, actor=member, organisation=organisation,
+                            resources=[event.resource], title="Treffen", attendees=5,
+                            local_start=local_start.replace(tzinfo=None),
+                            local_end=first.ends_at.astimezone(settings.zone)
+                            .replace(tzinfo=None),
+                            now=datetime.now(UTC), settings=settings)
+        assert refused.value.message.startswith(f"{event.resource.name} is already booked")
