@@ -222,3 +222,25 @@ def test_the_demo_sprachcafe_and_homework_help_hold_their_rooms(runner, browser,
                             .replace(tzinfo=None),
                             now=datetime.now(UTC), settings=settings)
         assert refused.value.message.startswith(f"{event.resource.name} is already booked")
+
+
+def test_the_form_refuses_a_clash_keeping_what_was_typed_and_offers_a_free_room(
+        browser, session, make, city):
+    book(session, city)
+    kitchen = make.room(city.facility, name="Küche")
+    browser.login(city.manager.email)
+    form = {"quarter": city.quarter.id, "organisation": "0", "title": "Nähcafé <b>",
+            "description": "Willkommen", "category": "cafe", "is_free": "y", "facility": "0",
+            "resource": city.room.id, "place_name": "", "address": "",
+            "start_date": "2027-03-16", "start_time": "18:00", "end_time": "20:00",
+            "repeat": "", "exdates": "", "is_public": "y", "show_organiser": "y"}
+    refused = browser.post("/events/new", form)
+    assert refused.status_code == 409
+    page = refused.get_data(as_text=True)
+    assert f"{city.room.name} is already booked" in page
+    assert 'value="Nähcafé &lt;b&gt;"' in page and "Willkommen" in page
+    assert f'name="use_room" value="{kitchen.id}"' in page
+    assert held(session, kitchen) == []
+    taken = browser.post("/events/new", {**form, "use_room": kitchen.id})
+    assert taken.status_code == 302, taken.get_data(as_text=True)
+    assert held(session, kitchen) == [("2027-03-16", 18)]

@@ -61,16 +61,15 @@ def check_room(actor, event: Event, room: Resource, quarter) -> None:
         raise Forbidden(_("You may not book this room for the event."), field="resource")
 
 
-def take_room(event: Event, room: Resource | None, *, place_name_given: bool) -> None:
-    """The room decides the facility; its name becomes the place name unless one was typed
-    (a place name that was the old room's name follows the new room)."""
+def take_room(event: Event, room: Resource | None) -> None:
+    """The room decides the facility; its name becomes the place name unless another was
+    given (a place name that was the old room's name follows the new room)."""
     old = event.resource
     event.resource = room
     if room is None:
         return
     event.facility = room.facility
-    if not place_name_given and (not event.place_name
-                                 or old is not None and event.place_name == old.name):
+    if not event.place_name or old is not None and event.place_name == old.name:
         event.place_name = room.name
 
 

@@ -170,7 +170,7 @@ def _apply_room(event: Event, fields: dict, quarter: Quarter, actor) -> None:
             raise InvalidInput(_("Please choose a room from the list."), field="resource")
         if room is not None and room is not event.resource:
             held_rooms.check_room(actor, event, room, quarter)
-        held_rooms.take_room(event, room, place_name_given=bool(fields.get("place_name")))
+        held_rooms.take_room(event, room)
     if event.resource is None:
         return
     if event.booking is not None:
