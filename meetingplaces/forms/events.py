@@ -56,8 +56,8 @@ class EventForm(Form):
                        "takes place there and must lie within the booked time."))
     resource = SelectField(
         _l("Room"), coerce=int, default=0,
-        description=_l("The event holds the room at its dates, as a booking would; a "
-                       "proposal holds it once it is approved."))
+        description=_l("The event holds the room at its dates, as a booking does; while "
+                       "it is a proposal, the room is only asked for."))
     facility = SelectField(_l("Meeting place"), coerce=int)
     place_name = StringField(_l("Place name"), validators=[Length(max=160)])
     address = StringField(_l("Address"), validators=[Length(max=300)])
