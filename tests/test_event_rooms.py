@@ -17,6 +17,7 @@ from meetingplaces.events import (
 )
 from meetingplaces.events.moderation import approve_event, reject_event
 from meetingplaces.models.bookings import Occurrence
+from meetingplaces.policy import can
 
 from .booking_factories import NOW, book, city_fixture, token_for  # noqa: F401  (a fixture)
 from .booking_factories import local as wall_clock
@@ -127,6 +128,9 @@ def test_a_proposal_holds_pending_until_approved_and_rejection_frees(session, ci
     proposal = place(session, city.member, city, organisation=city.organisation)
     assert proposal.status == "proposed"
     assert held(session, city.room, "pending") == [("2027-03-16", 18)]
+    # decided through the proposal only, not as a booking of its own
+    assert not can(city.manager, "approve", proposal.hold)
+    assert not can(city.member, "cancel", proposal.hold)
     approve_event(session, proposal, actor=city.manager, now=NOW)
     session.commit()
     assert held(session, city.room) == [("2027-03-16", 18)]

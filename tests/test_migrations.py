@@ -98,8 +98,8 @@ def test_0016_makes_an_existing_event_in_a_facility_hold_the_room_its_place_name
     from sqlalchemy import select
 
     from meetingplaces.booking import Settings, request_booking
-    from meetingplaces.models.events import Event
     from meetingplaces.models.bookings import Booking, Occurrence
+    from meetingplaces.models.events import Event
 
     from .factories import Factory
 

@@ -531,7 +531,8 @@ def _refuse_if_decided(booking: Booking) -> None:
         BookingStatus.CANCELLED: _("This booking has been cancelled in the meantime."),
     }.get(booking.status)
     if message:
-        raise Conflict(message, booking_status=str(booking.status))
+        # nothing holds the resource against it: another decision came first
+        raise Conflict(message, booking_status=str(booking.status), conflicts=[])
 
 
 def _confirmed_at_once(actor: User | Guest | None, resources: list[Resource]) -> bool:

@@ -154,6 +154,12 @@ class Event(db.Model):
         return f"<Event {self.id} {self.title!r}>"
 
 
+# The event a booking holds a room for (events/held_rooms.py): such a booking changes only
+# through its event, never on its own (policy).
+Booking.held_for = relationship(Event, foreign_keys=[Event.hold_id], viewonly=True,
+                                uselist=False)
+
+
 class EventTranslation(db.Model):
     """Title and description in one more language; German lives on the event itself."""
 
