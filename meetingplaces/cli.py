@@ -163,7 +163,8 @@ def restore_command(path: str, yes: bool) -> None:
 @click.command("attendance-reminders")
 def attendance_reminders() -> None:
     """Ask organisers and staff how many came to yesterday's dates (run it daily, e.g. 08:00);
-    also stores the dates of series without an end further ahead."""
+    also stores the dates of series without an end further ahead, and lets events in a room
+    hold the dates that came within the room's booking horizon."""
     from zoneinfo import ZoneInfo
 
     from flask import current_app
@@ -180,6 +181,28 @@ def attendance_reminders() -> None:
     event_dates.rebuild(db.session, now, only_endless=True)
     db.session.commit()
     click.echo(f"{queued} reminders queued")
+    _extend_event_holds(now)
+
+
+def _extend_event_holds(now) -> None:
+    """Each event on its own: a date another booking took meanwhile refuses that event's
+    extension (said here, and again when its managers next save it), not the others'."""
+    from flask import current_app
+
+    from .booking.rules import Settings
+    from .errors import DomainError
+    from .events import held_rooms
+    from .models.events import Event
+
+    settings = Settings.from_config(current_app.config)
+    for event_id in held_rooms.running_on(db.session, now):
+        event = db.session.get(Event, event_id)
+        try:
+            held_rooms.before_change(db.session, event)
+            held_rooms.keep(db.session, event, actor=None, now=now, settings=settings)
+            db.session.commit()
+        except DomainError as error:
+            click.echo(f"event {event_id} ({event.title}): {error.message}", err=True)
 
 
 @click.command("rebuild-reports")

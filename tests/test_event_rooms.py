@@ -248,3 +248,32 @@ def test_the_form_refuses_a_clash_keeping_what_was_typed_and_offers_a_free_room(
     taken = browser.post("/events/new", {**form, "use_room": kitchen.id})
     assert taken.status_code == 302, taken.get_data(as_text=True)
     assert held(session, kitchen) == [("2027-03-16", 18)]
+
+
+def test_an_endless_series_holds_as_far_ahead_as_the_room_is_booked_and_the_daily_run_extends(
+        runner, session, make, city):
+    from datetime import UTC, datetime, timedelta
+
+    from meetingplaces.booking.rules import public_holidays
+
+    city.room.max_advance_days = 15
+    session.commit()
+    now = datetime.now(UTC)
+    first = (now + timedelta(days=3)).replace(hour=15, minute=0, second=0, microsecond=0)
+    # run on any day: a public holiday on one of the dates would be refused, as for a booking
+    weekly = [(first + timedelta(days=7 * i)).date() for i in range(5)]
+    holidays = [d.isoformat() for d in weekly if d in public_holidays("NW", d.year)]
+    event = create_event(session, actor=city.manager, quarter=city.quarter, now=now,
+                         title="Spieletreff", category="cafe", resource=city.room,
+                         starts_at=first, ends_at=first + timedelta(hours=2),
+                         rrule="FREQ=WEEKLY", exdates=holidays)
+    session.commit()
+    # days 3 and 10; day 17 is beyond 15 days
+    assert len(held(session, city.room)) == 2 - len(set(holidays) & {str(d) for d in weekly[:2]})
+    city.room.max_advance_days = 29  # as if two weeks had passed
+    session.commit()
+    result = runner.invoke(args=["attendance-reminders"])
+    assert result.exit_code == 0, result.output
+    session.expire_all()
+    assert len(held(session, city.room)) == 4 - len(set(holidays) & {str(d) for d in weekly[:4]})
+    assert event.hold.status == "approved"

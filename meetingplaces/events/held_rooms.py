@@ -8,9 +8,10 @@ until it is moderated, anything else (a draft, a rejected or cancelled event, a 
 frees them. Moved and cancelled dates follow, as an edit of the event's times does. A clash is
 refused by the engine with its own BookingConflict, as for a request.
 
-The hold reaches as far ahead as anybody may book the room (its `max_advance_days`); the dates
-of a long or endless series beyond that are held as the horizon moves on, by the next change
-of the event or by `extend_holds` (the daily `flask hold-event-rooms`).
+The hold reaches as far ahead as anybody may book the room (its `max_advance_days`): nobody
+can take a later date either. The dates of a long or endless series beyond it are held as the
+horizon moves on, by the next change of the event or by the daily `flask
+attendance-reminders` (cli.py), which calls `keep` for each event `running_on`.
 
 An event held in a booking somebody made (`Event.booking`, events/booked_rooms.py) has no room
 of its own: that booking holds the room.
