@@ -142,6 +142,15 @@ def test_a_proposal_holds_pending_until_approved_and_rejection_frees(session, ci
     assert ("2027-03-17", 18) not in held(session, city.room)
 
 
+def test_a_proposal_whose_time_was_booked_meanwhile_cannot_be_approved(session, city):
+    proposal = place(session, city.member, city, organisation=city.organisation)
+    book(session, city)  # a pending date does not hold the room
+    with pytest.raises(BookingConflict):
+        approve_event(session, proposal, actor=city.manager, now=NOW)
+    session.expire_all()
+    assert proposal.status == "proposed"
+
+
 def test_another_organisation_or_quarter_may_not_place_an_event_in_the_room(session, make,
                                                                             city):
     stranger = make.member(make.organisation(city.quarter, name="Andere"))

@@ -27,7 +27,6 @@ from ..booking.requests import keep_hold
 from ..booking.rules import Settings
 from ..database import begin_write
 from ..errors import Forbidden, InvalidInput
-from ..models.bookings import Booking
 from ..models.events import Event, EventStatus
 from ..models.places import Facility, Resource, ResourceKind
 from ..policy import can
@@ -120,7 +119,3 @@ def running_on(session, now: datetime) -> list[int]:
                                or_(Event.last_ends_at.is_(None), Event.last_ends_at > now))
         .order_by(Event.id)))
 
-
-def hold_of(event: Event) -> Booking | None:
-    """The booking that holds the event's room, its own or one it is held in."""
-    return event.hold if event.resource is not None else event.booking
