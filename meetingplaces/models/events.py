@@ -155,9 +155,10 @@ class Event(db.Model):
 
 
 # The event a booking holds a room for (events/held_rooms.py): such a booking changes only
-# through its event, never on its own (policy).
+# through its event, never on its own (policy). Loaded with every list of bookings in one
+# query, since the policy asks it of each.
 Booking.held_for = relationship(Event, foreign_keys=[Event.hold_id], viewonly=True,
-                                uselist=False)
+                                uselist=False, lazy="selectin")
 
 
 class EventTranslation(db.Model):
