@@ -50,8 +50,10 @@ def claim(session, model, **key) -> bool:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
     else:  # pragma: no cover - the app runs on these two only
         dialect_insert = insert
-    statement = dialect_insert(model).values(**key).on_conflict_do_nothing()
-    return session.execute(statement).rowcount == 1
+    table = model.__table__
+    statement = (dialect_insert(table).values(**key).on_conflict_do_nothing()
+                 .returning(*table.primary_key.columns))
+    return session.execute(statement).first() is not None
 
 
 def tomorrow(now: datetime, zone: ZoneInfo) -> tuple[date, datetime, datetime]:
