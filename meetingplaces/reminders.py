@@ -9,6 +9,7 @@ reminder). Contract as in booking/requests.py: session, `now` and the zone are p
 work is flushed, not committed.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -33,9 +34,9 @@ from .models.rounds import RoundDate, RoundDateStatus, Stop
 class Links:
     """Builds the addresses the mails point to (the caller knows the site's URL)."""
 
-    booking: object  # (booking, guest: bool) -> str
-    stop: object  # (round_date) -> str
-    event: object  # (event) -> str
+    booking: Callable[[Booking, bool], str]  # (booking, for a guest?) -> its page
+    stop: Callable[[RoundDate], str]
+    event: Callable[[Event], str]
     settings: str  # the account page, where reminders are switched off
 
 

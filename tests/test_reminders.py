@@ -3,6 +3,7 @@ Spielmobil staff of their stops and the organiser of each event date get one mai
 language; switched-off people and cancelled dates get none; a date is reminded once, also when
 the command runs twice or on several nodes at the same moment."""
 
+import json
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -111,6 +112,8 @@ def test_the_switches_are_on_the_account_page(browser, session, city):
     session.expire_all()
     assert (city.member.remind_bookings, city.member.remind_events) == (False, True)
     assert city.member.remind_stops is True, "a switch not offered stays as it was"
+    data = json.loads(browser.get("/account/data.json").get_data(as_text=True))
+    assert data["account"]["reminders"] == {"bookings": False, "events": True, "stops": True}
 
 
 def test_organisers_are_reminded_of_tomorrow_s_event_dates(runner, session, make, city):
