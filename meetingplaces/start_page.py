@@ -182,11 +182,11 @@ def programme(session, manager: User, *, first: date, zone: ZoneInfo,
     quarter_ids = _quarter_ids(manager)
     items = [*_booked(session, manager, quarter_ids, since, until, zone),
              *_event_dates(session, quarter_ids, since, until, zone)]
-    by_day: dict[date, dict[str, Place]] = {}
-    for place_name, item in sorted(items, key=lambda pair: (pair[1].starts_at, pair[0])):
+    by_day: dict[date, dict[tuple, Place]] = {}
+    for place, item in sorted(items, key=lambda pair: (pair[1].starts_at, pair[0])):
         local_day = max(item.starts_at, since).astimezone(zone).date()
         places = by_day.setdefault(local_day, {})
-        places.setdefault(place_name, Place(place_name)).items.append(item)
+        places.setdefault(place, Place(place[0])).items.append(item)
     return [Day(first + timedelta(days=n),
                 sorted(by_day.get(first + timedelta(days=n), {}).values(),
                        key=lambda place: place.name.lower()))
@@ -195,8 +195,8 @@ def programme(session, manager: User, *, first: date, zone: ZoneInfo,
 
 def _booked(session, viewer: User, quarter_ids, since: datetime, until: datetime,
             zone: ZoneInfo):
-    """(place name, item) per booked date; the several rooms of one booking at one time are
-    one line. The van's dates of a round are left out: the round's stop events show them."""
+    """((place name, facility id), item) per booked date; the several rooms of one booking at
+    one time are one line. The van's dates of a round are left out: its stop events show them."""
     query = (
         select(Occurrence)
         .join(Resource, Resource.id == Occurrence.resource_id)
@@ -204,8 +204,7 @@ def _booked(session, viewer: User, quarter_ids, since: datetime, until: datetime
                                       OccurrenceStatus.CANCELLED)),
                Occurrence.starts_at < until, Occurrence.ends_at > since,
                ~exists().where(RoundDate.booking_id == Occurrence.booking_id))
-        .options(selectinload(Occurrence.booking).selectinload(Booking.organisation),
-                 selectinload(Occurrence.booking).selectinload(Booking.resources),
+        .options(selectinload(Occurrence.booking).selectinload(Booking.resources),
                  selectinload(Occurrence.resource).selectinload(Resource.facility))
         .order_by(Occurrence.starts_at, Resource.name)
     )
@@ -214,7 +213,8 @@ def _booked(session, viewer: User, quarter_ids, since: datetime, until: datetime
     lines: dict[tuple, list[Occurrence]] = {}
     for occurrence in session.scalars(query):
         resource = occurrence.resource
-        place = resource.facility.name if resource.facility is not None else resource.name
+        facility = resource.facility
+        place = (facility.name, facility.id) if facility is not None else (resource.name, 0)
         key = (place, occurrence.booking_id, occurrence.starts_at, occurrence.ends_at,
                occurrence.status)
         lines.setdefault(key, []).append(occurrence)
@@ -229,8 +229,8 @@ def _booked(session, viewer: User, quarter_ids, since: datetime, until: datetime
 
 
 def _event_dates(session, quarter_ids, since: datetime, until: datetime, zone: ZoneInfo):
-    """(place name, item) per date of a published (or called off) event, from the stored
-    dates (models.reports.EventDate), so that moved and cancelled dates need no expansion."""
+    """((place name, facility id), item) per date of a published (or called off) event, from
+    the stored dates (models.reports.EventDate): moved and cancelled dates need no expansion."""
     query = (
         select(EventDate, Event)
         .join(Event, Event.id == EventDate.event_id)
@@ -242,8 +242,8 @@ def _event_dates(session, quarter_ids, since: datetime, until: datetime, zone: Z
     if quarter_ids is not None:
         query = query.where(Event.quarter_id.in_(quarter_ids))
     for event_date, event in session.execute(query):
-        place = event.facility.name if event.facility is not None else (
-            event.place_name or event.address)
+        place = ((event.facility.name, event.facility.id) if event.facility is not None
+                 else (event.place_name or event.address, 0))
         cancelled = event_date.cancelled or event.status == EventStatus.CANCELLED
         yield place, Item("event", event.id, event.title, event_date.starts_at,
                           event_date.ends_at, "cancelled" if cancelled else "planned",
