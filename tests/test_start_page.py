@@ -3,12 +3,13 @@ programme, an initiative its requests, next dates and what needs its answer, the
 team its next stops; nobody sees another quarter's, organisation's or city's things."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import event as sqlalchemy_event
 
 from meetingplaces.booking import cancel_booking
+from meetingplaces.events import move_occurrence
 from meetingplaces.extensions import db
 from meetingplaces.models import OutboxMessage
 from meetingplaces.models.bookings import WaitingRequest, WaitingStatus
@@ -165,6 +166,13 @@ def test_a_manager_sees_what_waits_in_their_quarters_only(browser, scene):
 
 
 def test_the_programme_shows_events_and_bookings_together_by_place_and_time(browser, scene):
+    weekly = event(scene.session, scene.manager, scene.mine, title="Hausaufgabenhilfe",
+                   now=NOW - timedelta(days=30), place_name="Schulhof", rrule="FREQ=WEEKLY",
+                   starts_at=berlin(2027, 2, 24, 15), ends_at=berlin(2027, 2, 24, 17))
+    move_occurrence(scene.session, weekly, date(2027, 3, 3), actor=scene.manager,
+                    now=NOW - timedelta(days=2), starts_at=berlin(2027, 3, 4, 15),
+                    ends_at=berlin(2027, 3, 4, 17))
+    scene.session.commit()
     browser.login(scene.manager.email)
     html = browser.get("/start").get_data(as_text=True)
     today = day_section(html, 1)
@@ -180,7 +188,10 @@ def test_the_programme_shows_events_and_bookings_together_by_place_and_time(brow
     assert "Elterncafé" in wednesday and "pending" in wednesday
     # The booking was cancelled, its event still stands: both show, each for what it is.
     assert "Filmabend im Saal" in friday and 'badge--cancelled' in friday
-    assert "Nothing is planned on this day." in day_section(html, 4)
+    thursday = day_section(html, 4)
+    assert "<h4>Schulhof</h4>" in thursday and ">moved</span>" in thursday, "moved here"
+    assert "Hausaufgabenhilfe" not in wednesday
+    assert "Nothing is planned on this day." in day_section(html, 6)
     assert '<span class="count">(2)</span>' in html.split('id="day-1-h">', 1)[1][:120]
 
 
