@@ -1,6 +1,7 @@
 """The manager's start page in real Chromium: an initiative asks for a room, the manager logs in,
 lands on her start page, finds the request among what waits for her, approves it from there
-and is back on a start page where it no longer waits; axe finds nothing serious on the way.
+and is back on a start page where it no longer waits; axe finds nothing serious, in German
+and in Arabic.
 
 One test: the request and its approval must meet the same server."""
 
@@ -46,5 +47,10 @@ def test_manager_handles_a_waiting_request_from_her_start_page(
         requests = manager.locator("#requests")
         assert requests.get_by_role("link", name=TITLE).count() == 0
         assert requests.locator("h3 .count").inner_text() == f"({waiting - 1})"
+        visit(manager, "/start?lang=ar")
+        assert manager.locator("html").get_attribute("dir") == "rtl"
+        violations = axe(manager)
+        assert not violations, "in Arabic: " + _describe(violations)
+        screenshot(manager, "start-page-manager-ar-360")
     finally:
         context.close()
