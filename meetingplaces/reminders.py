@@ -17,9 +17,10 @@ from zoneinfo import ZoneInfo
 from babel import dates
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import exists, insert, or_, select
+from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import selectinload
 
+from .booking.schedule import asked_for
 from .database import begin_write
 from .i18n import FORMAT_LOCALES
 from .mail import queue_mail
@@ -103,7 +104,7 @@ def _booked_dates(session, since, until, zone, links: Links, now) -> int:
         select(Occurrence)
         .where(Occurrence.status == OccurrenceStatus.CONFIRMED,
                Occurrence.starts_at >= since, Occurrence.starts_at < until,
-               ~exists().where(RoundDate.booking_id == Occurrence.booking_id))
+               asked_for(Occurrence.booking_id))
         .options(selectinload(Occurrence.booking).selectinload(Booking.requested_by),
                  selectinload(Occurrence.booking).selectinload(Booking.guest),
                  selectinload(Occurrence.resource).selectinload(Resource.facility))

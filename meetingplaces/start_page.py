@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from .accounts.registrations import pending_for
 from .booking import approval_queue
-from .booking.schedule import visible_title
+from .booking.schedule import asked_for, visible_title
 from .events.booked_rooms import trouble_of
 from .events.moderation import moderation_queue
 from .mail import failed_messages
@@ -203,7 +203,7 @@ def _booked(session, viewer: User, quarter_ids, since: datetime, until: datetime
         .where(Occurrence.status.in_((OccurrenceStatus.PENDING, OccurrenceStatus.CONFIRMED,
                                       OccurrenceStatus.CANCELLED)),
                Occurrence.starts_at < until, Occurrence.ends_at > since,
-               ~exists().where(RoundDate.booking_id == Occurrence.booking_id))
+               asked_for(Occurrence.booking_id))
         .options(selectinload(Occurrence.booking).selectinload(Booking.resources),
                  selectinload(Occurrence.resource).selectinload(Resource.facility))
         .order_by(Occurrence.starts_at, Resource.name)
@@ -299,7 +299,8 @@ def _next_dates(session, user: User, organisation_ids: list[int], now: datetime)
         .join(Booking, Booking.id == Occurrence.booking_id)
         .where(Booking.organisation_id.in_(organisation_ids),
                Occurrence.status.in_((OccurrenceStatus.PENDING, OccurrenceStatus.CONFIRMED)),
-               Occurrence.ends_at > now, Occurrence.starts_at < until)
+               Occurrence.ends_at > now, Occurrence.starts_at < until,
+               asked_for(Occurrence.booking_id))
         .options(selectinload(Occurrence.booking),
                  selectinload(Occurrence.resource).selectinload(Resource.facility))
         .order_by(Occurrence.starts_at, Occurrence.id)).all()
