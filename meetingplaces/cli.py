@@ -24,6 +24,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(attendance_reminders)
+    app.cli.add_command(send_reminders)
     app.cli.add_command(rebuild_reports)
     app.cli.add_command(anonymise_personal_data)
 
@@ -203,6 +204,35 @@ def _extend_event_holds(now) -> None:
             db.session.commit()
         except DomainError as error:
             click.echo(f"event {event_id} ({event.title}): {error.message}", err=True)
+
+
+@click.command("send-reminders")
+def send_reminders() -> None:
+    """Remind of tomorrow's dates by mail: bookers, the Spielmobil staff, event organisers
+    (run it daily, e.g. 16:00); each date once, however often it runs."""
+    from zoneinfo import ZoneInfo
+
+    from flask import current_app
+
+    from .booking.tokens import guest_token
+    from .links import absolute_url
+    from .models.types import utcnow
+    from .reminders import Links, send_day_before
+
+    secret = current_app.config["SECRET_KEY"]
+    links = Links(
+        booking=lambda booking, guest: (
+            absolute_url("bookings.guest_booking", token=guest_token(booking, secret)) if guest
+            else absolute_url("bookings.show", booking_id=booking.id)),
+        stop=lambda round_date: absolute_url("rounds.date_page", date_id=round_date.id),
+        event=lambda event: absolute_url("calendar.event", event_id=event.id),
+        settings=absolute_url("account.profile"))
+    # FIXED_NOW: the clock tests and benchmarks pin, as for the pages (web/clock.py).
+    now = current_app.config.get("FIXED_NOW") or utcnow()
+    queued = send_day_before(db.session, now=now, zone=ZoneInfo(current_app.config["TIMEZONE"]),
+                             links=links)
+    db.session.commit()
+    click.echo(f"{queued} reminders queued")
 
 
 @click.command("rebuild-reports")

@@ -95,7 +95,8 @@ def approval_queue(session, manager: User) -> list[Booking]:
         .where(Booking.status == BookingStatus.PENDING,
                # a guest's request counts once the guest has confirmed it by the mailed link
                or_(Booking.guest_id.is_(None), Booking.guest_confirmed_at.is_not(None)))
-        .options(selectinload(Booking.resources), selectinload(Booking.occurrences))
+        .options(selectinload(Booking.resources), selectinload(Booking.occurrences),
+                 selectinload(Booking.organisation), selectinload(Booking.guest))
         .order_by(Booking.created_at)
     )
     if quarter_ids is not None:

@@ -52,7 +52,7 @@ def login():
             user.last_login_at = utcnow()
             db.session.commit()
             login_user(user, remember=form.remember.data)
-            return redirect(_safe_next() or url_for("public.home"))
+            return redirect(_safe_next() or url_for("start.index"))
         form.password.errors.append(_("E-mail or password is wrong."))
     return render_template("auth/login.html", form=form)
 
