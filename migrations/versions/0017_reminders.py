@@ -10,7 +10,7 @@ import meetingplaces.models.types
 
 # revision identifiers, used by Alembic.
 revision = "0017"
-down_revision = "0008"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
