@@ -80,9 +80,10 @@ class BookingMails:
             self.booking_requested(session, subject)
         elif change.action == "guest_requested":
             self.guest_confirmation(session, subject)
-        elif change.action == "changed":
+        elif change.action in ("changed", "restored"):
             self.booking_changed(session, subject, confirmed=change.confirmed,
-                                 actor=change.actor)
+                                 actor=change.actor, decision=change.action,
+                                 dates=list(change.dates))
         else:  # approved, rejected, cancelled
             self.booking_decided(session, subject, change.action, dates=list(change.dates),
                                  actor=change.actor if change.action == "cancelled" else None)
@@ -170,7 +171,7 @@ class BookingMails:
         if requester is None:
             return
         if actor is not None and _same(actor, requester):
-            if decision in ("cancelled", "changed"):
+            if decision in ("cancelled", "changed", "restored"):
                 for manager in managers_of(session, booking):
                     self._decision_mail(session, booking, decision, dates, manager)
             return
@@ -186,6 +187,7 @@ class BookingMails:
                 "rejected": _("Booking rejected: %(title)s", title=booking.title),
                 "cancelled": _("Booking cancelled: %(title)s", title=booking.title),
                 "changed": _("Booking changed: %(title)s", title=booking.title),
+                "restored": _("Booking date restored: %(title)s", title=booking.title),
             }
             texts = {
                 "confirmed": _("your booking is confirmed:"),
@@ -193,6 +195,7 @@ class BookingMails:
                 "rejected": _("your booking request has been rejected:"),
                 "cancelled": _("your booking has been cancelled:"),
                 "changed": _("your booking has been changed:"),
+                "restored": _("a cancelled date of your booking takes place again:"),
             }
             lines = [_greeting(recipient.name), texts[decision], booking.title]
             if dates:
@@ -207,17 +210,17 @@ class BookingMails:
         queue_mail(session, recipient.email, subject, body, [attachment])
 
     def booking_changed(self, session, booking: Booking, *, confirmed: bool,
-                        actor=None) -> None:
-        """A change waiting for approval goes to the managers; otherwise the side that did
-        not make it is told."""
+                        actor=None, decision: str = "changed", dates=None) -> None:
+        """A change (or a restored date) waiting for approval goes to the managers;
+        otherwise the side that did not make it is told."""
         if not confirmed and (booking.guest_id is None
                               or booking.guest_confirmed_at is not None):
             self._to_managers(session, booking)
             requester = requester_of(booking)
             if requester is not None and (actor is None or not _same(actor, requester)):
-                self._decision_mail(session, booking, "changed", None, requester)
+                self._decision_mail(session, booking, decision, dates, requester)
             return
-        self.booking_decided(session, booking, "changed", actor=actor)
+        self.booking_decided(session, booking, decision, dates=dates, actor=actor)
 
     def guest_confirmation(self, session, booking: Booking) -> None:
         guest = booking.guest

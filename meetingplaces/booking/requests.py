@@ -439,6 +439,56 @@ def add_back_date(session, *, actor: User, booking: Booking, date: date | str,
     return booking
 
 
+@refusals_roll_back
+def restore_dates(session, *, actor: User, booking: Booking, dates: Iterable,
+                  now: datetime, settings: Settings) -> Booking:
+    """Undo the cancellation of dates still ahead, at the time and on the resources they had,
+    while their slot is free: every rule is checked as for a new request (a clash refuses with
+    the conflict), and whoever heard of the cancellation hears of the restore."""
+    if not can(actor, "change", booking):
+        raise Forbidden(_("You cannot change this booking."))
+    wanted = {as_date(day, "date") for day in dates}
+    _lock(session, booking)
+    active = {o.original_date for o in booking.occurrences
+              if o.status in ACTIVE_OCCURRENCE_STATUSES}
+    targets = [o for o in booking.occurrences if o.original_date in wanted
+               and o.status == OccurrenceStatus.CANCELLED and o.original_date not in active]
+    if not targets:
+        if wanted & active:  # a second click, or someone else was quicker
+            raise Conflict(_("This date takes place already."), field="date")
+        raise InvalidInput(_("There is no cancelled date to restore on this day."),
+                           field="date")
+    resources = sorted({o.resource.id: o.resource for o in targets}.values(),
+                       key=lambda r: r.name)
+    slots = [LocalSlot(day, to_local(group[0].starts_at, settings.zone),
+                       to_local(group[0].ends_at, settings.zone))
+             for day, group in _by_date(targets).items()]
+    planned, notices = plan(resources, slots, settings.zone)
+    check_times(planned, now=now, settings=settings)
+
+    begin_write(session)
+    for occurrence in targets:
+        booking.occurrences.remove(occurrence)
+    session.flush()
+    check_closures(session, planned)
+    check_quota(session, planned, organisation_id=booking.organisation_id, zone=settings.zone)
+    _refuse_conflicts(session, planned, settings)
+    confirmed = _confirmed_at_once(actor, resources)
+    booking.occurrences.extend(_occurrences(planned, confirmed))
+    restored = {item.original_date.isoformat() for item in planned}
+    booking.exdates = [d for d in booking.exdates if d not in restored]
+    _flush_holding_invariant(session, planned, settings)
+    _settle(booking)
+    record(session, actor=actor, subject_type="booking", subject_id=booking.id,
+           action="restored", at=now,
+           details={"dates": sorted(restored), "notices": notices,
+                    "status": "confirmed" if confirmed else "pending"})
+    booking.notices = tuple(notices)
+    listeners.tell(session, booking, listeners.BookingChange(
+        "restored", actor, now, dates=tuple(sorted(restored)), confirmed=confirmed))
+    return booking
+
+
 # --- helpers ----------------------------------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..calendar import feeds
-from ..errors import Forbidden, InvalidInput, NotFound
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..models import Facility, Organisation, Quarter
 from ..models.audit import record
 from ..models.bookings import Booking
@@ -364,6 +364,20 @@ def cancel_event(session, event: Event, *, actor, now: datetime, reason: str = "
     event.cancellation_reason = _check_text("description", reason)
     record_change(session, event, actor=actor, now=now, action="cancel", before=before,
                   details={"reason": event.cancellation_reason})
+    return event
+
+
+def restore_event(session, event: Event, *, actor, now: datetime) -> Event:
+    """Undo the cancellation of a whole event: published again, with a higher SEQUENCE, so
+    that subscribed calendars show it again under the same UID."""
+    require(actor, "cancel", event)
+    if event.status != EventStatus.CANCELLED:
+        raise Conflict(_("This event is not cancelled."))
+    before = guest_visible(event)
+    event.status = EventStatus.PUBLISHED
+    event.cancelled_at = None
+    event.cancellation_reason = ""
+    record_change(session, event, actor=actor, now=now, action="restore", before=before)
     return event
 
 

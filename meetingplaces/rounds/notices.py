@@ -33,6 +33,14 @@ def moved_text(round_date: RoundDate, when: str) -> tuple[str, str]:
               date=round_date.original_date.isoformat(), when=when))
 
 
+def restored_text(round_date: RoundDate, when: str) -> tuple[str, str]:
+    stop = round_date.stop
+    return (_("Spielmobil takes place after all: %(place)s, %(when)s", place=stop.place_name,
+              when=when),
+            _("The cancellation is withdrawn: the Spielmobil date at %(place)s (%(address)s) on "
+              "%(when)s takes place.", place=stop.place_name, address=stop.address, when=when))
+
+
 def assigned_text(round_date: RoundDate, when: str) -> tuple[str, str]:
     stop = round_date.stop
     return (_("Spielmobil: you are on %(when)s", when=when),
