@@ -232,7 +232,7 @@ def test_a_cancelled_booking_leaves_the_event_as_it_was_and_tells_the_manager(
     before = vevent(client, quarter_feed(city), "Sprachcafé")
     browser.login(booker.email)
     response = browser.post(f"/bookings/{booking.id}/cancel", {
-        "cancel-scope": "all", "cancel-reason": REASON})
+        "cancel-scope": "all", "cancel-reason": REASON, "confirmed": "yes"})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     browser.logout()
 
@@ -321,7 +321,7 @@ def test_the_cancel_form_without_csrf_token_changes_and_tells_nothing(client, br
     event = hold(session, city.manager, city, booking)
     browser.login(booker.email)
     response = client.post(f"/bookings/{booking.id}/cancel", data={
-        "cancel-scope": "all", "cancel-reason": REASON})
+        "cancel-scope": "all", "cancel-reason": REASON, "confirmed": "yes"})
     assert response.status_code == 400
     assert told(session, event) == {}
     assert session.get(Booking, booking.id).status == "approved"
@@ -359,7 +359,7 @@ def test_the_events_list_points_to_each_event_whose_room_is_gone(browser, sessio
     browser.login(city.manager.email)
     assert "Check the booked room" not in browser.get("/events/").get_data(as_text=True)
     browser.post(f"/bookings/{booking.id}/cancel", {"cancel-scope": "all",
-                                                     "cancel-reason": REASON})
+                                                     "cancel-reason": REASON, "confirmed": "yes"})
     page = browser.get("/events/").get_data(as_text=True)
     rows = {title: row for row in page.split("<tr>")[2:]
             for title in ("Sprachcafé", "Nähcafé") if f">{title}</a>" in row}
@@ -382,7 +382,7 @@ def test_a_cancelled_date_the_event_is_held_on_is_told_and_shown(browser, sessio
     event = hold(session, city.manager, city, series, rrule="FREQ=WEEKLY;UNTIL=20270330")
     browser.login(booker.email)
     response = browser.post(f"/bookings/{series.id}/cancel", {
-        "cancel-scope": "this", "cancel-date": "2027-03-23", "cancel-reason": REASON})
+        "cancel-scope": "this", "cancel-date": "2027-03-23", "cancel-reason": REASON, "confirmed": "yes"})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     mails = told(session, event)
     assert list(mails) == [city.manager.email]
@@ -457,7 +457,7 @@ def test_a_guests_booking_follows_the_guest_link(app, browser, session, smtp_sin
     assert moved.status_code == 302, moved.get_data(as_text=True)[:2000]
     session.expire_all()
     assert session.get(Event, event.id).place_name == "Großer Saal"
-    cancelled = browser.post(link + "/cancel", {"cancel-scope": "all", "cancel-reason": REASON})
+    cancelled = browser.post(link + "/cancel", {"cancel-scope": "all", "cancel-reason": REASON, "confirmed": "yes"})
     assert cancelled.status_code == 302
     mails = told(session, event)
     assert list(mails) == [city.manager.email]
