@@ -382,7 +382,8 @@ def test_a_cancelled_date_the_event_is_held_on_is_told_and_shown(browser, sessio
     event = hold(session, city.manager, city, series, rrule="FREQ=WEEKLY;UNTIL=20270330")
     browser.login(booker.email)
     response = browser.post(f"/bookings/{series.id}/cancel", {
-        "cancel-scope": "this", "cancel-date": "2027-03-23", "cancel-reason": REASON, "confirmed": "yes"})
+        "cancel-scope": "this", "cancel-date": "2027-03-23", "cancel-reason": REASON,
+        "confirmed": "yes"})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     mails = told(session, event)
     assert list(mails) == [city.manager.email]
@@ -457,7 +458,8 @@ def test_a_guests_booking_follows_the_guest_link(app, browser, session, smtp_sin
     assert moved.status_code == 302, moved.get_data(as_text=True)[:2000]
     session.expire_all()
     assert session.get(Event, event.id).place_name == "Großer Saal"
-    cancelled = browser.post(link + "/cancel", {"cancel-scope": "all", "cancel-reason": REASON, "confirmed": "yes"})
+    cancelled = browser.post(link + "/cancel",
+                             {"cancel-scope": "all", "cancel-reason": REASON, "confirmed": "yes"})
     assert cancelled.status_code == 302
     mails = told(session, event)
     assert list(mails) == [city.manager.email]

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..calendar import ics
+from ..i18n import moment_text, span_text
 from ..mail import Attachment, queue_mail
 from ..models import User, quarter_managers
 from ..models.audit import AuditEntry
@@ -118,7 +119,7 @@ class BookingMails:
                 continue
             starts = to_local(occurrence.starts_at, self.zone)
             ends = to_local(occurrence.ends_at, self.zone)
-            lines.append(f"- {starts:%Y-%m-%d %H:%M}–{ends:%H:%M} {occurrence.resource.name}")
+            lines.append(f"- {span_text(starts, ends)} {occurrence.resource.name}")
         return "\n".join(lines)
 
     def booking_link(self, booking: Booking) -> str:
@@ -248,10 +249,10 @@ class BookingMails:
             body = "\n\n".join([
                 _greeting(recipient.name),
                 _("the slot you were waiting for is free now:"),
-                f"{entry.local_start:%Y-%m-%d %H:%M}–{entry.local_end:%H:%M} {resource_names}",
+                f"{span_text(entry.local_start, entry.local_end)} {resource_names}",
                 _("Follow this link to take it. The offer holds until %(until)s; then it passes "
                   "to the next on the waiting list:",
-                  until=to_local(entry.offer_expires_at, self.zone).strftime("%Y-%m-%d %H:%M")),
+                  until=moment_text(to_local(entry.offer_expires_at, self.zone))),
                 link,
             ])
         queue_mail(session, recipient.email, subject, body)

@@ -27,6 +27,7 @@ from sqlalchemy.orm import selectinload
 
 from ..database import begin_write, lock_row, refusals_roll_back
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..i18n import day_text, moment_text, time_text
 from ..models.audit import record
 from ..models.bookings import (
     ACTIVE_OCCURRENCE_STATUSES,
@@ -408,12 +409,12 @@ def add_back_date(session, *, actor: User, booking: Booking, date: date | str,
     series_dates = {slot.original_date
                     for slot in expand(booking.local_start, booking.local_end, booking.rrule)}
     if wanted not in series_dates:
-        raise InvalidInput(_("%(date)s is not a date of this series.", date=wanted.isoformat()),
+        raise InvalidInput(_("%(date)s is not a date of this series.", date=day_text(wanted)),
                            field="date")
     same_date = [o for o in booking.occurrences if o.original_date == wanted]
     if any(o.status in ACTIVE_OCCURRENCE_STATUSES for o in same_date):
         raise Conflict(_("%(date)s is already part of the booking.",
-                         date=wanted.isoformat()), field="date")
+                         date=day_text(wanted)), field="date")
     start = datetime.combine(wanted, booking.local_start.time())
     slot = LocalSlot(wanted, start, start + (booking.local_end - booking.local_start))
     resources = list(booking.resources)
@@ -552,8 +553,8 @@ def _conflict(conflicts, settings: Settings) -> BookingConflict:
     return BookingConflict(
         _("%(name)s is already booked from %(start)s to %(end)s.",
           name=first.resource_name,
-          start=to_local(first.starts_at, settings.zone).strftime("%Y-%m-%d %H:%M"),
-          end=to_local(first.ends_at, settings.zone).strftime("%H:%M")),
+          start=moment_text(to_local(first.starts_at, settings.zone)),
+          end=time_text(to_local(first.ends_at, settings.zone))),
         conflicts, settings.zone,
     )
 

@@ -23,6 +23,7 @@ from ..events import (
     restore_occurrence,
     update_event,
 )
+from ..i18n import day_text
 from ..models.audit import record
 from ..models.people import User
 from ..models.rounds import RoundDate, RoundDateStatus, Stop
@@ -197,7 +198,7 @@ def add_extra_date(session, *, actor, stop: Stop, day: date, local_start: time |
         raise InvalidInput(_("An extra date lies in the future."), field="date")
     if any(d.original_date == day for d in stop.dates):
         raise InvalidInput(_("The stop has a date on %(date)s already; move it instead.",
-                             date=day.isoformat()), field="date")
+                             date=day_text(day)), field="date")
     starts_at, ends_at = instants(day, local_start, local_end, settings.zone)
     _refuse_day_clashes(session, stop, day, local_start, local_end, starts_at, ends_at, settings)
     begin_write(session)

@@ -38,6 +38,7 @@ from ..forms.rounds import (
     skip_periods,
     travel_times,
 )
+from ..i18n import day_text
 from ..links import absolute_url, base_url
 from ..models import Quarter, Resource, User
 from ..models.rounds import Round, RoundDate, Stop
@@ -246,7 +247,7 @@ def show(round_id: int):
 
 
 def _stop_choices(round_: Round) -> list[tuple[int, str]]:
-    return [(s.id, f"{s.place_name} ({s.effective_from.isoformat()})") for s in round_.stops
+    return [(s.id, f"{s.place_name} ({day_text(s.effective_from)})") for s in round_.stops
             if s.effective_until is None or s.effective_until >= s.effective_from]
 
 
@@ -305,7 +306,7 @@ def end(round_id: int):
             refused(form, error)
             return _show_with(round_, end_form=form), error.status
         db.session.commit()
-        flash(_("The season ends on %(date)s.", date=form.last_day.data.isoformat()), "success")
+        flash(_("The season ends on %(date)s.", date=day_text(form.last_day.data)), "success")
         return redirect(url_for("rounds.show", round_id=round_.id))
     return _show_with(round_, end_form=form), 422
 
@@ -347,7 +348,7 @@ def change_stop(stop_id: int):
             return render_template("rounds/change_stop.html", form=form, stop=stop), error.status
         db.session.commit()
         flash(_("From %(date)s the stop has its new time and place.",
-                date=new_version.effective_from.isoformat()), "success")
+                date=day_text(new_version.effective_from)), "success")
         return redirect(url_for("rounds.show", round_id=stop.round_id))
     return render_template("rounds/change_stop.html", form=form, stop=stop), (
         422 if form.errors else 200)

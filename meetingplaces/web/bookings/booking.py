@@ -16,8 +16,8 @@ from ...booking import (
     restore_dates,
     schedule,
 )
-from ...booking.notifications import requester_of
 from ...booking.guests import booking_for_guest_token, confirm_guest_request
+from ...booking.notifications import requester_of
 from ...booking.rooms import bookable_resources
 from ...errors import DomainError
 from ...events.booked_rooms import offers_event
@@ -219,7 +219,8 @@ def _render_booking(booking: Booking, status: int = 200, *, guest_token_value=No
         "bookings/show.html", booking=booking, private=private,
         history=schedule.history(db.session, booking) if private else [],
         forms=_decision_forms(booking, **forms), may=_permissions(booking, is_guest),
-        skipped=[day.isoformat() for day in skipped if day not in restorable],
+        skipped=[(day.isoformat(), format_date(day, "full")) for day in skipped
+                 if day not in restorable],
         restorable=restorable, guest_token=guest_token_value,
     ), status
 
