@@ -3,7 +3,6 @@ times without seconds, the language kept on login, an event's next dates however
 the page's own city, long names inside the month grid, and a favicon."""
 
 import re
-from datetime import timedelta
 
 import pytest
 
@@ -81,18 +80,23 @@ def test_logging_in_keeps_the_language_being_read_and_offers_to_save_it(browser,
     assert user.preferred_language == "en"
 
 
-def test_the_event_page_shows_the_next_date_even_three_months_away(browser, make, session):
+def test_the_event_page_shows_the_next_dates_however_far_away(browser, make, session):
     from meetingplaces.events import create_event
 
     quarter = make.quarter()
     manager = make.manager(quarter)
-    starts = local(2027, 6, 1, 18)  # 92 days after NOW
-    event = create_event(session, actor=manager, quarter=quarter, now=NOW, title="Sommerfest",
-                         category="other", starts_at=starts, ends_at=starts + timedelta(hours=3))
+    summer = create_event(session, actor=manager, quarter=quarter, now=NOW, title="Sommerfest",
+                          category="other", starts_at=local(2027, 9, 14, 18),
+                          ends_at=local(2027, 9, 14, 21))
+    weekly = create_event(session, actor=manager, quarter=quarter, now=NOW, title="Kurs",
+                          category="other", starts_at=local(2027, 8, 3, 18),
+                          ends_at=local(2027, 8, 3, 20), rrule="FREQ=WEEKLY;COUNT=20")
     session.commit()
-    page = browser.get(f"/events/{event.id}?lang=en").get_data(as_text=True)
-    assert "No upcoming dates" not in page
-    assert "1 Jun 2027" in page or "Tuesday, 1 June 2027" in page
+    page = browser.get(f"/events/{summer.id}?lang=en").get_data(as_text=True)
+    assert "No upcoming dates" not in page and "Tuesday, 14 September 2027" in page
+    page = browser.get(f"/events/{weekly.id}?lang=en").get_data(as_text=True)
+    assert "Tuesday, 3 August 2027" in page
+    assert page.count('<li class="occurrence') == 12  # the next twelve, not all twenty
 
 
 def test_pages_about_a_goettingen_place_name_goettingen(client, make):
