@@ -460,7 +460,7 @@ def move(date_id: int):
         local_start=datetime.combine(form.day.data, form.start.data),
         local_end=datetime.combine(form.day.data, form.end.data),
         note=form.note.data or "", now=now(), settings=booking_settings()),
-        _("The date is moved; the team is told."))
+        _("The date is moved.") + " " + _who_is_told(round_date))
 
 
 @bp.post("/rounds/dates/<int:date_id>/staff")
