@@ -231,7 +231,7 @@ def test_a_change_keeps_the_cancelled_dates_and_the_staff_of_its_days(
     told = smtp_sink.to(spielmobil.staff.email)[before:]
     assert len(told) == 1, "only the person on a changed date is told, once"
     body = told[0].get_body(preferencelist=("plain",)).get_content()
-    assert "2027-06-08 14:00" in body
+    assert "08.06.2027, 14:00" in body
 
 
 def test_a_change_may_not_reach_into_the_past(session, spielmobil):
