@@ -78,6 +78,9 @@ def test_logging_in_keeps_the_language_being_read_and_offers_to_save_it(browser,
     assert browser.post("/account/language", {"language": "xx"}).status_code == 302
     session.refresh(user)
     assert user.preferred_language == "en"
+    # Choosing another language in the profile later switches this session over too.
+    browser.post("/account/", {"name": user.name, "preferred_language": "uk"})
+    assert '<html lang="uk"' in browser.get("/").get_data(as_text=True)
 
 
 def test_the_event_page_shows_the_next_dates_however_far_away(browser, make, session):

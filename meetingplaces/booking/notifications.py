@@ -9,6 +9,7 @@ the city's zone, the languages, the signing key of the links and a link builder.
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
+from datetime import date
 from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
@@ -17,7 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..calendar import ics
-from ..i18n import moment_text, span_text
+from ..i18n import day_text, moment_text, span_text
 from ..mail import Attachment, queue_mail
 from ..models import User, quarter_managers
 from ..models.audit import AuditEntry
@@ -200,7 +201,8 @@ class BookingMails:
             }
             lines = [_greeting(recipient.name), texts[decision], booking.title]
             if dates:
-                lines.append(_("Dates: %(dates)s", dates=", ".join(dates)))
+                lines.append(_("Dates: %(dates)s", dates=", ".join(
+                    day_text(date.fromisoformat(day)) for day in dates)))
             lines.append(self.dates_text(booking))
             if decision in ("rejected", "cancelled") and booking.status_reason:
                 lines.append(_("Reason: %(reason)s", reason=booking.status_reason))

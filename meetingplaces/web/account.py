@@ -62,9 +62,16 @@ def profile():
             refused(form, error)
             return _render_profile(form), error.status
         db.session.commit()
+        _read_in(user.preferred_language)
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("account.profile"))
     return _render_profile(form), 422 if form.errors else 200
+
+
+def _read_in(language: str) -> None:
+    """The language just saved in the profile is the one this session reads in from now on."""
+    session["lang"] = language
+    session.pop(LANGUAGE_OFFER, None)
 
 
 def _render_profile(form):
@@ -142,7 +149,7 @@ def keep_language():
         flash(error.message, "error")
         return redirect(url_for("account.profile"))
     db.session.commit()
-    session.pop(LANGUAGE_OFFER, None)
+    _read_in(language)
     flash(_("Pages and mails now come in %(language)s.", language=LANGUAGES[language]),
           "success")
     return redirect(url_for("account.profile"))

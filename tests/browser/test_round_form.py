@@ -7,6 +7,7 @@ import pytest
 from .test_journeys import log_in
 from .test_pages import _describe, visit
 
+
 @pytest.mark.parametrize("language", ["de", "ar"])
 def test_round_form_fits_a_phone_and_names_each_stops_fields(page, axe, screenshot, language):
     log_in(page, "manager@example.org")
