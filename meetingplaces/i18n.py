@@ -40,10 +40,20 @@ def select_locale() -> str:
 LANGUAGE_OFFER = "language_offer"
 
 
-def keep_reading_language(user, reading: str) -> None:
-    """Logging in keeps the language the person was reading in, also when their profile names
-    another, and offers (in base.html) to save it to the profile; a silent switch would look
-    like the page had broken."""
+def chosen_language() -> str | None:
+    """The language this visitor chose before logging in: on the page (?lang=, kept in the
+    session) or in the browser's settings (Accept-Language); None when the city's default
+    language was only the fallback."""
+    supported = current_app.config["LANGUAGES"]
+    if session.get("lang") in supported:
+        return session["lang"]
+    return request.accept_languages.best_match(supported)
+
+
+def keep_reading_language(user, reading: str | None) -> None:
+    """Logging in keeps the language the person chose and was reading in, also when their
+    profile names another, and offers (in base.html) to save it to the profile; a silent
+    switch would look like the page had broken. Without a choice the profile decides."""
     if reading in current_app.config["LANGUAGES"] and reading != user.preferred_language:
         session["lang"] = reading
         session[LANGUAGE_OFFER] = reading

@@ -131,7 +131,7 @@ def test_a_conflict_keeps_what_was_typed_and_offers_free_rooms(browser, session,
     response = browser.post("/bookings/new", form_data(city.room, title="Mein Kurs"))
     html = response.get_data(as_text=True)
     assert response.status_code == 409
-    assert "already booked from 2027-03-16 18:00 to 20:00" in html
+    assert "already booked from 16 Mar 2027, 18:00 to 20:00" in html
     assert 'value="Mein Kurs"' in html and "Sprachkurs für Anfänger" in html
     assert "Geheim" not in html and "vertraulich" not in html
     alternative = re.search(

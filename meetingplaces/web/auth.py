@@ -26,7 +26,7 @@ from ..forms.auth import (
     RegisterOrganisationForm,
     ResetPasswordForm,
 )
-from ..i18n import keep_reading_language
+from ..i18n import chosen_language, keep_reading_language
 from ..links import same_site_path
 from ..models import Quarter
 from ..models.types import utcnow
@@ -52,7 +52,7 @@ def login():
         if user is not None:
             user.last_login_at = utcnow()
             db.session.commit()
-            reading = str(get_locale())
+            reading = chosen_language()
             login_user(user, remember=form.remember.data)
             keep_reading_language(user, reading)
             return redirect(_safe_next() or url_for("public.home"))
