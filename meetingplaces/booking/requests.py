@@ -27,6 +27,7 @@ from sqlalchemy.orm import selectinload
 
 from ..database import begin_write, lock_row, refusals_roll_back
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..i18n import day_text, moment_text, time_text
 from ..models.audit import record
 from ..models.bookings import (
     ACTIVE_OCCURRENCE_STATUSES,
@@ -484,12 +485,12 @@ def add_back_date(session, *, actor: User, booking: Booking, date: date | str,
     series_dates = {slot.original_date
                     for slot in expand(booking.local_start, booking.local_end, booking.rrule)}
     if wanted not in series_dates:
-        raise InvalidInput(_("%(date)s is not a date of this series.", date=wanted.isoformat()),
+        raise InvalidInput(_("%(date)s is not a date of this series.", date=day_text(wanted)),
                            field="date")
     same_date = [o for o in booking.occurrences if o.original_date == wanted]
     if any(o.status in ACTIVE_OCCURRENCE_STATUSES for o in same_date):
         raise Conflict(_("%(date)s is already part of the booking.",
-                         date=wanted.isoformat()), field="date")
+                         date=day_text(wanted)), field="date")
     start = datetime.combine(wanted, booking.local_start.time())
     slot = LocalSlot(wanted, start, start + (booking.local_end - booking.local_start))
     resources = list(booking.resources)
@@ -512,6 +513,56 @@ def add_back_date(session, *, actor: User, booking: Booking, date: date | str,
            action="date_added_back", at=now,
            details={"dates": [wanted.isoformat()], "notices": notices})
     booking.notices = tuple(notices)
+    return booking
+
+
+@refusals_roll_back
+def restore_dates(session, *, actor: User, booking: Booking, dates: Iterable,
+                  now: datetime, settings: Settings) -> Booking:
+    """Undo the cancellation of dates still ahead, at the time and on the resources they had,
+    while their slot is free: every rule is checked as for a new request (a clash refuses with
+    the conflict), and whoever heard of the cancellation hears of the restore."""
+    if not can(actor, "change", booking):
+        raise Forbidden(_("You cannot change this booking."))
+    wanted = {as_date(day, "date") for day in dates}
+    _lock(session, booking)
+    active = {o.original_date for o in booking.occurrences
+              if o.status in ACTIVE_OCCURRENCE_STATUSES}
+    targets = [o for o in booking.occurrences if o.original_date in wanted
+               and o.status == OccurrenceStatus.CANCELLED and o.original_date not in active]
+    if not targets:
+        if wanted & active:  # a second click, or someone else was quicker
+            raise Conflict(_("This date takes place already."), field="date")
+        raise InvalidInput(_("There is no cancelled date to restore on this day."),
+                           field="date")
+    resources = sorted({o.resource.id: o.resource for o in targets}.values(),
+                       key=lambda r: r.name)
+    slots = [LocalSlot(day, to_local(group[0].starts_at, settings.zone),
+                       to_local(group[0].ends_at, settings.zone))
+             for day, group in _by_date(targets).items()]
+    planned, notices = plan(resources, slots, settings.zone)
+    check_times(planned, now=now, settings=settings)
+
+    begin_write(session)
+    for occurrence in targets:
+        booking.occurrences.remove(occurrence)
+    session.flush()
+    check_closures(session, planned)
+    check_quota(session, planned, organisation_id=booking.organisation_id, zone=settings.zone)
+    _refuse_conflicts(session, planned, settings)
+    confirmed = _confirmed_at_once(actor, resources)
+    booking.occurrences.extend(_occurrences(planned, confirmed))
+    restored = {item.original_date.isoformat() for item in planned}
+    booking.exdates = [d for d in booking.exdates if d not in restored]
+    _flush_holding_invariant(session, planned, settings)
+    _settle(booking)
+    record(session, actor=actor, subject_type="booking", subject_id=booking.id,
+           action="restored", at=now,
+           details={"dates": sorted(restored), "notices": notices,
+                    "status": "confirmed" if confirmed else "pending"})
+    booking.notices = tuple(notices)
+    listeners.tell(session, booking, listeners.BookingChange(
+        "restored", actor, now, dates=tuple(sorted(restored)), confirmed=confirmed))
     return booking
 
 
@@ -579,8 +630,8 @@ def _conflict(conflicts, settings: Settings) -> BookingConflict:
     return BookingConflict(
         _("%(name)s is already booked from %(start)s to %(end)s.",
           name=first.resource_name,
-          start=to_local(first.starts_at, settings.zone).strftime("%Y-%m-%d %H:%M"),
-          end=to_local(first.ends_at, settings.zone).strftime("%H:%M")),
+          start=moment_text(to_local(first.starts_at, settings.zone)),
+          end=time_text(to_local(first.ends_at, settings.zone))),
         conflicts, settings.zone,
     )
 

@@ -188,6 +188,15 @@ def skipped_dates(booking: Booking, now: datetime, zone: ZoneInfo) -> list[date]
             if slot.original_date not in active and slot.local_end > local_now]
 
 
+def restorable(booking: Booking, now: datetime) -> list[Occurrence]:
+    """Cancelled dates still ahead with no other date on their day: restore_dates() may
+    bring them back (if their slot is still free)."""
+    active = {o.original_date for o in booking.occurrences
+              if o.status in ACTIVE_OCCURRENCE_STATUSES}
+    return [o for o in booking.occurrences if o.status == OccurrenceStatus.CANCELLED
+            and o.starts_at > now and o.original_date not in active]
+
+
 def subscribable_resources(session, user) -> list[Resource]:
     """The active resources whose private booking feed `user` may subscribe to."""
     query = select(Resource).where(Resource.active.is_(True)).order_by(Resource.name)

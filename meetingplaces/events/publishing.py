@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from ..booking.rules import Settings
 from ..calendar import feeds
-from ..errors import Forbidden, InvalidInput, NotFound
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..models import Facility, Organisation, Quarter, Resource
 from ..models.audit import record
 from ..models.bookings import Booking
@@ -402,6 +402,20 @@ def cancel_event(session, event: Event, *, actor, now: datetime, reason: str = "
     event.cancellation_reason = _check_text("description", reason)
     record_change(session, event, actor=actor, now=now, action="cancel", before=before,
                   details={"reason": event.cancellation_reason})
+    return event
+
+
+def restore_event(session, event: Event, *, actor, now: datetime) -> Event:
+    """Undo the cancellation of a whole event: published again, with a higher SEQUENCE, so
+    that subscribed calendars show it again under the same UID."""
+    require(actor, "cancel", event)
+    if event.status != EventStatus.CANCELLED:
+        raise Conflict(_("This event is not cancelled."))
+    before = guest_visible(event)
+    event.status = EventStatus.PUBLISHED
+    event.cancelled_at = None
+    event.cancellation_reason = ""
+    record_change(session, event, actor=actor, now=now, action="restore", before=before)
     return event
 
 

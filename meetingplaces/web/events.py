@@ -57,6 +57,7 @@ from ..models.events import Event
 from ..policy import can
 from ..timeline import entered, fold_notices, split_until
 from .clock import now
+from .confirm import ask_once, confirmed
 from .form_errors import refused
 from .once import submitted_once
 
@@ -365,6 +366,11 @@ def submit(event_id: int):
 def delete(event_id: int):
     _confirmed()
     event = _event(event_id, "delete")
+    if not confirmed():
+        return ask_once(question=_("Delete the event %(title)s?", title=event.title),
+                        consequences=[_("It is removed for good; a published event is better "
+                                        "cancelled, which subscribed calendars show.")],
+                        confirm_label=_("Yes, delete"), back=url_for("events.index"))
     delete_event(db.session, event, actor=current_user, now=now())
     db.session.commit()
     flash(_("The event is deleted."), "success")
