@@ -77,6 +77,7 @@ def _base_config(url: str, engine_options: dict | None = None) -> dict:
         "SERVER_NAME": "localhost.test",
         "RATELIMIT_STORAGE_URI": "memory://",
         "MAIL_SEND_AFTER_REQUEST": False,
+        "PASSWORD_HASH_METHOD": factories.TEST_PASSWORD_HASH_METHOD,
     }
 
 
