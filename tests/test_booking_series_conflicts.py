@@ -109,7 +109,7 @@ def test_the_free_dates_only_in_one_step_leave_the_taken_ones_out(browser, sessi
     assert [o.original_date.isoformat() for o in booking.occurrences] == ["2027-03-23"]
     assert booking.exdates == ["2027-03-16", "2027-03-30"]
     page = browser.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Left out because they are taken: Mar 16, 2027, Mar 30, 2027." in page
+    assert "Left out because they are taken: 16 Mar 2027, 30 Mar 2027." in page
 
 
 def test_free_dates_only_refuses_when_every_date_is_taken(browser, session, city, taken):
