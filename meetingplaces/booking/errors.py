@@ -1,7 +1,7 @@
 """The typed refusals of the booking engine. Each names the form field it belongs to
 (`field`), so a page can put the message beside the input and the API into `fields`."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -77,7 +77,7 @@ class ConflictingTime:
 @dataclass(frozen=True)
 class FreeInstead:
     """A resource free at a taken date's time, checked with every rule of a booking, that
-    could take the place of `replaces` (one of the request's resources) on that date."""
+    could take the place of the request's resource `replaces_id` on that date."""
 
     resource: object  # models.places.Resource
     replaces_id: int
@@ -105,7 +105,7 @@ class TakenDate:
     starts_at: datetime
     ends_at: datetime
     conflicts: tuple[ConflictingTime, ...]
-    alternatives: tuple[FreeInstead, ...] = field(default=())
+    alternatives: tuple[FreeInstead, ...] = ()
 
     def as_json(self, zone) -> dict:
         return {
