@@ -126,7 +126,7 @@ def test_organisers_are_reminded_of_tomorrow_s_event_dates(runner, session, make
                      starts_at=berlin(2027, 3, 2, 15), ends_at=berlin(2027, 3, 2, 17))
     approve_event(session, proposed, actor=city.manager, now=NOW - timedelta(days=4))
     event(session, city.manager, city.quarter, title="Stadtteilfest", now=NOW - timedelta(days=5),
-          organisation=city.organisation, address="Marktplatz 1",
+          organisation=city.organisation, address="Marktplatz 1", resource=city.room,
           starts_at=berlin(2027, 3, 2, 11), ends_at=berlin(2027, 3, 2, 14))
     called_off = event(session, city.manager, city.quarter, title="Abgesagtes Fest",
                        organisation=city.organisation, now=NOW - timedelta(days=5),
@@ -146,7 +146,8 @@ def test_organisers_are_reminded_of_tomorrow_s_event_dates(runner, session, make
     assert f"/events/{proposed.id}" in proposer_mail.body
     assert [m.subject for m in to(session, admin)] == ["Morgen: Stadtteilfest"]
     assert "Marktplatz 1" in to(session, admin)[0].body
-    assert to(session, other_admin) == [] and to(session, city.manager) == []
+    assert to(session, other_admin) == []
+    assert to(session, city.manager) == [], "the room's hold for the event is no booking of hers"
     assert not [m for m in mails(session) if "Abgesagtes" in m.subject]
 
 
