@@ -15,7 +15,6 @@ from meetingplaces.events import approve_event, cancel_event
 from meetingplaces.extensions import db
 from meetingplaces.models import OutboxMessage
 from meetingplaces.rounds import assign_staff, cancel_date
-from scripts import translations
 
 from . import rounds_factories
 from .booking_factories import SETTINGS, book, city_fixture, local  # noqa: F401  (fixture)
@@ -27,17 +26,9 @@ NOW = datetime(2027, 3, 1, 15, 0, tzinfo=UTC)  # Monday 16:00 in Wuppertal: tomo
 spielmobil = rounds_factories.spielmobil
 
 
-@pytest.fixture(scope="module")
-def catalogues(tmp_path_factory):
-    """The real catalogues: the mails are read in German, English, Arabic ..."""
-    target = tmp_path_factory.mktemp("translations")
-    translations.compile_all(target)
-    return str(target)
-
-
 @pytest.fixture
-def app_config(catalogues):
-    return {"FIXED_NOW": NOW, "BABEL_TRANSLATION_DIRECTORIES": catalogues}
+def app_config(compiled_translations):
+    return {"FIXED_NOW": NOW, "BABEL_TRANSLATION_DIRECTORIES": compiled_translations}
 
 
 def mails(session) -> list[OutboxMessage]:
