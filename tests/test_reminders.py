@@ -15,7 +15,6 @@ from meetingplaces.events import approve_event, cancel_event
 from meetingplaces.extensions import db
 from meetingplaces.models import OutboxMessage
 from meetingplaces.rounds import assign_staff, cancel_date
-from scripts import translations
 
 from . import rounds_factories
 from .booking_factories import SETTINGS, book, city_fixture, local  # noqa: F401  (fixture)
@@ -27,17 +26,9 @@ NOW = datetime(2027, 3, 1, 15, 0, tzinfo=UTC)  # Monday 16:00 in Wuppertal: tomo
 spielmobil = rounds_factories.spielmobil
 
 
-@pytest.fixture(scope="module")
-def catalogues(tmp_path_factory):
-    """The real catalogues: the mails are read in German, English, Arabic ..."""
-    target = tmp_path_factory.mktemp("translations")
-    translations.compile_all(target)
-    return str(target)
-
-
 @pytest.fixture
-def app_config(catalogues):
-    return {"FIXED_NOW": NOW, "BABEL_TRANSLATION_DIRECTORIES": catalogues}
+def app_config(compiled_translations):
+    return {"FIXED_NOW": NOW, "BABEL_TRANSLATION_DIRECTORIES": compiled_translations}
 
 
 def mails(session) -> list[OutboxMessage]:
@@ -126,7 +117,7 @@ def test_organisers_are_reminded_of_tomorrow_s_event_dates(runner, session, make
                      starts_at=berlin(2027, 3, 2, 15), ends_at=berlin(2027, 3, 2, 17))
     approve_event(session, proposed, actor=city.manager, now=NOW - timedelta(days=4))
     event(session, city.manager, city.quarter, title="Stadtteilfest", now=NOW - timedelta(days=5),
-          organisation=city.organisation, address="Marktplatz 1",
+          organisation=city.organisation, address="Marktplatz 1", resource=city.room,
           starts_at=berlin(2027, 3, 2, 11), ends_at=berlin(2027, 3, 2, 14))
     called_off = event(session, city.manager, city.quarter, title="Abgesagtes Fest",
                        organisation=city.organisation, now=NOW - timedelta(days=5),
@@ -146,7 +137,8 @@ def test_organisers_are_reminded_of_tomorrow_s_event_dates(runner, session, make
     assert f"/events/{proposed.id}" in proposer_mail.body
     assert [m.subject for m in to(session, admin)] == ["Morgen: Stadtteilfest"]
     assert "Marktplatz 1" in to(session, admin)[0].body
-    assert to(session, other_admin) == [] and to(session, city.manager) == []
+    assert to(session, other_admin) == []
+    assert to(session, city.manager) == [], "the room's hold for the event is no booking of hers"
     assert not [m for m in mails(session) if "Abgesagtes" in m.subject]
 
 

@@ -172,6 +172,9 @@ def test_the_programme_shows_events_and_bookings_together_by_place_and_time(brow
     move_occurrence(scene.session, weekly, date(2027, 3, 3), actor=scene.manager,
                     now=NOW - timedelta(days=2), starts_at=berlin(2027, 3, 4, 15),
                     ends_at=berlin(2027, 3, 4, 17))
+    event(scene.session, scene.manager, scene.mine, title="Tanzcafé", now=NOW - timedelta(days=6),
+          resource=scene.rooms[scene.mine.name][0], starts_at=berlin(2027, 3, 4, 19),
+          ends_at=berlin(2027, 3, 4, 21))  # holds its room: one line, not an event and a booking
     scene.session.commit()
     browser.login(scene.manager.email)
     html = browser.get("/start").get_data(as_text=True)
@@ -191,6 +194,7 @@ def test_the_programme_shows_events_and_bookings_together_by_place_and_time(brow
     thursday = day_section(html, 4)
     assert "<h4>Schulhof</h4>" in thursday and ">moved</span>" in thursday, "moved here"
     assert "Hausaufgabenhilfe" not in wednesday
+    assert thursday.count("Tanzcafé") == 1 and "/events/" in thursday.split("Tanzcafé")[0][-200:]
     assert "Nothing is planned on this day." in day_section(html, 6)
     assert '<span class="count">(2)</span>' in html.split('id="day-1-h">', 1)[1][:120]
 

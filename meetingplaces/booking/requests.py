@@ -512,18 +512,8 @@ def add_back_date(session, *, actor: User, booking: Booking, date: date | str,
     planned, notices = plan(resources, [slot], settings.zone)
     check_times(planned, now=now, settings=settings)
 
-    begin_write(session)
-    for occurrence in same_date:
-        booking.occurrences.remove(occurrence)
-    session.flush()
-    check_closures(session, planned)
-    check_quota(session, planned, organisation_id=booking.organisation_id, zone=settings.zone)
-    _refuse_conflicts(session, planned, settings, now=now, attendees=booking.attendees)
-    confirmed = _confirmed_at_once(actor, resources)
-    booking.occurrences.extend(_occurrences(planned, confirmed))
-    booking.exdates = [d for d in booking.exdates if d != wanted.isoformat()]
-    _flush_holding_invariant(session, planned, settings, now=now, attendees=booking.attendees)
-    _settle(booking)
+    _book_again(session, booking, replacing=same_date, planned=planned, resources=resources,
+                actor=actor, now=now, settings=settings)
     record(session, actor=actor, subject_type="booking", subject_id=booking.id,
            action="date_added_back", at=now,
            details={"dates": [wanted.isoformat()], "notices": notices})
@@ -558,19 +548,10 @@ def restore_dates(session, *, actor: User, booking: Booking, dates: Iterable,
     planned, notices = plan(resources, slots, settings.zone)
     check_times(planned, now=now, settings=settings)
 
-    begin_write(session)
-    for occurrence in targets:
-        booking.occurrences.remove(occurrence)
-    session.flush()
-    check_closures(session, planned)
-    check_quota(session, planned, organisation_id=booking.organisation_id, zone=settings.zone)
-    _refuse_conflicts(session, planned, settings, now=now, attendees=booking.attendees)
-    confirmed = _confirmed_at_once(actor, resources)
-    booking.occurrences.extend(_occurrences(planned, confirmed))
+    confirmed = _book_again(session, booking, replacing=targets, planned=planned,
+                            resources=resources, actor=actor, now=now,
+                            settings=settings)
     restored = {item.original_date.isoformat() for item in planned}
-    booking.exdates = [d for d in booking.exdates if d not in restored]
-    _flush_holding_invariant(session, planned, settings, now=now, attendees=booking.attendees)
-    _settle(booking)
     record(session, actor=actor, subject_type="booking", subject_id=booking.id,
            action="restored", at=now,
            details={"dates": sorted(restored), "notices": notices,
@@ -582,6 +563,27 @@ def restore_dates(session, *, actor: User, booking: Booking, dates: Iterable,
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
+
+def _book_again(session, booking: Booking, *, replacing, planned, resources, actor: User,
+                now: datetime, settings: Settings) -> bool:
+    """Dates of a booking taken up again (put back into the series, or restored after a
+    cancellation): the stored dates they replace go, every rule is checked as for a new
+    request, and they leave the series' exceptions. True when they are confirmed at once."""
+    begin_write(session)
+    for occurrence in replacing:
+        booking.occurrences.remove(occurrence)
+    session.flush()
+    check_closures(session, planned)
+    check_quota(session, planned, organisation_id=booking.organisation_id, zone=settings.zone)
+    _refuse_conflicts(session, planned, settings, now=now, attendees=booking.attendees)
+    confirmed = _confirmed_at_once(actor, resources)
+    booking.occurrences.extend(_occurrences(planned, confirmed))
+    again = {item.original_date.isoformat() for item in planned}
+    booking.exdates = [d for d in booking.exdates if d not in again]
+    _flush_holding_invariant(session, planned, settings, now=now, attendees=booking.attendees)
+    _settle(booking)
+    return confirmed
 
 
 def _lock(session, booking: Booking) -> None:

@@ -19,6 +19,7 @@ from ..models.bookings import (
     Occurrence,
     OccurrenceStatus,
 )
+from ..models.events import Event
 from ..models.places import Resource
 from ..models.rounds import RoundDate
 from ..policy import can
@@ -69,8 +70,9 @@ class Grid:
 def asked_for(booking_id):
     """A condition on a booking id: a booking somebody asked for, not one the app keeps on
     behalf of something shown in its own right (the van's booking of a round date, whose stop
-    is listed and reminded instead)."""
-    return ~exists().where(RoundDate.booking_id == booking_id)
+    is listed and reminded instead; an event's hold of its room, events/held_rooms.py)."""
+    return (~exists().where(RoundDate.booking_id == booking_id)
+            & ~exists().where(Event.hold_id == booking_id))
 
 
 def week_start(day: date) -> date:
