@@ -178,7 +178,7 @@ def test_domain_refusals_are_translated_too(client, api_world):
         "ends_at": "2027-03-28T04:00", "title": "Kurs", "attendees": 3})
     assert response.status_code == 422
     assert response.json["fields"]["starts_at"] == [
-        "02:30 does not exist on 2027-03-28: the clocks go forward that night. "
+        "02:30 does not exist on 28 Mar 2027: the clocks go forward that night. "
         "Choose another time."]
 
 
