@@ -13,7 +13,6 @@ from meetingplaces.models.audit import AuditEntry
 from meetingplaces.models.bookings import Booking
 from meetingplaces.models.events import Event
 from meetingplaces.models.rounds import Round
-from scripts import translations
 
 from .api_factories import NOW, api_world_fixture  # noqa: F401
 from .booking_factories import token_for
@@ -21,17 +20,9 @@ from .booking_factories import token_for
 UKRAINIAN = re.compile("[А-Яа-яІіЇїЄєҐґ]")
 
 
-@pytest.fixture(scope="module")
-def catalogues(tmp_path_factory):
-    """The real catalogues, compiled: the API answers in the languages people read."""
-    target = tmp_path_factory.mktemp("translations")
-    translations.compile_all(target)
-    return str(target)
-
-
 @pytest.fixture
-def app_config(catalogues):
-    return {"FIXED_NOW": NOW, "BABEL_TRANSLATION_DIRECTORIES": catalogues}
+def app_config(compiled_translations):
+    return {"FIXED_NOW": NOW, "BABEL_TRANSLATION_DIRECTORIES": compiled_translations}
 
 
 @pytest.fixture

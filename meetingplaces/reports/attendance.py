@@ -36,6 +36,7 @@ from ..models.reports import (
 )
 from ..models.rounds import RoundDate
 from ..policy import can
+from ..reminders import claim
 from ..vocabulary import SPOKEN_LANGUAGES
 from .usage import month_of
 
@@ -311,8 +312,9 @@ def send_reminders(session, *, now: datetime, zone: ZoneInfo, link) -> int:
         slot = AttendanceSlot(event=event, occurrence_date=event_date.original_date,
                               starts_at=event_date.starts_at, ends_at=event_date.ends_at,
                               round_date=round_date)
-        session.add(AttendanceReminder(event_id=event.id,
-                                       occurrence_date=event_date.original_date, sent_at=now))
+        if not claim(session, AttendanceReminder, event_id=event.id,
+                     occurrence_date=event_date.original_date, sent_at=now):
+            continue  # another run (another node) reminded it a moment ago
         for person in _recipients(session, slot):
             with force_locale(person.preferred_language):
                 local = slot.starts_at.astimezone(zone)

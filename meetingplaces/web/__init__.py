@@ -37,12 +37,13 @@ def register_blueprints(app: Flask) -> None:
         public,
         reports,
         rounds,
+        start,
     )
 
     boundary.install(app)
     for module in (
         public, calendar, feeds, auth, account, organisations, invitations, manage, bookings,
-        events, rounds, reports, api, health, privacy,
+        events, rounds, reports, api, health, privacy, start,
     ):
         app.register_blueprint(module.bp)
     app.session_interface = health.SessionInterface()  # feeds' rule plus the health checks

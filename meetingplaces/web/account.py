@@ -24,7 +24,9 @@ from ..extensions import db
 from ..forms.account import ApiTokenForm, ChangePasswordForm, DeleteAccountForm, ProfileForm
 from ..i18n import LANGUAGE_OFFER
 from ..models import ApiToken
+from ..models.rounds import RoundDate
 from ..models.types import utcnow
+from ..policy import can
 from .confirm import ask_once, confirmed
 from .form_errors import refused
 
@@ -53,11 +55,15 @@ def profile():
     user = _user()
     form = ProfileForm(obj=user)
     form.preferred_language.choices = _language_choices()
+    if not can(user, "list_own", RoundDate):
+        del form.remind_stops  # only the Spielmobil team has stops
     if form.validate_on_submit():
         try:
             profiles.update(user, name=form.name.data,
                             preferred_language=form.preferred_language.data,
-                            languages=current_app.config["LANGUAGES"])
+                            languages=current_app.config["LANGUAGES"],
+                            reminders={name: form[name].data for name in profiles.REMINDERS
+                                       if name in form})
         except DomainError as error:
             refused(form, error)
             return _render_profile(form), error.status

@@ -55,7 +55,7 @@ def login():
             reading = chosen_language()
             login_user(user, remember=form.remember.data)
             keep_reading_language(user, reading)
-            return redirect(_safe_next() or url_for("public.home"))
+            return redirect(_safe_next() or url_for("start.index"))
         form.password.errors.append(_("E-mail or password is wrong."))
     return render_template("auth/login.html", form=form)
 

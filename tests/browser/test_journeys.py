@@ -48,7 +48,7 @@ def log_in(page, email: str):
     page.fill("#email", email)
     page.fill("#password", "demo-password")
     page.press("#password", "Enter")
-    page.wait_for_url("**/")
+    page.wait_for_url("**/start")
     assert page.get_by_role("button", name="Abmelden").is_visible()
 
 
