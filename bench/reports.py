@@ -207,6 +207,8 @@ def main() -> None:
         options = {}
         if args.database:
             with create_engine(url, isolation_level="AUTOCOMMIT").connect() as connection:
+                # The exclusion constraint on occurrences needs btree_gist (kept in public).
+                connection.execute(text("CREATE EXTENSION IF NOT EXISTS btree_gist SCHEMA public"))
                 connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
                 connection.execute(text(f"CREATE SCHEMA {SCHEMA}"))
             options = {"connect_args": {"options": f"-csearch_path={SCHEMA},public"}}
@@ -237,7 +239,7 @@ def main() -> None:
 
             def report():
                 return figures.build(db.session, scope, date(2026, 1, 1), date(2026, 12, 31),
-                                     now=NOW, zone=BERLIN)
+                                     now=NOW, zone=BERLIN, holiday_region="NW")
 
             rows = count()
             built = report()
