@@ -272,7 +272,8 @@ def _weekday_counts(start: date, end: date, months: list[date]) -> dict:
 
 TEXTS, NUMBERS = 4, 7
 (ROOM, MONTH_BOOKED, ROOM_MONTH_BOOKED, OPENING, CLOSURE, OFFERED_CATEGORY,
- OFFERED_TARGET_GROUP, OFFERED_LANGUAGE, ATTENDED, HEARD, SPIELMOBIL, INITIATIVE) = range(12)
+ OFFERED_TARGET_GROUP, OFFERED_LANGUAGE, ATTENDED_CATEGORY, ATTENDED_MONTH, HEARD, SPIELMOBIL,
+ INITIATIVE) = range(13)
 GROUPS = (*ATTENDANCE_GROUPS, "first_visit")
 
 
@@ -600,15 +601,11 @@ def _days(closed: list, start: date, end: date) -> set:
 def _opening(report: Report, rooms: list, spans: list, closures: list, zone: ZoneInfo,
              holiday_region: str) -> tuple[dict, dict]:
     """Opening minutes per (facility, month) less its public holidays and closures, and the
-    minutes per (room, month) that closures of the room alone take on top."""
+    minutes per (room, month) that closures of the room alone take on top. Facilities with
+    the same week in the same federal state (most of a city's) are counted once."""
     weekly: dict = defaultdict(lambda: [[] for _day in range(7)])
-    for row in spans:
-        weekly[int(row.n0)][int(row.n1)].append((float(row.n2), float(row.n3)))
-    week_minutes = {f: [round(sum(c - o for o, c in day)) for day in days]
-                    for f, days in weekly.items()}
-    counts = _weekday_counts(report.start, report.end, report.months)
-    opening = {(f, month): sum(c * w for c, w in zip(counts[month], week, strict=True))
-               for f, week in week_minutes.items() for month in report.months}
+    for _kind, *_texts, facility_id, weekday, opens, closes, _n4, _n5, _n6 in spans:
+        weekly[int(facility_id)][int(weekday)].append((float(opens), float(closes)))
     closed: dict = defaultdict(list)  # ("facility" | "room", id) -> local wall-clock spans
     for row in closures:
         span = (row.at.astimezone(zone).replace(tzinfo=None),
@@ -619,13 +616,25 @@ def _opening(report: Report, rooms: list, spans: list, closures: list, zone: Zon
     holidays = {region: {day for year in years for day in public_holidays(region, year)
                          if report.start <= day <= report.end}
                 for region in set(regions.values())}
+    counts = _weekday_counts(report.start, report.end, report.months)
+    per_week: dict = {}
+    opening: dict = {}
     for facility_id, days in weekly.items():
+        week = tuple(round(sum(c - o for o, c in day)) for day in days)
         free = holidays.get(regions.get(facility_id), set())
+        key = (week, regions.get(facility_id))
+        if key not in per_week:
+            months = {m: sum(c * w for c, w in zip(counts[m], week, strict=True))
+                      for m in report.months}
+            for day in free:
+                months[month_of(day)] -= week[day.weekday()]
+            per_week[key] = months
+        for month, minutes in per_week[key].items():
+            opening[(facility_id, month)] = minutes
         shut = closed.get(("facility", facility_id), [])
-        for day in free | _days(shut, report.start, report.end):
-            opening[(facility_id, month_of(day))] -= (
-                week_minutes[facility_id][day.weekday()] if day in free
-                else round(_covered(days[day.weekday()], day, shut)))
+        for day in _days(shut, report.start, report.end) - free:
+            opening[(facility_id, month_of(day))] -= round(
+                _covered(days[day.weekday()], day, shut))
     room_lost: dict = defaultdict(int)
     for resource_id, _name, facility_id, *_rest in rooms:
         own = closed.get(("room", resource_id))
@@ -642,8 +651,10 @@ def _opening(report: Report, rooms: list, spans: list, closures: list, zone: Zon
 
 def _fold_room_use(report: Report, found: dict, zone: ZoneInfo, holiday_region: str,
                    totals: bool) -> None:
-    rooms = [(int(r.n0), r.t0, int(r.n1), r.t1, r.t2, r.t3, _int(r.n2), _int(r.n3))
-             for r in found[ROOM]]
+    rooms = [(int(resource_id), name, int(facility_id), facility, quarter, region,
+              _int(minutes), _int(dates))
+             for _kind, name, facility, quarter, region, _m, _a, _u, resource_id, facility_id,
+             minutes, dates, _n4, _n5, _n6 in found[ROOM]]
     opening, room_lost = _opening(report, rooms, found[OPENING], found[CLOSURE], zone,
                                   holiday_region)
     rooms_in: dict = defaultdict(int)
@@ -686,6 +697,8 @@ def _fold_room_use(report: Report, found: dict, zone: ZoneInfo, holiday_region: 
             "open_minutes": open_total, "dates": dates_total,
             "share": round(100 * booked_total / open_total, 1) if open_total else None,
         })
+
+
 # --- what was offered -------------------------------------------------------------------------
 
 
@@ -703,23 +716,28 @@ def _offered_per_event(shape: _Shape, events):
     month of `now` and partial months from the stored dates; an event called off as a whole
     has every date cancelled."""
     now = _p("now", UTCDateTime)
+    # Each source grouped by event on its own (SQLite then streams its covering index into one
+    # small sort), the sources' sums summed.
     sources = []
     if shape.offered_whole:
         sources.append(
-            select(EventMonth.event_id, EventMonth.dates, EventMonth.cancelled,
-                   EventMonth.moved,
-                   case((EventMonth.month < _p("now_month", Date),
-                         EventMonth.dates - EventMonth.cancelled), else_=0))
-            .where(_in_months(EventMonth.month, shape.offered_whole, "offered")))
+            select(EventMonth.event_id, func.sum(EventMonth.dates),
+                   func.sum(EventMonth.cancelled), func.sum(EventMonth.moved),
+                   func.sum(case((EventMonth.month < _p("now_month", Date),
+                                  EventMonth.dates - EventMonth.cancelled), else_=0)))
+            .where(_in_months(EventMonth.month, shape.offered_whole, "offered"))
+            .group_by(EventMonth.event_id))
     held = and_(EventDate.cancelled.is_(False), EventDate.starts_at <= now)
     for i in range(shape.offered_rests):
         sources.append(
-            select(EventDate.event_id, literal_column("1", Integer).label("dates"),
-                   case((EventDate.cancelled, 1), else_=0),
-                   case((and_(EventDate.moved, EventDate.cancelled.is_(False)), 1), else_=0),
-                   case((held, 1), else_=0))
+            select(EventDate.event_id, func.count(),
+                   func.sum(case((EventDate.cancelled, 1), else_=0)),
+                   func.sum(case((and_(EventDate.moved, EventDate.cancelled.is_(False)), 1),
+                                 else_=0)),
+                   func.sum(case((held, 1), else_=0)))
             .where(EventDate.starts_at >= _p(f"offered{i}_since", UTCDateTime),
-                   EventDate.starts_at < _p(f"offered{i}_until", UTCDateTime)))
+                   EventDate.starts_at < _p(f"offered{i}_until", UTCDateTime))
+            .group_by(EventDate.event_id))
     event_id, dates, cancelled, moved, held_dates = _union(sources).subquery().c
     per_event = (select(event_id.label("event_id"), func.sum(dates).label("dates"),
                         func.sum(cancelled).label("cancelled"), func.sum(moved).label("moved"),
@@ -776,46 +794,60 @@ def _fold_offered(report: Report, found: dict) -> None:
 
 
 def _attendance_rows(shape: _Shape, events) -> list:
-    """Attendance per category and month, and the languages heard: whole months from the
+    """Attendance per category and per month, and the languages heard: whole months from the
     monthly sums, partial months at the period's edges from the records. The city's report
     counts every event's attendance (only published events have any), its categories those
-    of the events it counts."""
-    in_scope = select(events.c.event_id)
-    attended, heard = [], []
+    of the events it counts. Each source is grouped on its own (per event, per month, per
+    month and language: the order of its covering index), the sources' sums summed."""
+    per_event, per_month, heard = [], [], []
+
+    def sums(table, dates):
+        return [dates, func.sum(table.count),
+                *[func.sum(func.coalesce(getattr(table, g), 0)) for g in GROUPS]]
+
+    def counted(table) -> list:
+        """Other scopes than the city's count their events' attendance only."""
+        return [] if shape.city else [table.event_id.in_(select(events.c.event_id))]
+
     if shape.whole:
-        attended.append(select(AttendanceMonth.event_id, AttendanceMonth.month,
-                               AttendanceMonth.dates, AttendanceMonth.count,
-                               *[getattr(AttendanceMonth, g) for g in GROUPS])
-                        .where(_in_months(AttendanceMonth.month, shape.whole, "whole")))
-        # Grouped in the covering index's order (month, language) first: no sort, no hash.
-        languages = (select(AttendanceLanguage.language, func.sum(AttendanceLanguage.dates))
-                     .where(_in_months(AttendanceLanguage.month, shape.whole, "whole"))
+        months = _in_months(AttendanceMonth.month, shape.whole, "whole")
+        monthly = sums(AttendanceMonth, func.sum(AttendanceMonth.dates))
+        per_event.append(select(AttendanceMonth.event_id, *monthly).where(months)
+                         .group_by(AttendanceMonth.event_id))
+        per_month.append(select(AttendanceMonth.month, *monthly)
+                         .where(months, *counted(AttendanceMonth))
+                         .group_by(AttendanceMonth.month))
+        heard.append(select(AttendanceLanguage.language, func.sum(AttendanceLanguage.dates))
+                     .where(_in_months(AttendanceLanguage.month, shape.whole, "whole"),
+                            *counted(AttendanceLanguage))
                      .group_by(AttendanceLanguage.month, AttendanceLanguage.language))
-        if not shape.city:
-            languages = languages.where(AttendanceLanguage.event_id.in_(in_scope))
-        heard.append(languages)
     for i in range(shape.rests):
         inside = [Attendance.occurrence_date >= _p(f"rest{i}_first", Date),
                   Attendance.occurrence_date <= _p(f"rest{i}_last", Date)]
-        attended.append(select(Attendance.event_id, Attendance.month,
-                               literal_column("1", Integer).label("dates"), Attendance.count,
-                               *[func.coalesce(getattr(Attendance, g), 0) for g in GROUPS])
-                        .where(*inside))
+        recorded = sums(Attendance, func.count())
+        per_event.append(select(Attendance.event_id, *recorded).where(*inside)
+                         .group_by(Attendance.event_id))
+        per_month.append(select(Attendance.month, *recorded)
+                         .where(*inside, *counted(Attendance)).group_by(Attendance.month))
         value = _elements(shape.dialect, Attendance.languages)
-        languages = (select(value.c.value, literal_column("1", Integer).label("dates"))
-                     .select_from(Attendance).join(value, true())
-                     .where(*inside, value.c.value.is_not(None)))
-        if not shape.city:
-            languages = languages.where(Attendance.event_id.in_(in_scope))
-        heard.append(languages)
-    event_id, month, *sums = _union(attended).subquery().c
+        heard.append(select(value.c.value, func.count()).select_from(Attendance)
+                     .join(value, true())
+                     .where(*inside, value.c.value.is_not(None), *counted(Attendance))
+                     .group_by(value.c.value))
+    event_id, *by_event = _union(per_event).subquery().c
+    month, *by_month = _union(per_month).subquery().c
     code, dates = _union(heard).subquery().c
+    per_event_sums = (select(event_id.label("event_id"),
+                             *[func.sum(c).label(f"s{i}") for i, c in enumerate(by_event)])
+                      .group_by(event_id).subquery())
+    event_sums = list(per_event_sums.c)[1:]
     return [
-        select(*_shaped(ATTENDED, texts=[events.c.category], month=month,
-                        numbers=[func.sum(column) for column in sums]))
-        .select_from(event_id.table)
-        .join(events, events.c.event_id == event_id, isouter=shape.city)
-        .group_by(events.c.category, month),
+        select(*_shaped(ATTENDED_CATEGORY, texts=[events.c.category],
+                        numbers=[func.sum(c) for c in event_sums]))
+        .join_from(per_event_sums, events, events.c.event_id == per_event_sums.c.event_id)
+        .group_by(events.c.category),
+        select(*_shaped(ATTENDED_MONTH, month=month, numbers=[func.sum(c) for c in by_month]))
+        .group_by(month),
         select(*_shaped(HEARD, texts=[code], numbers=[func.sum(dates)])).group_by(code),
     ]
 
@@ -832,10 +864,10 @@ def _fold_attendance(report: Report, found: dict) -> None:
 
     totals, by_category = bucket(), defaultdict(bucket)
     by_month = {m: bucket() for m in report.months}
-    for row in found[ATTENDED]:
-        values = [_int(v) for v in (row.n0, row.n1, row.n2, row.n3, row.n4, row.n5, row.n6)]
-        if row.t0 is not None:
-            add(by_category[row.t0], values)
+    for row in found[ATTENDED_CATEGORY]:
+        add(by_category[row.t0], [_int(v) for v in row[-NUMBERS:]])
+    for row in found[ATTENDED_MONTH]:
+        values = [_int(v) for v in row[-NUMBERS:]]
         add(by_month.setdefault(row.month, bucket()), values)
         add(totals, values)
     languages = {row.t0: _int(row.n0) for row in found[HEARD]}
