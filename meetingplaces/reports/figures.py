@@ -801,9 +801,11 @@ def _attendance_rows(shape: _Shape, events) -> list:
     month and language: the order of its covering index), the sources' sums summed."""
     per_event, per_month, heard = [], [], []
 
-    def sums(table, dates):
-        return [dates, func.sum(table.count),
-                *[func.sum(func.coalesce(getattr(table, g), 0)) for g in GROUPS]]
+    def sums(table, dates):  # the records' groups may be NULL, the monthly sums' never
+        def total(column):
+            return func.sum(column if table is AttendanceMonth else func.coalesce(column, 0))
+
+        return [dates, func.sum(table.count), *[total(getattr(table, g)) for g in GROUPS]]
 
     def counted(table) -> list:
         """Other scopes than the city's count their events' attendance only."""
