@@ -18,7 +18,7 @@ from ...booking import (
 )
 from ...booking.guests import booking_for_guest_token, confirm_guest_request
 from ...booking.notifications import requester_of
-from ...booking.rooms import bookable_resources
+from ...booking.rooms import bookable_resources, home_of
 from ...errors import DomainError
 from ...events.booked_rooms import offers_event
 from ...extensions import db
@@ -255,8 +255,10 @@ def _decision_forms(booking: Booking, **given) -> dict:
     forms["change"].date.choices = choices
     forms["reject"].date.choices = [("", _("Every pending date")), *_date_choices(
         booking, (OccurrenceStatus.PENDING,))]
-    forms["change"].resource_ids.choices = [(r.id, resource_label(r))
-                                            for r in bookable_resources(db.session)]
+    home = home_of(current_user)
+    forms["change"].resource_ids.choices = [
+        (r.id, resource_label(r))
+        for r in sorted(bookable_resources(db.session), key=home.distance_of)]
     if not forms["change"].resource_ids.data:
         forms["change"].resource_ids.data = [r.id for r in booking.resources]
     return forms
