@@ -172,8 +172,8 @@ def _cancel(booking: Booking, actor, guest_token_value=None):
             question=_("Cancel the booking %(title)s?", title=booking.title),
             consequences=[_("The booked rooms are free again at once."),
                           _who_is_told(booking, actor),
-                          _("A cancelled date can be restored afterwards while its time is "
-                            "free.")],
+                          *([_("A cancelled date can be restored afterwards while its time "
+                               "is free.")] if guest_token_value is None else [])],
             confirm_label=_("Yes, cancel"), back=back)
     return _decide(booking, "cancel", form, lambda: cancel_booking(
         db.session, actor=actor, booking=booking, now=now(), **form.to_cancel()),
