@@ -300,3 +300,10 @@ def test_book_this_room_starts_at_the_next_free_slot_in_the_future(browser, sess
     later = browser.get(f"/bookings/resources/{city.room.slug}/week?date=2027-03-22"
                         ).get_data(as_text=True)
     assert re.search(r'href="/bookings/new\?[^"]*date=2027-03-22[^"]*start=08:00', later)
+
+
+def test_book_a_room_here_from_a_past_day_starts_today(browser, city):
+    browser.login(city.member.email)
+    html = browser.get(f"/bookings/facilities/{city.facility.slug}/day?date=2027-02-15"
+                       ).get_data(as_text=True)
+    assert re.search(r'href="/bookings/new\?[^"]*date=2027-03-01[^"]*">Book a room here', html)

@@ -88,6 +88,6 @@ def facility_day(slug: str):
     day = day_arg()
     rooms = [room for room in facility.resources if room.active]
     return render_template(
-        "bookings/day.html", facility=facility, day=day,
+        "bookings/day.html", facility=facility, day=day, book_day=max(day, today()),
         rooms_grid=schedule.facility_day(db.session, current_user, rooms, day, zone()),
         previous=day - timedelta(days=1), next=day + timedelta(days=1))
