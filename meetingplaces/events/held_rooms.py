@@ -117,7 +117,7 @@ def keep(session, event: Event, *, actor, now: datetime, settings: Settings,
         resource=room, slots=slots, title=event.title, public=event.is_public,
         confirmed=event.status == EventStatus.PUBLISHED, free_dates_only=free_dates_only,
         now=now, settings=settings)
-    if event.hold is not None and event.hold.left_out:
+    if free_dates_only and event.hold is not None and event.hold.left_out:
         event.left_out = event.hold.left_out
         event.exdates = sorted({*event.exdates, *(d.isoformat() for d in event.left_out)})
         event.first_starts_at, event.last_ends_at = occurrences.series_span(event)
