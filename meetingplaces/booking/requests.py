@@ -308,12 +308,10 @@ def keep_hold(
                 zone=settings.zone)
     left_out = set()
     if free_dates_only:
-        conflicts = find_conflicts(session, new, round_dates_yield=not confirmed)
-        left_out = dates_held(new, conflicts)
-        kept = len(held) - len(dropped) + len(new) - len(
-            [p for p in new if p.original_date in left_out])
-        if left_out and kept:
-            new = [p for p in new if p.original_date not in left_out]
+        left_out = dates_held(new, find_conflicts(session, new, round_dates_yield=not confirmed))
+        free = [p for p in new if p.original_date not in left_out]
+        if free or len(held) > len(dropped):  # something is still held
+            new = free
         else:
             left_out = set()
     _refuse_conflicts(session, [*new, *promoted], settings, now=now,

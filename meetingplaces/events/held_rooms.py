@@ -133,7 +133,6 @@ def running_on(session, now: datetime) -> list[int]:
         .order_by(Event.id)))
 
 
-
 # The daily run extends holds once a day: a date that entered the horizon since may wait.
 DAILY_RUN_GRACE = timedelta(days=2)
 
