@@ -359,23 +359,31 @@ def _taken_dates(form: EventForm, error: DomainError) -> dict:
 
 
 def _confirmed() -> None:
+    """A one-button post without a valid CSRF token is refused (the button's form only)."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
+
+
+def _step(change, *, done: str, back: str, refused_page=None):
+    """One button's change: committed and `done` flashed, or rolled back with the refusal
+    flashed, shown on `refused_page(error)` or else back where the button was."""
+    try:
+        change()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return refused_page(error) if refused_page else redirect(back)
+    db.session.commit()
+    flash(done, "success")
+    return redirect(back)
 
 
 @bp.post("/<int:event_id>/submit")
 def submit(event_id: int):
     _confirmed()
     event = _event(event_id, "edit")
-    try:
-        submit_event(db.session, event, actor=current_user, now=now())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("events.index"))
-    db.session.commit()
-    flash(_("The event is sent."), "success")
-    return redirect(url_for("events.index"))
+    return _step(lambda: submit_event(db.session, event, actor=current_user, now=now()),
+                 done=_("The event is sent."), back=url_for("events.index"))
 
 
 @bp.post("/<int:event_id>/delete")
@@ -416,16 +424,9 @@ def restore(event_id: int):
     """Undo a cancellation: the event is published again and holds its room, if still free."""
     _confirmed()
     event = _event(event_id, "cancel")
-    try:
-        restore_event(db.session, event, actor=current_user, now=now())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("events.index"))
-    db.session.commit()
-    flash(_("The event takes place again. Subscribed calendars will show it again."),
-          "success")
-    return redirect(url_for("events.index"))
+    return _step(lambda: restore_event(db.session, event, actor=current_user, now=now()),
+                 done=_("The event takes place again. Subscribed calendars will show it again."),
+                 back=url_for("events.index"))
 
 
 @bp.get("/moderation")
@@ -448,15 +449,9 @@ def _moderation_page(failed: tuple[int, RejectForm] | None = None, status: int =
 def approve(event_id: int):
     _confirmed()
     event = _event(event_id, "moderate")
-    try:
-        approve_event(db.session, event, actor=current_user, now=now())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return _moderation_page(status=error.status)
-    db.session.commit()
-    flash(_("The event is published."), "success")
-    return redirect(url_for("events.moderation"))
+    return _step(lambda: approve_event(db.session, event, actor=current_user, now=now()),
+                 done=_("The event is published."), back=url_for("events.moderation"),
+                 refused_page=lambda error: _moderation_page(status=error.status))
 
 
 @bp.post("/<int:event_id>/reject")
@@ -498,31 +493,19 @@ def cancel_date(event_id: int, day: str):
     form = ReasonForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        cancel_occurrence(db.session, event, _day(day), actor=current_user, now=now(),
-                          reason=form.reason.data)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("events.dates", event_id=event.id))
-    db.session.commit()
-    flash(_("The date is cancelled."), "success")
-    return redirect(url_for("events.dates", event_id=event.id))
+    return _step(lambda: cancel_occurrence(db.session, event, _day(day), actor=current_user,
+                                           now=now(), reason=form.reason.data),
+                 done=_("The date is cancelled."), back=url_for("events.dates", event_id=event.id))
 
 
 @bp.post("/<int:event_id>/dates/<day>/restore")
 def restore_date(event_id: int, day: str):
     _confirmed()
     event = _event(event_id, "change_dates")
-    try:
-        restore_occurrence(db.session, event, _day(day), actor=current_user, now=now())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("events.dates", event_id=event.id))
-    db.session.commit()
-    flash(_("The date takes place as planned again."), "success")
-    return redirect(url_for("events.dates", event_id=event.id))
+    return _step(lambda: restore_occurrence(db.session, event, _day(day), actor=current_user,
+                                            now=now()),
+                 done=_("The date takes place as planned again."),
+                 back=url_for("events.dates", event_id=event.id))
 
 
 @bp.route("/<int:event_id>/dates/<day>/move", methods=["GET", "POST"])
