@@ -58,7 +58,7 @@ from ..policy import can
 from ..timeline import entered, fold_notices, split_until
 from .clock import now
 from .confirm import ask_once, confirmed
-from .form_errors import refused
+from .form_errors import refused, taken_dates_shown
 from .once import submitted_once
 
 bp = Blueprint("events", __name__, url_prefix="/events")
@@ -349,12 +349,9 @@ def _taken_dates(form: EventForm, error: DomainError) -> dict:
     if not isinstance(error, BookingConflict):
         return {}
     choosable = dict(form.resource.choices)
-    shown = [{"date": taken.original_date, "starts": taken.starts_at.astimezone(zone()),
-              "ends": taken.ends_at.astimezone(zone()),
-              "rooms": sorted({c.resource_name for c in taken.conflicts}),
-              "offers": [{"resource": offer.resource, "lacking": offer.lacking}
-                         for offer in taken.alternatives if offer.resource.id in choosable]}
-             for taken in error.taken_dates]
+    shown = taken_dates_shown(error, zone(), lambda taken: [
+        {"resource": offer.resource, "lacking": offer.lacking}
+        for offer in taken.alternatives if offer.resource.id in choosable])
     return {"taken_dates": shown, "free_dates": error.free_dates if form.repeat.data else []}
 
 

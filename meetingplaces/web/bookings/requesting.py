@@ -27,7 +27,7 @@ from ...extensions import db
 from ...forms.bookings import BookingForm, GuestBookingForm
 from ...models import Organisation
 from ..clock import now
-from ..form_errors import refused
+from ..form_errors import refused, taken_dates_shown
 from ..once import submitted_once
 from .blueprint import FORM_FIELD, bp, resource_label, settings, today, zone
 
@@ -186,21 +186,17 @@ def _taken_dates(form: BookingForm, rooms: RoomChoice, error: BookingConflict) -
     everything typed and the other room, on that one date when the request is a series."""
     names = {r.id: r.name for r in rooms.resources}
     chosen = form.resource_ids.data or []
-    shown = []
-    for taken in error.taken_dates:
-        offers = []
-        for offer in taken.alternatives:
-            resource_ids = [offer.resource.id if i == offer.replaces_id else i for i in chosen]
-            single = {"date": taken.original_date, "repeat": ""} if form.repeat.data else {}
-            offers.append({"resource": offer.resource, "lacking": offer.lacking,
-                           "replaces": names.get(offer.replaces_id, ""),
-                           "url": url_for(request.endpoint) + "?"
-                           + _prefill_query(form, resource_ids, **single)})
-        shown.append({"date": taken.original_date, "starts": taken.starts_at.astimezone(zone()),
-                      "ends": taken.ends_at.astimezone(zone()),
-                      "rooms": sorted({c.resource_name for c in taken.conflicts}),
-                      "offers": offers})
-    return shown
+
+    def offers(taken) -> list[dict]:
+        single = {"date": taken.original_date, "repeat": ""} if form.repeat.data else {}
+        return [{"resource": offer.resource, "lacking": offer.lacking,
+                 "replaces": names.get(offer.replaces_id, ""),
+                 "url": url_for(request.endpoint) + "?" + _prefill_query(
+                     form, [offer.resource.id if i == offer.replaces_id else i for i in chosen],
+                     **single)}
+                for offer in taken.alternatives]
+
+    return taken_dates_shown(error, zone(), offers)
 
 
 def _prefill_query(form: BookingForm, resource_ids: list[int], **replaced) -> str:
