@@ -154,6 +154,10 @@ def test_a_manager_sees_what_waits_in_their_quarters_only(browser, scene):
         assert count_of(html, key) == 1, key
         assert shown in section(html, key) and hidden not in html, key
     assert "the booking was cancelled" in section(html, "rooms-gone")
+    for key in ("requests", "proposals", "registrations", "offers"):
+        # a date keeps its own reading order beside Latin names on an Arabic page
+        assert re.search(r'· <span class="time-span">[^<]*\d[^<]*</span>',
+                         section(html, key)), key
     assert 'id="waiting-h">Waiting for you <span class="count">(5)</span>' in html
     assert "Unzustellbar" not in html and 'id="failed-mail"' not in html, "the admin's only"
     assert 'id="initiative-h"' not in html and 'id="team-h"' not in html
