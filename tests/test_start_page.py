@@ -268,6 +268,13 @@ def test_the_spielmobil_team_sees_its_next_stops_and_someone_new_an_empty_page(
     assert count_of(html, "stops") == 1
     assert f'href="/rounds/dates/{mine.id}"' in html and f"/rounds/dates/{other.id}\"" not in html
     assert browser.get(f"/rounds/dates/{mine.id}").status_code == 200
+    # the day and the times are joined as the reader joins them: the Arabic comma in Arabic
+    stop = re.search(r'<span class="start-time">([^<]*)</span>', html).group(1)
+    assert re.search(r"\., \d\d:\d\d–\d\d:\d\d$", stop), stop
+    browser.get("/?lang=ar")
+    arabic = re.search(r'<span class="start-time">([^<]*)</span>',
+                       browser.get("/start").get_data(as_text=True)).group(1)
+    assert "،" in arabic and "," not in arabic, arabic
     browser.logout()
     browser.login(make.user().email)
     html = browser.get("/start").get_data(as_text=True)
