@@ -13,12 +13,11 @@ from datetime import date, datetime
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import selectinload
 
-from ..errors import InvalidInput
 from ..models.bookings import ACTIVE_OCCURRENCE_STATUSES, Occurrence, OccurrenceStatus
 from ..models.places import Facility, Resource
 from ..models.rounds import RoundDate
 from .errors import ConflictingTime, FreeInstead, TakenDate
-from .rules import LONGEST_BLOCK, PlannedOccurrence, check_times, closed
+from .rules import LONGEST_BLOCK, PlannedOccurrence, closed, keeps_times
 
 # OR-ed ranges per query: both databases turn them into several index range scans.
 RANGES_PER_QUERY = 60
@@ -134,7 +133,7 @@ def free_instead(session, taken: list[PlannedOccurrence], *, now: datetime, sett
                     or (wanted.facility_id and candidate.facility_id == wanted.facility_id)):
                 continue
             trial = replace(item, resource=candidate)
-            if _keeps_the_rules(trial, now, settings):
+            if keeps_times(trial, now=now, settings=settings):
                 trials.append((index, trial))
     trial_items = [trial for _, trial in trials]
     refused = {id(item) for item, _closure in closed(session, trial_items)}
@@ -194,10 +193,3 @@ def _meets(item: PlannedOccurrence, conflict: ConflictingTime) -> bool:
             and conflict.blocked_from < item.blocked_until
             and conflict.blocked_until > item.blocked_from)
 
-
-def _keeps_the_rules(item: PlannedOccurrence, now: datetime, settings) -> bool:
-    try:
-        check_times([item], now=now, settings=settings)
-    except InvalidInput:
-        return False
-    return True
