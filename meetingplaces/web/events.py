@@ -49,7 +49,8 @@ from ..events.occurrences import expand
 from ..events.publishing import event_organisations, event_quarters
 from ..events.vocabulary import TRANSLATION_LANGUAGES
 from ..extensions import db
-from ..forms.events import ConfirmForm, EventForm, MoveDateForm, ReasonForm, RejectForm
+from ..forms.base import ConfirmForm
+from ..forms.events import EventForm, MoveDateForm, ReasonForm, RejectForm
 from ..i18n import day_text, formatting_locale
 from ..models import Facility, Organisation, Quarter, Resource
 from ..models.bookings import Booking

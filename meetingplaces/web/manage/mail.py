@@ -4,7 +4,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from ...extensions import db
-from ...forms.auth import ConfirmForm
+from ...forms.base import ConfirmForm
 from ...mail import failed_messages, send_again
 from ...models import OutboxMessage
 from ..clock import now
