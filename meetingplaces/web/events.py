@@ -356,7 +356,7 @@ def _taken_dates(form: EventForm, error: DomainError) -> dict:
     return {"taken_dates": shown, "free_dates": error.free_dates if form.repeat.data else []}
 
 
-def _confirmed() -> None:
+def _checked_token() -> None:
     """A one-button post without a valid CSRF token is refused (the button's form only)."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -378,7 +378,7 @@ def _step(change, *, done: str, back: str, refused_page=None):
 
 @bp.post("/<int:event_id>/submit")
 def submit(event_id: int):
-    _confirmed()
+    _checked_token()
     event = _event(event_id, "edit")
     return _step(lambda: submit_event(db.session, event, actor=current_user, now=now()),
                  done=_("The event is sent."), back=url_for("events.index"))
@@ -386,7 +386,7 @@ def submit(event_id: int):
 
 @bp.post("/<int:event_id>/delete")
 def delete(event_id: int):
-    _confirmed()
+    _checked_token()
     event = _event(event_id, "delete")
     if not confirmed():
         return ask_once(question=_("Delete the event %(title)s?", title=event.title),
@@ -420,7 +420,7 @@ def cancel(event_id: int):
 @bp.post("/<int:event_id>/restore")
 def restore(event_id: int):
     """Undo a cancellation: the event is published again and holds its room, if still free."""
-    _confirmed()
+    _checked_token()
     event = _event(event_id, "cancel")
     return _step(lambda: restore_event(db.session, event, actor=current_user, now=now()),
                  done=_("The event takes place again. Subscribed calendars will show it again."),
@@ -445,7 +445,7 @@ def _moderation_page(failed: tuple[int, RejectForm] | None = None, status: int =
 
 @bp.post("/<int:event_id>/approve")
 def approve(event_id: int):
-    _confirmed()
+    _checked_token()
     event = _event(event_id, "moderate")
     return _step(lambda: approve_event(db.session, event, actor=current_user, now=now()),
                  done=_("The event is published."), back=url_for("events.moderation"),
@@ -498,7 +498,7 @@ def cancel_date(event_id: int, day: str):
 
 @bp.post("/<int:event_id>/dates/<day>/restore")
 def restore_date(event_id: int, day: str):
-    _confirmed()
+    _checked_token()
     event = _event(event_id, "change_dates")
     return _step(lambda: restore_occurrence(db.session, event, _day(day), actor=current_user,
                                             now=now()),
