@@ -59,7 +59,7 @@ from ..policy import can
 from ..timeline import entered, fold_notices, split_until
 from .clock import now
 from .confirm import ask_once, confirmed
-from .form_errors import refused, taken_dates_shown
+from .form_errors import refused, taken_dates_shown, wants_free_dates
 from .once import submitted_once
 
 bp = Blueprint("events", __name__, url_prefix="/events")
@@ -284,7 +284,7 @@ def new():
             quarter = db.session.get(Quarter, form.quarter.data) or abort(400)
             fields = fields_from(form)
             event = create_event(db.session, actor=current_user, quarter=quarter, now=now(),
-                                 free_dates_only=_wants_free_dates(), **fields)
+                                 free_dates_only=wants_free_dates(), **fields)
         except DomainError as error:
             refused(form, error, FORM_FIELD)
             return render_template("events/form.html", form=form, event=None,
@@ -313,7 +313,7 @@ def edit(event_id: int):
             quarter = db.session.get(Quarter, form.quarter.data) or abort(400)
             fields = fields_from(form)
             update_event(db.session, event, actor=current_user, now=now(), quarter=quarter,
-                         free_dates_only=_wants_free_dates(), **fields)
+                         free_dates_only=wants_free_dates(), **fields)
         except DomainError as error:
             refused(form, error, FORM_FIELD)
             return _edit_page(form, event, error.status, _taken_dates(form, error))
@@ -330,11 +330,6 @@ def _edit_page(form: EventForm, event: Event, status: int, clash: dict | None = 
     """The edit form, with a warning when the event's booking went wrong since it was linked."""
     return render_template("events/form.html", form=form, event=event,
                            trouble=trouble_of(event, now()), **(clash or {})), status
-
-
-def _wants_free_dates() -> bool:
-    """The button a refused series offers: the event without the dates its room is taken."""
-    return request.form.get("action") == "free_dates"
 
 
 def _say_left_out(left_out) -> None:

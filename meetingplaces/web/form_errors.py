@@ -1,6 +1,8 @@
 """The one mapping of domain refusals onto forms: every page that calls the domain from a form
 answers a refusal the same way (roll back, message beside its field, what was typed kept)."""
 
+from flask import request
+
 from ..booking.errors import BookingConflict
 from ..errors import DomainError
 from ..extensions import db
@@ -36,3 +38,9 @@ def taken_dates_shown(error: BookingConflict, zone, offers) -> list[dict]:
              "rooms": sorted({c.resource_name for c in taken.conflicts}),
              "offers": offers(taken)}
             for taken in error.taken_dates]
+
+
+def wants_free_dates() -> bool:
+    """The button of a refused series (_taken_dates.html): the same request or event again,
+    without the dates that are taken."""
+    return request.form.get("action") == "free_dates"

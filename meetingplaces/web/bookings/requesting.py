@@ -27,7 +27,7 @@ from ...extensions import db
 from ...forms.bookings import BookingForm, GuestBookingForm
 from ...models import Organisation
 from ..clock import now
-from ..form_errors import refused, taken_dates_shown
+from ..form_errors import refused, taken_dates_shown, wants_free_dates
 from ..once import submitted_once
 from .blueprint import FORM_FIELD, bp, resource_label, settings, today, zone
 
@@ -64,7 +64,7 @@ def new():
                   "success")
             return redirect(url_for("bookings.index"))
         booking = request_booking(db.session, actor=current_user, organisation=organisation,
-                                  free_dates_only=_wants_free_dates(), now=now(),
+                                  free_dates_only=wants_free_dates(), now=now(),
                                   settings=settings(), **fields)
     except DomainError as error:
         return _refused("bookings/form.html", form, rooms, error, **context)
@@ -104,7 +104,7 @@ def guest_new():
             wait_as_guest(db.session, **guest, **_single_date(fields))
         else:
             notices = request_as_guest(db.session, **guest, **fields,
-                                       free_dates_only=_wants_free_dates()).notices
+                                       free_dates_only=wants_free_dates()).notices
     except DomainError as error:
         return _refused("bookings/guest_form.html", form, rooms, error)
     db.session.commit()
@@ -128,11 +128,6 @@ def _wants_to_wait() -> bool:
 def _wants_preview() -> bool:
     """The button that shows the chosen room's week before sending: nothing is requested."""
     return request.form.get("action") == "preview"
-
-
-def _wants_free_dates() -> bool:
-    """The button a refused series offers: the same request without its taken dates."""
-    return request.form.get("action") == "free_dates"
 
 
 def _single_date(fields: dict) -> dict:
