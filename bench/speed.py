@@ -31,6 +31,8 @@ from datetime import UTC, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
 
+import holidays
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -181,6 +183,7 @@ def measure(kind: str, rounds: int, events: int) -> dict:
     app = app_for(db_settings)
     from sqlalchemy import select
 
+    from meetingplaces.database import begin_write
     from meetingplaces.events import update_event
     from meetingplaces.extensions import db
     from meetingplaces.models import User
@@ -188,7 +191,9 @@ def measure(kind: str, rounds: int, events: int) -> dict:
 
     feed = f"/quarters/{plan['quarter_slug']}/calendar.ics"
     auth = {"Authorization": f"Bearer {plan['token']}", "Content-Type": "application/json"}
-    days = iter(range(2, 360))
+    public_holidays = holidays.country_holidays("DE", subdiv="NW")
+    days = iter(day for day in (datetime.now(UTC).date() + timedelta(days=n)
+                                for n in range(2, 360)) if day not in public_holidays)
     changes = iter(range(1, 100000))
     samples = {name: [] for name in ("static", "select 1", "booking create",
                                      "feed after one change", "feed 304")}
@@ -201,7 +206,7 @@ def measure(kind: str, rounds: int, events: int) -> dict:
         return request(port, "GET", "/bench/select-1")
 
     def booking_create():
-        day = (datetime.now(UTC) + timedelta(days=next(days))).date()
+        day = next(days)
         body = json.dumps({"resource_ids": [plan["room_id"]], "starts_at": f"{day}T18:00",
                            "ends_at": f"{day}T19:30", "title": "Sprachkurs", "attendees": 8,
                            "organisation_id": plan["organisation_id"]}).encode()
@@ -214,6 +219,7 @@ def measure(kind: str, rounds: int, events: int) -> dict:
         number = next(changes)
         uids = plan["event_uids"]
         with app.app_context():
+            begin_write(db.session)
             manager = db.session.get(User, plan["manager_id"])
             event = db.session.scalar(select(Event).where(Event.uid == uids[number % len(uids)]))
             update_event(db.session, event, actor=manager, now=datetime.now(UTC),
