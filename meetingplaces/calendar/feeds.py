@@ -465,6 +465,7 @@ def serve(session, feed: Feed, version: Version, *, now: datetime, base_url: str
             copy = built(session, feed, now, base_url=base_url, past_days=past_days,
                          future_days=future_days, city_timezone=city_timezone)
             copies.put(key, copy)
+        session.commit()  # nothing was written: ends the read transaction
         current = _version(copy.counter, copy.changed_at, now)
         if served is None or copy.served_for != (current.stamp, feed.name):
             body, tag = copy.body_and_tag(feed.name, base_url)
