@@ -27,7 +27,6 @@ from sqlalchemy import (
     cast,
     delete,
     insert,
-    join,
     literal,
     literal_column,
     or_,
@@ -298,14 +297,16 @@ def find_scope(engine, kind: str, slug: str, now: datetime, *,
     return f"{kind}:{ident}", name, _version(counter, _instant(changed_at), now)
 
 
-def _blocks_wanted(feed: Feed, day: datetime, past_days: int, future_days: int):
-    """The events, their block in the feed's language and their quarter, with what makes a
-    block part of the feed on `day`: a public event of an active quarter within the window
-    (cancelled ones for 30 days), of the feed's scope and category. The audience is checked
+def _with_blocks(statement, feed: Feed, day: datetime, past_days: int, future_days: int,
+                 *, touched=None):
+    """`statement` outer-joined, table by table (so that each join is an index lookup), with
+    the events (those `touched`, or all), their block in the feed's language and their
+    quarter, under what makes a block part of the feed on `day`: a public event of an active
+    quarter within the window (cancelled ones for 30 days), of the feed's scope and category.
+    A row's block counts only where all three joined (`_wanted`). The audience is checked
     in Python (target groups are JSON), and only when the feed asks for one."""
     kind, _, ident = feed.scope.partition(":")
     conditions = [
-        Quarter.active,
         Event.is_public,
         or_(
             Event.status == EventStatus.PUBLISHED,
@@ -315,6 +316,8 @@ def _blocks_wanted(feed: Feed, day: datetime, past_days: int, future_days: int):
         Event.first_starts_at <= day + timedelta(days=future_days + 1),
         or_(Event.last_ends_at.is_(None), Event.last_ends_at >= day - timedelta(days=past_days)),
     ]
+    if touched is not None:
+        conditions.append(Event.id == touched)
     if kind == "quarter":
         conditions.append(Event.quarter_id == int(ident))
     elif kind == "facility":
@@ -323,47 +326,48 @@ def _blocks_wanted(feed: Feed, day: datetime, past_days: int, future_days: int):
         conditions.append(Event.id.in_(round_event_ids(int(ident))))
     if feed.category:
         conditions.append(Event.category == feed.category)
-    blocks = (
-        join(Event, EventCalendarBlock, and_(EventCalendarBlock.event_id == Event.id,
-                                             EventCalendarBlock.language == feed.language))
-        .join(Quarter, Quarter.id == Event.quarter_id)
-    )
-    columns = [Event.id, EventCalendarBlock.block, Event.timezone, Event.first_starts_at]
+    columns = [Event.id, EventCalendarBlock.block, Event.timezone, Event.first_starts_at,
+               Quarter.id.label("quarter_id")]
     if feed.audience:
         columns.append(Event.target_groups)
-    return blocks, conditions, columns
+    return (
+        statement.add_columns(*columns)
+        .outerjoin(Event, and_(*conditions))
+        .outerjoin(EventCalendarBlock, and_(EventCalendarBlock.event_id == Event.id,
+                                            EventCalendarBlock.language == feed.language))
+        .outerjoin(Quarter, and_(Quarter.id == Event.quarter_id, Quarter.active))
+    )
+
+
+def _wanted(row) -> bool:
+    return row.id is not None and row.block is not None and row.quarter_id is not None
 
 
 def _full_statement(feed: Feed, day: datetime, past_days: int, future_days: int):
     """The scope's version and every wanted block, in one statement (one snapshot)."""
-    blocks, conditions, columns = _blocks_wanted(feed, day, past_days, future_days)
     asked = select(cast(literal(feed.scope), String).label("scope")).subquery()
-    return (
-        select(FeedVersion.version, FeedVersion.changed_at, *columns)
-        .select_from(asked)
-        .outerjoin(FeedVersion, FeedVersion.scope == asked.c.scope)
-        .outerjoin(blocks, and_(*conditions))
-    )
+    return _with_blocks(
+        select(FeedVersion.version, FeedVersion.changed_at).select_from(asked)
+        .outerjoin(FeedVersion, FeedVersion.scope == asked.c.scope),
+        feed, day, past_days, future_days)
 
 
 def _delta_statement(feed: Feed, day: datetime, held: int, past_days: int, future_days: int):
     """The scope's version, the log of the versions after `held` and the touched events'
     wanted blocks (none: the event left the feed), in one statement (one snapshot)."""
-    blocks, conditions, columns = _blocks_wanted(feed, day, past_days, future_days)
-    return (
+    return _with_blocks(
         select(FeedVersion.version, FeedVersion.changed_at, FeedChange.version.label("logged"),
-               FeedChange.event_id.label("touched"), *columns)
+               FeedChange.event_id.label("touched"))
         .select_from(FeedVersion)
         .outerjoin(FeedChange, and_(FeedChange.scope == FeedVersion.scope,
                                     FeedChange.version > held))
-        .outerjoin(blocks, and_(Event.id == FeedChange.event_id, *conditions))
-        .where(FeedVersion.scope == feed.scope)
-    )
+        .where(FeedVersion.scope == feed.scope),
+        feed, day, past_days, future_days, touched=FeedChange.event_id)
 
 
 def _put_rows(copy: feed_copies.Copy, feed: Feed, rows, base_url: str) -> None:
     for row in rows:
-        if row.id is None:
+        if not _wanted(row):
             continue
         if feed.audience and not ({feed.audience, "everyone"} & set(row.target_groups or [])):
             copy.drop(row.id)
@@ -385,7 +389,7 @@ def _patched(session, copy: feed_copies.Copy, feed: Feed, base_url: str, past_da
     if any(row.logged is not None and row.touched is None for row in rows):
         return False
     for row in rows:
-        if row.touched is not None and row.id is None:
+        if row.touched is not None and not _wanted(row):
             copy.drop(row.touched)
     _put_rows(copy, feed, rows, base_url)
     copy.counter = counter
@@ -403,14 +407,6 @@ def built(session, feed: Feed, now: datetime, *, base_url: str, past_days: int,
     copy.changed_at = _instant(rows[0].changed_at)
     _put_rows(copy, feed, rows, base_url)
     return copy
-
-
-def build(session, feed: Feed, now: datetime, *, past_days: int, future_days: int,
-          city_timezone: str) -> str:
-    """The whole feed as text, built anew (with the base URL mark still in it)."""
-    copy = built(session, feed, now, base_url=ics.BASE_URL_MARK, past_days=past_days,
-                 future_days=future_days, city_timezone=city_timezone)
-    return copy.body_and_tag(feed.name, ics.BASE_URL_MARK)[0].decode()
 
 
 def round_event_ids(resource_id: int):
