@@ -24,6 +24,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import config
 
     config.load(app, test_config)
+    from .accounts import hashing
+
+    hashing.use_method(app.config["PASSWORD_HASH_METHOD"])
     from . import logs
 
     logs.configure(app.config["LOG_FORMAT"], app.config["LOG_LEVEL"])

@@ -24,6 +24,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(attendance_reminders)
+    app.cli.add_command(send_reminders)
     app.cli.add_command(rebuild_reports)
     app.cli.add_command(anonymise_personal_data)
 
@@ -163,7 +164,8 @@ def restore_command(path: str, yes: bool) -> None:
 @click.command("attendance-reminders")
 def attendance_reminders() -> None:
     """Ask organisers and staff how many came to yesterday's dates (run it daily, e.g. 08:00);
-    also stores the dates of series without an end further ahead."""
+    also stores the dates of series without an end further ahead, and lets events in a room
+    hold the dates that came within the room's booking horizon."""
     from zoneinfo import ZoneInfo
 
     from flask import current_app
@@ -178,6 +180,57 @@ def attendance_reminders() -> None:
         link=lambda slot: absolute_url("reports.record", event_id=slot.event.id,
                                        day=slot.occurrence_date.isoformat()))
     event_dates.rebuild(db.session, now, only_endless=True)
+    db.session.commit()
+    click.echo(f"{queued} reminders queued")
+    _extend_event_holds(now)
+
+
+def _extend_event_holds(now) -> None:
+    """Each event on its own: a date another booking took meanwhile refuses that event's
+    extension (said here, and again when its managers next save it), not the others'."""
+    from flask import current_app
+
+    from .booking.rules import Settings
+    from .errors import DomainError
+    from .events import held_rooms
+    from .models.events import Event
+
+    settings = Settings.from_config(current_app.config)
+    for event_id in held_rooms.running_on(db.session, now):
+        event = db.session.get(Event, event_id)
+        try:
+            held_rooms.before_change(db.session, event)
+            held_rooms.keep(db.session, event, actor=None, now=now, settings=settings)
+            db.session.commit()
+        except DomainError as error:
+            click.echo(f"event {event_id} ({event.title}): {error.message}", err=True)
+
+
+@click.command("send-reminders")
+def send_reminders() -> None:
+    """Remind of tomorrow's dates by mail: bookers, the Spielmobil staff, event organisers
+    (run it daily, e.g. 16:00); each date once, however often it runs."""
+    from zoneinfo import ZoneInfo
+
+    from flask import current_app
+
+    from .booking.tokens import guest_token
+    from .links import absolute_url
+    from .models.types import utcnow
+    from .reminders import Links, send_day_before
+
+    secret = current_app.config["SECRET_KEY"]
+    links = Links(
+        booking=lambda booking, guest: (
+            absolute_url("bookings.guest_booking", token=guest_token(booking, secret)) if guest
+            else absolute_url("bookings.show", booking_id=booking.id)),
+        stop=lambda round_date: absolute_url("rounds.date_page", date_id=round_date.id),
+        event=lambda event: absolute_url("calendar.event", event_id=event.id),
+        settings=absolute_url("account.profile"))
+    # FIXED_NOW: the clock tests and benchmarks pin, as for the pages (web/clock.py).
+    now = current_app.config.get("FIXED_NOW") or utcnow()
+    queued = send_day_before(db.session, now=now, zone=ZoneInfo(current_app.config["TIMEZONE"]),
+                             links=links)
     db.session.commit()
     click.echo(f"{queued} reminders queued")
 

@@ -68,6 +68,8 @@ class Defaults:
     # Guests' and past bookers' names, e-mails and purposes are anonymised this many months
     # after their last booked date (`flask anonymise-personal-data`, daily from cron).
     PERSONAL_DATA_RETENTION_MONTHS = 12
+    # werkzeug's method for new password hashes; keep scrypt's default work factor in production.
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a method name, not a password)
     # Logs: "text" for a terminal, "json" for one JSON object per line (a log collector).
     LOG_FORMAT = "text"
     LOG_LEVEL = "INFO"

@@ -193,7 +193,8 @@ def load_demo(session) -> None:
     from .events.demo import load_demo_events  # the quarters' programme, dated from today
 
     zone = ZoneInfo(current_app.config["TIMEZONE"])
-    load_demo_events(session, datetime.now(zone).date(), zone)
+    load_demo_events(session, datetime.now(zone).date(), zone,
+                     current_app.config.get("HOLIDAY_REGION", "NW"))
     load_demo_round(session, datetime.now(zone).date(), datetime.now(zone))
 
     from .reports.demo import load_demo_reports  # programmes, past dates and their attendance

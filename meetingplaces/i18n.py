@@ -37,6 +37,39 @@ def select_locale() -> str:
     return request.accept_languages.best_match(supported) or current_app.config["DEFAULT_LANGUAGE"]
 
 
+LANGUAGE_OFFER = "language_offer"
+
+
+def chosen_language() -> str | None:
+    """The language this visitor chose before logging in: on the page (?lang=, kept in the
+    session) or in the browser's settings (Accept-Language); None when the city's default
+    language was only the fallback."""
+    supported = current_app.config["LANGUAGES"]
+    if session.get("lang") in supported:
+        return session["lang"]
+    return request.accept_languages.best_match(supported)
+
+
+def keep_reading_language(user, reading: str | None) -> None:
+    """Logging in keeps the language the person chose and was reading in, also when their
+    profile names another, and offers (in base.html) to save it to the profile; a silent
+    switch would look like the page had broken. Without a choice the profile decides."""
+    if reading in current_app.config["LANGUAGES"] and reading != user.preferred_language:
+        session["lang"] = reading
+        session[LANGUAGE_OFFER] = reading
+    else:
+        session.pop(LANGUAGE_OFFER, None)
+
+
+def language_offer() -> str | None:
+    """The language to offer for the profile: the session's, while it differs from it."""
+    offered = session.get(LANGUAGE_OFFER)
+    if (not offered or not current_user or not current_user.is_authenticated
+            or offered != str(get_locale()) or offered == current_user.preferred_language):
+        return None
+    return offered
+
+
 def _api_locale(supported) -> str:
     """The API keeps no session: Accept-Language, then the token's user, then the city's."""
     from flask import g
@@ -93,6 +126,37 @@ def formatting_locale() -> Locale:
     return Locale.parse(FORMAT_LOCALES.get(language, language))
 
 
+def day_text(value: date | datetime, format: str = "medium") -> str:
+    """A date inside a message (flash, form error, mail), as the reader writes dates: "02.04.2027"
+    in German, "2 Apr 2027" in English; an aware datetime counts in the city's zone."""
+    if isinstance(value, datetime):
+        value = value.astimezone(city_zone()) if value.tzinfo else value
+        value = value.date()
+    return dates.format_date(value, format, locale=formatting_locale())
+
+
+def time_text(value: datetime | time) -> str:
+    """A wall-clock time inside a message, without seconds ("15:00", "3:00 PM")."""
+    if isinstance(value, datetime):
+        value = (value.astimezone(city_zone()) if value.tzinfo else value).time()
+    return dates.format_time(value, "short", locale=formatting_locale())
+
+
+def moment_text(value: datetime, date_format: str = "medium") -> str:
+    """Date and time together in the locale's order, the time always without seconds (babel's
+    "medium" would say 15:00:00). Aware values count in the city's zone, naive ones are taken
+    as wall-clock times already."""
+    locale = formatting_locale()
+    pattern = dates.get_datetime_format(date_format, locale=locale)
+    return (str(pattern).replace("{1}", day_text(value, date_format))
+            .replace("{0}", time_text(value)))
+
+
+def span_text(starts: datetime, ends: datetime) -> str:
+    """A date's time span in a message: "02.04.2027, 15:00–17:00"."""
+    return f"{moment_text(starts)}–{time_text(ends)}"
+
+
 def weekday_name(weekday: int) -> str:
     """The name of a weekday (0 = Monday) in the visitor's language, as it heads a table row."""
     name = dates.get_day_names("wide", context="stand-alone", locale=get_locale())[weekday]
@@ -111,6 +175,7 @@ def template_globals() -> dict:
         "vocabulary_label": _vocabulary_label,
         "text_in": _text_in,
         "language_attributes": language_attributes,
+        "language_offer": language_offer,
     }
 
 
@@ -140,9 +205,7 @@ def register_template_helpers(app) -> None:
         return dates.format_time(value, format, tzinfo=city_zone(), locale=formatting_locale())
 
     def local_datetime(value: datetime, format: str = "medium") -> str:
-        return dates.format_datetime(
-            value, format, tzinfo=city_zone(), locale=formatting_locale()
-        )
+        return moment_text(value, format)
 
     app.jinja_env.filters["local_date"] = local_date
     app.jinja_env.filters["date_skeleton"] = date_skeleton

@@ -34,6 +34,16 @@ _SPAN = re.compile(r"^(\d{1,2}):(\d{2})\s*[-–—]\s*(\d{1,2}):(\d{2})$")
 # --- quarters ----------------------------------------------------------------------------------
 
 
+def city_of(*things) -> str | None:
+    """The city a page is about: that of the first quarter, facility, resource or event given
+    (an instance serving Wuppertal and Göttingen names Göttingen on Göttingen's pages)."""
+    for thing in things:
+        quarter = thing if isinstance(thing, Quarter) else getattr(thing, "quarter", None)
+        if isinstance(quarter, Quarter) and quarter.city:
+            return quarter.city
+    return None
+
+
 def quarters_managed_by(session, user: User) -> list[Quarter]:
     """Admins look after every quarter, managers after theirs (active or not)."""
     query = select(Quarter).options(selectinload(Quarter.facilities))

@@ -169,10 +169,16 @@ def _may_cancel_booking(user: User, booking: Booking) -> bool:
 # Members of an active organisation request for it; managers of the resource's quarter
 # decide; the requesting side or a manager cancels or changes; only they see private details.
 rule("request_booking", Organisation)(_is_member)
-rule("approve", Booking)(_manages_all_resources)
-rule("reject", Booking)(_manages_all_resources)
-rule("cancel", Booking)(_may_cancel_booking)
-rule("change", Booking)(_may_cancel_booking)
+def _own_booking(check: Callable) -> Callable:
+    """A booking that holds a room for an event is decided and changed through the event
+    (its moderation, its dates), never on its own: the two would drift apart."""
+    return lambda user, booking: booking.held_for is None and check(user, booking)
+
+
+rule("approve", Booking)(_own_booking(_manages_all_resources))
+rule("reject", Booking)(_own_booking(_manages_all_resources))
+rule("cancel", Booking)(_own_booking(_may_cancel_booking))
+rule("change", Booking)(_own_booking(_may_cancel_booking))
 rule("view_private", Booking)(_may_cancel_booking)
 # The approval queue and the agenda of requests: managers (each sees their quarters' only).
 rule("review", Booking)(lambda user, _: user.is_manager)
@@ -229,10 +235,15 @@ rule("view", Event)(
 # managers of its rooms' quarter. Nobody else, not even for a public booking.
 # The moderation queue and the "city quarter management" as organiser: managers.
 rule("moderate_proposals", Event)(lambda user, _: user.is_manager)
-rule("use_for_event", Booking)(
+# Placing an event in a room, which it then holds: the room's managers, and members of an
+# organisation (their proposal's room waits for a manager like a request).
+rule("place_event_in", Resource)(
+    lambda user, room: user.manages(room.quarter_id)
+    or any(_is_member(user, organisation) for organisation in user.organisations))
+rule("use_for_event", Booking)(_own_booking(
     lambda user, booking: _manages_all_resources(user, booking)
     or (booking.organisation is not None and _is_member(user, booking.organisation))
-)
+))
 
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, text
 
 from meetingplaces import create_app
 from meetingplaces.extensions import db
+from scripts import translations
 
 from . import factories
 
@@ -77,7 +78,17 @@ def _base_config(url: str, engine_options: dict | None = None) -> dict:
         "SERVER_NAME": "localhost.test",
         "RATELIMIT_STORAGE_URI": "memory://",
         "MAIL_SEND_AFTER_REQUEST": False,
+        "PASSWORD_HASH_METHOD": factories.TEST_PASSWORD_HASH_METHOD,
     }
+
+
+@pytest.fixture(scope="session")
+def compiled_translations(tmp_path_factory):
+    """The real catalogues as the .po files are now, compiled once per worker, for tests that
+    read pages, mails and answers in the languages people read (a stale .mo never decides)."""
+    target = tmp_path_factory.mktemp("translations")
+    translations.compile_all(target)
+    return str(target)
 
 
 @pytest.fixture(params=DATABASES)

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import requests
 
+from .factories import TEST_PASSWORD_HASH_METHOD
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -28,6 +30,7 @@ def server_environment(database: dict, instance: Path, **config) -> dict:
         "MEETINGPLACES_SQLALCHEMY_DATABASE_URI": database["url"],
         "MEETINGPLACES_SQLALCHEMY_ENGINE_OPTIONS": json.dumps(database["options"]),
         "MEETINGPLACES_SECRET_KEY": "live-test-secret",
+        "MEETINGPLACES_PASSWORD_HASH_METHOD": TEST_PASSWORD_HASH_METHOD,
         "PYTHONPATH": str(ROOT),
     })
     for key, value in config.items():

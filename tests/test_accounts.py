@@ -147,7 +147,8 @@ def test_a_revoked_token_gets_401(browser, client, make, session):
     browser.login(user.email)
     secret = create_token(browser)
     token = session.scalar(select(ApiToken))
-    assert browser.post(f"/account/tokens/{token.id}/revoke").status_code == 302
+    assert browser.post(f"/account/tokens/{token.id}/revoke",
+                        {"confirmed": "yes"}).status_code == 302
     response = client.get("/api/v1/me", headers=bearer(secret))
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
@@ -166,8 +167,9 @@ def test_nobody_revokes_someone_elses_token(browser, make, session):
     token = session.scalar(select(ApiToken))
     browser.logout()
     browser.login(other.email)
-    assert browser.post(f"/account/tokens/{token.id}/revoke").status_code == 403
-    assert browser.post("/account/tokens/999/revoke").status_code == 404
+    assert browser.post(f"/account/tokens/{token.id}/revoke",
+                        {"confirmed": "yes"}).status_code == 403
+    assert browser.post("/account/tokens/999/revoke", {"confirmed": "yes"}).status_code == 404
     session.refresh(token)
     assert token.revoked_at is None
 

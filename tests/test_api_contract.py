@@ -13,7 +13,6 @@ from meetingplaces.models.audit import AuditEntry
 from meetingplaces.models.bookings import Booking
 from meetingplaces.models.events import Event
 from meetingplaces.models.rounds import Round
-from scripts import translations
 
 from .api_factories import NOW, api_world_fixture  # noqa: F401
 from .booking_factories import token_for
@@ -21,17 +20,9 @@ from .booking_factories import token_for
 UKRAINIAN = re.compile("[А-Яа-яІіЇїЄєҐґ]")
 
 
-@pytest.fixture(scope="module")
-def catalogues(tmp_path_factory):
-    """The real catalogues, compiled: the API answers in the languages people read."""
-    target = tmp_path_factory.mktemp("translations")
-    translations.compile_all(target)
-    return str(target)
-
-
 @pytest.fixture
-def app_config(catalogues):
-    return {"FIXED_NOW": NOW, "BABEL_TRANSLATION_DIRECTORIES": catalogues}
+def app_config(compiled_translations):
+    return {"FIXED_NOW": NOW, "BABEL_TRANSLATION_DIRECTORIES": compiled_translations}
 
 
 @pytest.fixture
@@ -178,7 +169,7 @@ def test_domain_refusals_are_translated_too(client, api_world):
         "ends_at": "2027-03-28T04:00", "title": "Kurs", "attendees": 3})
     assert response.status_code == 422
     assert response.json["fields"]["starts_at"] == [
-        "02:30 does not exist on 2027-03-28: the clocks go forward that night. "
+        "02:30 does not exist on 28 Mar 2027: the clocks go forward that night. "
         "Choose another time."]
 
 

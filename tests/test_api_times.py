@@ -6,7 +6,7 @@ import pytest
 
 from .api_factories import NOW, api_world_fixture  # noqa: F401
 
-GAP_MESSAGE = ("02:30 does not exist on 2027-03-28: the clocks go forward that night. "
+GAP_MESSAGE = ("02:30 does not exist on 28.03.2027: the clocks go forward that night. "
                "Choose another time.")
 
 

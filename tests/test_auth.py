@@ -39,7 +39,7 @@ def end_browser_session(client):
 def test_a_user_logs_in_and_out(browser, make):
     user = make.user(name="Amira")
     response = browser.login(user.email)
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/start"
     assert browser.get("/account/").status_code == 200
     browser.logout()
     assert browser.get("/account/").status_code == 302
@@ -97,7 +97,7 @@ def test_next_leads_back_within_the_site_only(browser, make):
     assert browser.post("/auth/login?next=/account/", data).headers["Location"] == "/account/"
     browser.logout()
     evil = browser.post("/auth/login?next=//evil.example/", data)
-    assert evil.headers["Location"] == "/"
+    assert evil.headers["Location"] == "/start"
 
 
 @pytest.fixture

@@ -121,7 +121,8 @@ def test_the_guest_cancels_through_the_link(app, browser, session, smtp_sink, ci
     link = link_in(smtp_sink.wait_for(1)[0], "/bookings/guest/")
     browser.post(link + "/confirm")
     response = browser.post(link + "/cancel", {"cancel-scope": "all",
-                                               "cancel-reason": "Wir haben einen Raum"})
+                                               "cancel-reason": "Wir haben einen Raum",
+                                               "confirmed": "yes"})
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     booking = session.scalar(select(Booking))
     assert booking.status == "cancelled"
@@ -148,7 +149,8 @@ def test_a_forged_or_foreign_guest_link_is_not_found(app, browser, session, smtp
     link = link_in(smtp_sink.wait_for(1)[0], "/bookings/guest/")
     assert browser.get(link[:-3] + "xyz").status_code == 404
     assert browser.post(link[:-3] + "xyz/cancel", {"cancel-scope": "all",
-                                                   "cancel-reason": "x"}).status_code == 404
+                                                   "cancel-reason": "x",
+                                                   "confirmed": "yes"}).status_code == 404
 
 
 def test_a_guest_request_needs_a_valid_address_and_keeps_the_input(browser, session, city):

@@ -4,7 +4,7 @@ rejected / cancelled to the requester, each with the booking as a parseable .ics
 
 import pytest
 
-from meetingplaces.booking import approve_booking, cancel_booking, reject_booking
+from meetingplaces.booking import approve_booking, cancel_booking, reject_booking, restore_dates
 from meetingplaces.mail import send_due
 from meetingplaces.timeline import weekly_rule
 
@@ -81,6 +81,27 @@ def test_approval_rejection_and_cancellation_reach_the_requester(
         "mailto:no-reply@example.org")
     assert cancelled[0]["ORGANIZER"].params["CN"] == "meetingplaces"
     assert str(cancelled[0]["ATTENDEE"]) == f"mailto:{city.member.email}"
+
+
+def test_a_restored_date_is_told_to_whom_the_cancellation_was_told(
+        app, session, smtp_sink, city, approval_room):
+    booking = book(session, city, title="Nähcafé")
+    approve_booking(session, actor=city.manager, booking=booking, now=NOW, settings=SETTINGS)
+    cancel_booking(session, actor=city.manager, booking=booking, reason="Wasserschaden", now=NOW)
+    restore_dates(session, actor=city.manager, booking=booking, dates=["2027-03-16"], now=NOW,
+                  settings=SETTINGS)
+    session.commit()
+    assert booking.status == "approved"
+    mails = delivered(app, session, smtp_sink, 4)
+    to_member = [m for m in mails if m["To"] == city.member.email]
+    assert [m["Subject"] for m in to_member] == ["Booking approved: Nähcafé",
+                                                 "Booking cancelled: Nähcafé",
+                                                 "Booking date restored: Nähcafé"]
+    _, cancelled = only_event(to_member[1], "CANCEL")
+    _, restored = only_event(to_member[2])
+    assert str(restored[0]["UID"]) == str(cancelled[0]["UID"])
+    assert str(restored[0]["STATUS"]) == "CONFIRMED"
+    assert int(restored[0]["SEQUENCE"]) > int(cancelled[0]["SEQUENCE"])
 
 
 def test_when_the_requester_cancels_the_managers_are_told(

@@ -131,7 +131,7 @@ def test_a_conflict_keeps_what_was_typed_and_offers_free_rooms(browser, session,
     response = browser.post("/bookings/new", form_data(city.room, title="Mein Kurs"))
     html = response.get_data(as_text=True)
     assert response.status_code == 409
-    assert "already booked from 2027-03-16 18:00 to 20:00" in html
+    assert "already booked from 16 Mar 2027, 18:00 to 20:00" in html
     assert 'value="Mein Kurs"' in html and "Sprachkurs für Anfänger" in html
     assert "Geheim" not in html and "vertraulich" not in html
     alternative = re.search(
@@ -184,18 +184,56 @@ def test_a_manager_approves_from_the_queue_and_the_requester_cancels_one_date(
     missing_reason = browser.post(f"/bookings/{booking.id}/cancel",
                                   {"cancel-scope": "this", "cancel-date": "2027-03-23"})
     assert missing_reason.status_code == 422
-    response = browser.post(f"/bookings/{booking.id}/cancel", {
-        "cancel-scope": "this", "cancel-date": "2027-03-23", "cancel-reason": "Ferien"})
+    cancel = {"cancel-scope": "this", "cancel-date": "2027-03-23", "cancel-reason": "Ferien"}
+    asked = browser.post(f"/bookings/{booking.id}/cancel", cancel)
+    assert asked.status_code == 200
+    assert "The managers of the quarter are told by mail." in asked.get_data(as_text=True)
+    session.refresh(booking)
+    assert booking.status == "approved"
+    response = browser.post(f"/bookings/{booking.id}/cancel", {**cancel, "confirmed": "yes"})
     assert response.status_code == 302
     session.refresh(booking)
     assert [o.status for o in booking.occurrences] == ["confirmed", "cancelled", "confirmed"]
     html = browser.get(f"/bookings/{booking.id}").get_data(as_text=True)
     assert "Ferien" in html and "cancelled" in html and city.manager.name in html
+    assert "The booking is cancelled. The managers of the quarter are told by mail." in html
+    assert "Restore this date" in html
     response = browser.post(f"/bookings/{booking.id}/add-back", {"add_back-date": "2027-03-23"})
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     session.refresh(booking)
     # the room needs approval: the date added back waits for the manager again
     assert sorted(o.status for o in booking.occurrences) == ["confirmed", "confirmed", "pending"]
+
+
+def test_a_cancelled_date_is_restored_only_while_its_slot_is_free(browser, session, city, make):
+    booking = book(session, city)
+    browser.login(city.member.email)
+    browser.post(f"/bookings/{booking.id}/cancel", {
+        "cancel-scope": "all", "cancel-reason": "krank", "confirmed": "yes"})
+    session.refresh(booking)
+    assert booking.status == "cancelled"
+    other = make.organisation(city.quarter)
+    taken = book(session, city, actor=make.member(other), organisation=other, title="Chor")
+    assert taken.status == "approved"
+    refused = browser.post(f"/bookings/{booking.id}/restore", {"restore-date": "2027-03-16"})
+    assert refused.status_code == 409
+    session.refresh(booking)
+    assert booking.status == "cancelled"
+
+    session.delete(taken)
+    session.commit()
+    outsider_org = make.organisation(city.quarter)
+    browser.logout()
+    browser.login(make.member(outsider_org).email)
+    assert browser.post(f"/bookings/{booking.id}/restore",
+                        {"restore-date": "2027-03-16"}).status_code == 403
+    browser.logout()
+    browser.login(city.member.email)
+    restored = browser.post(f"/bookings/{booking.id}/restore", {"restore-date": "2027-03-16"})
+    assert restored.status_code == 302
+    session.refresh(booking)
+    assert booking.status == "approved"
+    assert "restored" in browser.get(f"/bookings/{booking.id}").get_data(as_text=True)
 
 
 def test_a_manager_rejects_with_a_reason(browser, session, city):

@@ -232,7 +232,7 @@ def test_a_cancelled_booking_leaves_the_event_as_it_was_and_tells_the_manager(
     before = vevent(client, quarter_feed(city), "Sprachcafé")
     browser.login(booker.email)
     response = browser.post(f"/bookings/{booking.id}/cancel", {
-        "cancel-scope": "all", "cancel-reason": REASON})
+        "cancel-scope": "all", "cancel-reason": REASON, "confirmed": "yes"})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     browser.logout()
 
@@ -321,7 +321,7 @@ def test_the_cancel_form_without_csrf_token_changes_and_tells_nothing(client, br
     event = hold(session, city.manager, city, booking)
     browser.login(booker.email)
     response = client.post(f"/bookings/{booking.id}/cancel", data={
-        "cancel-scope": "all", "cancel-reason": REASON})
+        "cancel-scope": "all", "cancel-reason": REASON, "confirmed": "yes"})
     assert response.status_code == 400
     assert told(session, event) == {}
     assert session.get(Booking, booking.id).status == "approved"
@@ -359,7 +359,7 @@ def test_the_events_list_points_to_each_event_whose_room_is_gone(browser, sessio
     browser.login(city.manager.email)
     assert "Check the booked room" not in browser.get("/events/").get_data(as_text=True)
     browser.post(f"/bookings/{booking.id}/cancel", {"cancel-scope": "all",
-                                                     "cancel-reason": REASON})
+                                                     "cancel-reason": REASON, "confirmed": "yes"})
     page = browser.get("/events/").get_data(as_text=True)
     rows = {title: row for row in page.split("<tr>")[2:]
             for title in ("Sprachcafé", "Nähcafé") if f">{title}</a>" in row}
@@ -382,13 +382,14 @@ def test_a_cancelled_date_the_event_is_held_on_is_told_and_shown(browser, sessio
     event = hold(session, city.manager, city, series, rrule="FREQ=WEEKLY;UNTIL=20270330")
     browser.login(booker.email)
     response = browser.post(f"/bookings/{series.id}/cancel", {
-        "cancel-scope": "this", "cancel-date": "2027-03-23", "cancel-reason": REASON})
+        "cancel-scope": "this", "cancel-date": "2027-03-23", "cancel-reason": REASON,
+        "confirmed": "yes"})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     mails = told(session, event)
     assert list(mails) == [city.manager.email]
     body = mails[city.manager.email].body
-    assert "- 2027-03-23 18:00–20:00" in body
-    assert "2027-03-16" not in body and "2027-03-30" not in body
+    assert "- 23 Mar 2027, 18:00–20:00" in body
+    assert "16 Mar" not in body and "30 Mar" not in body
     browser.logout()
     browser.login(city.manager.email)
     page = browser.get(f"/events/{event.id}/edit").get_data(as_text=True)
@@ -422,8 +423,8 @@ def test_a_date_cancelled_before_is_not_told_again(session, city, booker, series
         OutboxMessage.recipient == city.manager.email,
         OutboxMessage.subject.endswith("event: Sprachcafé")).order_by(OutboxMessage.id))]
     assert len(bodies) == 2
-    assert "2027-03-23" in bodies[0] and "2027-03-30" not in bodies[0]
-    assert "2027-03-30" in bodies[1] and "2027-03-23" not in bodies[1]
+    assert "23 Mar 2027" in bodies[0] and "30 Mar 2027" not in bodies[0]
+    assert "30 Mar 2027" in bodies[1] and "23 Mar 2027" not in bodies[1]
 
 
 def test_new_times_that_leave_the_event_outside_the_booking_are_told(session, city, booker,
@@ -435,7 +436,7 @@ def test_new_times_that_leave_the_event_outside_the_booking_are_told(session, ci
     session.commit()
     assert event.sequence == sequence and event.starts_at == local(2027, 3, 16, 18)
     body = told(session, event)[city.manager.email].body
-    assert "no longer covers these dates" in body and "2027-03-16 18:00–20:00" in body
+    assert "no longer covers these dates" in body and "16 Mar 2027, 18:00–20:00" in body
 
 
 # --- the guest link and the API ---------------------------------------------------------------
@@ -457,7 +458,8 @@ def test_a_guests_booking_follows_the_guest_link(app, browser, session, smtp_sin
     assert moved.status_code == 302, moved.get_data(as_text=True)[:2000]
     session.expire_all()
     assert session.get(Event, event.id).place_name == "Großer Saal"
-    cancelled = browser.post(link + "/cancel", {"cancel-scope": "all", "cancel-reason": REASON})
+    cancelled = browser.post(link + "/cancel",
+                             {"cancel-scope": "all", "cancel-reason": REASON, "confirmed": "yes"})
     assert cancelled.status_code == 302
     mails = told(session, event)
     assert list(mails) == [city.manager.email]
@@ -479,7 +481,7 @@ def test_the_api_cancel_of_one_date_tells_the_manager(client, session, city, boo
                            headers=token_for(session, booker),
                            json={"reason": REASON, "date": "2027-03-30"})
     assert response.status_code == 200, response.json
-    assert "2027-03-30 18:00" in told(session, event)[city.manager.email].body
+    assert "30 Mar 2027, 18:00" in told(session, event)[city.manager.email].body
 
 
 def test_the_api_reject_tells_the_manager(client, session, city, booker):

@@ -105,7 +105,7 @@ def test_another_quarters_manager_gets_403(browser, session, make, manager, quar
     browser.login(stranger.email)
     assert browser.get(f"/events/{single.id}/edit").status_code == 403
     assert browser.post(f"/events/{single.id}/edit", form_data()).status_code == 403
-    assert browser.post(f"/events/{single.id}/delete").status_code == 403
+    assert browser.post(f"/events/{single.id}/delete", {"confirmed": "yes"}).status_code == 403
     assert browser.post(f"/events/{single.id}/cancel", {"reason": "x"}).status_code == 403
     assert browser.post(f"/events/{single.id}/dates/2027-01-19/cancel").status_code == 403
     assert browser.get(f"/events/{single.id}/dates").status_code == 403
@@ -163,7 +163,7 @@ def test_member_cannot_edit_another_organisations_proposal(browser, session, mak
     proposal = event(session, proposer, quarter, title="Fremd", organisation=other)
     browser.login(member.email)
     assert browser.get(f"/events/{proposal.id}/edit").status_code == 403
-    assert browser.post(f"/events/{proposal.id}/delete").status_code == 403
+    assert browser.post(f"/events/{proposal.id}/delete", {"confirmed": "yes"}).status_code == 403
 
 
 def test_member_cannot_publish_directly_or_edit_once_published(browser, session, manager,
@@ -206,7 +206,7 @@ def test_manager_cancels_and_deletes_whole_events(browser, client, session, mana
     deleted = event(session, manager, quarter, title="Gelöscht")
     browser.login(manager.email)
     assert browser.post(f"/events/{cancelled.id}/cancel", {"reason": "Krank"}).status_code == 302
-    assert browser.post(f"/events/{deleted.id}/delete").status_code == 302
+    assert browser.post(f"/events/{deleted.id}/delete", {"confirmed": "yes"}).status_code == 302
     feed = client.get("/quarters/ostersbaum/calendar.ics").get_data(as_text=True)
     assert "STATUS:CANCELLED" in feed and "Gelöscht" not in feed
 

@@ -418,7 +418,8 @@ def test_switching_a_quarter_off_takes_its_events_out_of_the_city_feed(
     first = client.get("/calendar.ics")
     assert b"Stadtteilfest" in first.data
     browser.login(make.admin().email)
-    assert browser.post(f"/manage/quarters/{quarter.id}/active", {"active": "0"}).status_code \
+    assert browser.post(f"/manage/quarters/{quarter.id}/active",
+                        {"active": "0", "confirmed": "yes"}).status_code \
         == 302
     after = client.get("/calendar.ics", headers={"If-None-Match": first.headers["ETag"]})
     assert after.status_code == 200 and b"Stadtteilfest" not in after.data

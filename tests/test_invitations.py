@@ -209,7 +209,8 @@ def test_a_revoked_invitation_is_refused(browser, make, session):
     invitation, token = invite(session, chair, "x@example.org", "organisation_member",
                                organisation)
     browser.login(chair.email)
-    assert browser.post(f"/invitations/{invitation.id}/revoke").status_code == 302
+    assert browser.post(f"/invitations/{invitation.id}/revoke",
+                        {"confirmed": "yes"}).status_code == 302
     session.refresh(invitation)
     assert invitation.revoked_at is not None
     browser.logout()
@@ -270,7 +271,8 @@ def test_a_member_cannot_invite_or_withdraw(browser, make, session):
     invitation, _ = invite(session, chair, "x@example.org", "organisation_member", organisation)
     browser.login(member.email)
     assert browser.get("/invitations/members/new").status_code == 403
-    assert browser.post(f"/invitations/{invitation.id}/revoke").status_code == 403
+    assert browser.post(f"/invitations/{invitation.id}/revoke",
+                        {"confirmed": "yes"}).status_code == 403
     assert "x@example.org" not in browser.get("/invitations/").get_data(as_text=True)
     session.refresh(invitation)
     assert invitation.revoked_at is None

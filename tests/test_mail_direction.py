@@ -6,21 +6,13 @@ from sqlalchemy import select
 
 from meetingplaces.mail.direction import RLM, reads_right_to_left, with_direction_marks
 from meetingplaces.models.mail import OutboxMessage
-from scripts import translations
 
 from .booking_factories import NOW, book, city_fixture  # noqa: F401  (city is a fixture)
 
 
-@pytest.fixture(scope="module")
-def catalogues(tmp_path_factory):
-    target = tmp_path_factory.mktemp("translations")
-    translations.compile_all(target)
-    return str(target)
-
-
 @pytest.fixture
-def app_config(catalogues):
-    return {"BABEL_TRANSLATION_DIRECTORIES": catalogues}
+def app_config(compiled_translations):
+    return {"BABEL_TRANSLATION_DIRECTORIES": compiled_translations}
 
 
 def test_a_farsi_line_starting_with_a_latin_name_gets_a_right_to_left_mark():

@@ -120,7 +120,12 @@ def test_removing_a_closure(browser, make, session):
     facility = make.facility(quarter)
     stored = closure(session, facility=facility)
     browser.login(make.manager(quarter).email)
-    assert browser.post(f"/manage/closures/{stored.id}/delete").status_code == 302
+    asked = browser.post(f"/manage/closures/{stored.id}/delete")
+    assert asked.status_code == 200 and 'name="confirmed" value="yes"' in asked.get_data(
+        as_text=True)
+    assert session.query(Closure).count() == 1
+    assert browser.post(f"/manage/closures/{stored.id}/delete",
+                        {"confirmed": "yes"}).status_code == 302
     assert session.query(Closure).count() == 0
 
 
@@ -134,6 +139,7 @@ def test_manager_of_another_quarter_cannot_close_or_change_closures(browser, mak
     assert browser.post(f"/manage/facilities/{facility.id}/closures/new", data).status_code == 403
     assert browser.post(f"/manage/resources/{room.id}/closures/new", data).status_code == 403
     assert browser.post(f"/manage/closures/{stored.id}/edit", data).status_code == 403
-    assert browser.post(f"/manage/closures/{stored.id}/delete").status_code == 403
+    assert browser.post(f"/manage/closures/{stored.id}/delete",
+                        {"confirmed": "yes"}).status_code == 403
     session.expire_all()
     assert session.query(Closure).one().reason == "Umbau"

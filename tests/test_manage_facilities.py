@@ -148,7 +148,8 @@ def test_manager_editing_another_quarters_facility_gets_403(browser, make, sessi
         f"/manage/facilities/{facility.id}/edit", facility_form(theirs, name="Taken over")
     )
     assert response.status_code == 403
-    assert browser.post(f"/manage/facilities/{facility.id}/active", {"active": "0"}).status_code \
+    assert browser.post(f"/manage/facilities/{facility.id}/active",
+                        {"active": "0", "confirmed": "yes"}).status_code \
         == 403
     assert browser.get(f"/manage/quarters/{theirs.id}/facilities/new").status_code == 403
     session.expire_all()
@@ -186,7 +187,8 @@ def test_deactivated_facility_vanishes_from_public_pages(browser, make, client):
     quarter = make.quarter(slug="nordstadt")
     facility = make.facility(quarter, slug="alte-feuerwache", name="Alte Feuerwache")
     browser.login(make.manager(quarter).email)
-    assert browser.post(f"/manage/facilities/{facility.id}/active", {"active": "0"}).status_code \
+    assert browser.post(f"/manage/facilities/{facility.id}/active",
+                        {"active": "0", "confirmed": "yes"}).status_code \
         == 302
     assert "Alte Feuerwache" not in client.get("/quarters/nordstadt").get_data(as_text=True)
     assert client.get("/facilities/alte-feuerwache").status_code == 404

@@ -98,7 +98,8 @@ def test_manager_may_not_create_or_edit_other_quarters(browser, make, session):
 def test_only_the_admin_deactivates_a_quarter(browser, make, session):
     quarter = make.quarter()
     browser.login(make.manager(quarter).email)
-    assert browser.post(f"/manage/quarters/{quarter.id}/active", {"active": "0"}).status_code \
+    assert browser.post(f"/manage/quarters/{quarter.id}/active",
+                        {"active": "0", "confirmed": "yes"}).status_code \
         == 403
     session.expire_all()
     assert quarter.active
@@ -108,7 +109,8 @@ def test_deactivated_quarter_vanishes_from_public_pages(browser, make, client):
     quarter = make.quarter(slug="heckinghausen", name="Heckinghausen")
     make.facility(quarter, slug="stadtteilbuero")
     browser.login(make.admin().email)
-    assert browser.post(f"/manage/quarters/{quarter.id}/active", {"active": "0"}).status_code \
+    assert browser.post(f"/manage/quarters/{quarter.id}/active",
+                        {"active": "0", "confirmed": "yes"}).status_code \
         == 302
     assert "Heckinghausen" not in client.get("/").get_data(as_text=True)
     assert client.get("/quarters/heckinghausen").status_code == 404

@@ -116,8 +116,10 @@ def test_deactivated_room_and_van_vanish_from_public_pages(browser, make, client
     room = make.room(facility, name="Kinderraum")
     van = make.mobile(quarter, name="Spielmobil Grone")
     browser.login(make.manager(quarter).email)
-    assert browser.post(f"/manage/resources/{room.id}/active", {"active": "0"}).status_code == 302
-    assert browser.post(f"/manage/resources/{van.id}/active", {"active": "0"}).status_code == 302
+    assert browser.post(f"/manage/resources/{room.id}/active",
+                        {"active": "0", "confirmed": "yes"}).status_code == 302
+    assert browser.post(f"/manage/resources/{van.id}/active",
+                        {"active": "0", "confirmed": "yes"}).status_code == 302
     assert "Kinderraum" not in client.get("/facilities/nbz-grone").get_data(as_text=True)
     assert "Spielmobil Grone" not in client.get("/quarters/grone").get_data(as_text=True)
     browser.post(f"/manage/resources/{room.id}/active", {"active": "1"})
@@ -133,7 +135,8 @@ def test_manager_of_another_quarter_cannot_touch_rooms_or_vans(browser, make, se
     assert browser.get(f"/manage/resources/{room.id}/edit").status_code == 403
     assert browser.post(f"/manage/resources/{room.id}/edit", room_form(facility)).status_code \
         == 403
-    assert browser.post(f"/manage/resources/{van.id}/active", {"active": "0"}).status_code == 403
+    assert browser.post(f"/manage/resources/{van.id}/active",
+                        {"active": "0", "confirmed": "yes"}).status_code == 403
     assert browser.get(f"/manage/facilities/{facility.id}/rooms/new").status_code == 403
     assert browser.get(f"/manage/quarters/{theirs.id}/mobile/new").status_code == 403
     session.expire_all()

@@ -15,7 +15,8 @@ def test_admin_lists_users_and_managers_may_not(browser, make):
     browser.login(manager.email)
     assert browser.get("/manage/users").status_code == 403
     assert browser.get(f"/manage/users/{manager.id}/edit").status_code == 403
-    assert browser.post(f"/manage/users/{manager.id}/active", {"active": "0"}).status_code == 403
+    assert browser.post(f"/manage/users/{manager.id}/active",
+                        {"active": "0", "confirmed": "yes"}).status_code == 403
 
 
 def test_admin_assigns_quarters_and_roles(browser, make, session):
@@ -61,7 +62,12 @@ def test_deactivated_user_cannot_log_in_until_reactivated(browser, make, session
     user = make.user()
     admin = make.admin()
     browser.login(admin.email)
-    assert browser.post(f"/manage/users/{user.id}/active", {"active": "0"}).status_code == 302
+    asked = browser.post(f"/manage/users/{user.id}/active", {"active": "0"})
+    assert asked.status_code == 200 and 'name="active" value="0"' in asked.get_data(as_text=True)
+    session.expire_all()
+    assert user.active
+    assert browser.post(f"/manage/users/{user.id}/active",
+                        {"active": "0", "confirmed": "yes"}).status_code == 302
     session.expire_all()
     assert not user.active
     browser.logout()
@@ -76,5 +82,5 @@ def test_deactivated_user_cannot_log_in_until_reactivated(browser, make, session
 def test_admin_cannot_deactivate_themselves(browser, make, session):
     admin = make.admin()
     browser.login(admin.email)
-    browser.post(f"/manage/users/{admin.id}/active", {"active": "0"})
+    browser.post(f"/manage/users/{admin.id}/active", {"active": "0", "confirmed": "yes"})
     assert session.get(User, admin.id).active

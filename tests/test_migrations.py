@@ -86,3 +86,60 @@ def test_migrations_downgrade_to_nothing_and_up_again(empty_database):
         engine.dispose()
         upgrade()
         db.engine.dispose()
+
+
+def test_0016_makes_an_existing_event_in_a_facility_hold_the_room_its_place_names(
+        empty_database):
+    """An event published before events held rooms: after 0016 its room named in the place
+    name holds its dates to come; a date a booking holds stays with the booking."""
+    from datetime import UTC, datetime, timedelta
+
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import select
+
+    from meetingplaces.booking import Settings, request_booking
+    from meetingplaces.models.bookings import Booking, Occurrence
+    from meetingplaces.models.events import Event
+
+    from .factories import Factory
+
+    url, options = empty_database
+    app = _migrated_app(url, options)
+    with app.app_context():
+        upgrade()
+        make = Factory(db.session)
+        quarter = make.quarter()
+        facility = make.facility(quarter)
+        make.room(facility, name="Saal", capacity=80)
+        cafe = make.room(facility, name="Café", capacity=30)
+        first = (datetime.now(UTC) + timedelta(days=7)).replace(hour=16, minute=0, second=0,
+                                                                microsecond=0)
+        db.session.add(Event(uid="before-0016@test", quarter=quarter, facility=facility,
+                             place_name="Café im Erdgeschoss", title="Sprachcafé",
+                             status="published", starts_at=first,
+                             ends_at=first + timedelta(hours=2), rrule="FREQ=WEEKLY;COUNT=3",
+                             first_starts_at=first,
+                             last_ends_at=first + timedelta(days=14, hours=2)))
+        db.session.commit()
+        zone = Settings.from_config(app.config).zone
+        second = first + timedelta(days=7)
+        organisation = make.organisation(quarter)
+        request_booking(db.session, actor=make.member(organisation), organisation=organisation,
+                        resources=[cafe], title="Kurs", attendees=5, now=datetime.now(UTC),
+                        local_start=second.astimezone(zone).replace(tzinfo=None),
+                        local_end=(second + timedelta(hours=1)).astimezone(zone)
+                        .replace(tzinfo=None), settings=Settings.from_config(app.config))
+        db.session.commit()
+        scripts = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
+        downgrade(revision=scripts.get_revision("0016").down_revision)
+        upgrade()
+        event = db.session.scalar(select(Event))
+        assert event.resource_id == cafe.id and event.hold_id is not None
+        hold = db.session.get(Booking, event.hold_id)
+        assert hold.status == "approved" and [r.id for r in hold.resources] == [cafe.id]
+        held = db.session.scalars(select(Occurrence).where(Occurrence.booking_id == hold.id)
+                                  .order_by(Occurrence.starts_at)).all()
+        assert [o.starts_at for o in held] == [first, first + timedelta(days=14)]
+        assert {o.status for o in held} == {"confirmed"}
+        db.session.remove()
+        db.engine.dispose()

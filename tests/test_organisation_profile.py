@@ -195,7 +195,8 @@ def test_an_admin_of_another_organisation_gets_403(browser, session, make, quart
     assert browser.post(PAGE, profile_form(description="Übernommen")).status_code == 403
     assert browser.post(f"{PAGE}/members/{member.id}/role", {"role": "admin"}).status_code \
         == 403
-    assert browser.post(f"{PAGE}/members/{member.id}/remove").status_code == 403
+    assert browser.post(f"{PAGE}/members/{member.id}/remove",
+                        {"confirmed": "yes"}).status_code == 403
     assert browser.get(f"{PAGE}/leave").status_code == 403
     session.expire_all()
     assert organisation.description == "Jeden Dienstag"
@@ -279,7 +280,8 @@ def test_a_member_cannot_change_roles_or_remove_anyone(browser, session, admin, 
     browser.login(member.email)
     assert browser.post(f"{PAGE}/members/{member.id}/role", {"role": "admin"}).status_code \
         == 403
-    assert browser.post(f"{PAGE}/members/{admin.id}/remove").status_code == 403
+    assert browser.post(f"{PAGE}/members/{admin.id}/remove",
+                        {"confirmed": "yes"}).status_code == 403
     assert membership(session, organisation, member).role == "member"
     assert membership(session, organisation, admin) is not None
 
@@ -294,7 +296,7 @@ def test_the_last_admin_is_neither_demoted_nor_removed(browser, session, make, a
     assert 'role="alert"' in html
     assert membership(session, organisation, admin).role == "admin"
     # Removing oneself is leaving, refused for the last admin as well.
-    response = browser.post(f"{PAGE}/members/{admin.id}/remove")
+    response = browser.post(f"{PAGE}/members/{admin.id}/remove", {"confirmed": "yes"})
     assert response.status_code == 409
     assert "You are the last administrator of Sprachcafé Nordstadt." in response.get_data(
         as_text=True)
@@ -369,7 +371,7 @@ def test_a_second_admin_may_step_down_and_the_first_may_remove_them(browser, ses
     assert 'name="description"' not in browser.get(PAGE).get_data(as_text=True)
     browser.logout()
     browser.login(admin.email)
-    response = browser.post(f"{PAGE}/members/{second.id}/remove")
+    response = browser.post(f"{PAGE}/members/{second.id}/remove", {"confirmed": "yes"})
     assert response.status_code == 302
     assert membership(session, organisation, second) is None
     [entry] = audit(session, "member_removed")
@@ -411,7 +413,8 @@ def test_every_form_refuses_a_post_without_csrf_token(browser, client, session, 
     assert client.post(PAGE, data=profile_form(description="Ohne Token")).status_code == 400
     assert client.post(f"{PAGE}/members/{member.id}/role", data={"role": "admin"}).status_code \
         == 400
-    assert client.post(f"{PAGE}/members/{member.id}/remove").status_code == 400
+    assert client.post(f"{PAGE}/members/{member.id}/remove",
+                       data={"confirmed": "yes"}).status_code == 400
     assert client.post(f"{PAGE}/leave").status_code == 400
     session.expire_all()
     assert organisation.description == "Jeden Dienstag"

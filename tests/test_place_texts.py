@@ -11,7 +11,6 @@ from sqlalchemy import select
 from meetingplaces.errors import InvalidInput
 from meetingplaces.models import Facility, FacilityTranslation, Quarter
 from meetingplaces.place_texts import PLACE_LANGUAGES, LocalText, apply_translations, text_in
-from scripts import translations
 
 from .events_factories import NOW, event, local
 from .manage_factories import facility_form, organisation_form, quarter_form
@@ -20,16 +19,9 @@ GERMAN_ACCESS = "Eingang stufenlos, Aufzug in alle Etagen."
 ARABIC_ACCESS = "المدخل بدون درج، ومصعد إلى كل الطوابق."
 
 
-@pytest.fixture(scope="module")
-def catalogues(tmp_path_factory):
-    target = tmp_path_factory.mktemp("translations")
-    translations.compile_all(target)
-    return str(target)
-
-
 @pytest.fixture
-def app_config(catalogues):
-    return {"FIXED_NOW": NOW, "BABEL_TRANSLATION_DIRECTORIES": catalogues}
+def app_config(compiled_translations):
+    return {"FIXED_NOW": NOW, "BABEL_TRANSLATION_DIRECTORIES": compiled_translations}
 
 
 @pytest.fixture

@@ -3,23 +3,13 @@ visitor's language, with a QR code that subscribes a phone to the calendar."""
 
 import pytest
 
-from scripts import translations
-
 from .events_factories import NOW, event, local, ostersbaum_fixture, ostersbaum_manager_fixture  # noqa: F401
 
 
-@pytest.fixture(scope="module")
-def catalogues(tmp_path_factory):
-    """The real catalogues, compiled: the poster is checked in the languages people read."""
-    target = tmp_path_factory.mktemp("translations")
-    translations.compile_all(target)
-    return str(target)
-
-
 @pytest.fixture
-def app_config(catalogues):
+def app_config(compiled_translations):
     # Monday 4 January 2027, 09:00 in Berlin
-    return {"FIXED_NOW": NOW, "BABEL_TRANSLATION_DIRECTORIES": catalogues}
+    return {"FIXED_NOW": NOW, "BABEL_TRANSLATION_DIRECTORIES": compiled_translations}
 
 
 def poster(client, url: str) -> str:

@@ -3,21 +3,12 @@ msgid beside its translation, for logged-in admins only."""
 
 import pytest
 
-from scripts import translations
-
 HEADING = "Meeting places in the quarters"
 
 
-@pytest.fixture(scope="module")
-def catalogues(tmp_path_factory):
-    target = tmp_path_factory.mktemp("translations")
-    translations.compile_all(target)
-    return str(target)
-
-
 @pytest.fixture
-def app_config(catalogues):
-    return {"BABEL_TRANSLATION_DIRECTORIES": catalogues}
+def app_config(compiled_translations):
+    return {"BABEL_TRANSLATION_DIRECTORIES": compiled_translations}
 
 
 def beside(translated: str, msgid: str) -> str:

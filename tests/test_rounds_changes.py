@@ -14,6 +14,7 @@ from meetingplaces.booking.errors import BookingConflict
 from meetingplaces.calendar.ics import date_uid
 from meetingplaces.errors import Conflict, InvalidInput
 from meetingplaces.mail import send_due
+from meetingplaces.models.audit import AuditEntry
 from meetingplaces.models.bookings import Occurrence
 from meetingplaces.rounds import (
     RoundClash,
@@ -26,6 +27,7 @@ from meetingplaces.rounds import (
     colliding_dates,
     end_season,
     move_date,
+    restore_date,
 )
 
 from . import rounds_factories
@@ -95,6 +97,41 @@ def test_a_cancelled_date_shows_cancelled_in_the_quarter_feed_and_frees_the_van(
     to_staff = smtp_sink.to(spielmobil.staff.email)
     bodies = [m.get_body(preferencelist=("plain",)).get_content() for m in to_staff]
     assert any("Regen & Sturm" in body and "Heckinghauser Platz" in body for body in bodies)
+
+
+def test_a_restored_date_is_back_in_the_feed_holds_the_van_and_the_team_is_told(
+        client, session, spielmobil, smtp_sink, app):
+    round_ = save(session, spielmobil)
+    heck = dates_of(round_, "Heckinghauser Platz")[2]
+    assign_staff(session, actor=spielmobil.manager, round_date=heck, staff=[spielmobil.staff],
+                 now=NOW, settings=SETTINGS)
+    cancel_date(session, actor=spielmobil.manager, round_date=heck, reason="Regen",
+                now=NOW, settings=SETTINGS)
+    session.commit()
+    sequence = heck.event.sequence
+
+    restore_date(session, actor=spielmobil.manager, round_date=heck, now=NOW,
+                 settings=SETTINGS)
+    session.commit()
+
+    [back] = on_day(feed(client), date(2027, 4, 20))
+    assert str(back["UID"]) == heck.event.uid and heck.event.sequence > sequence
+    with pytest.raises(BookingConflict):
+        approve_booking(session, actor=spielmobil.manager,
+                        booking=request_van(session, spielmobil, date(2027, 4, 20), 17, 19),
+                        now=NOW, settings=SETTINGS)
+    session.rollback()
+    actions = session.scalars(select(AuditEntry.action).where(
+        AuditEntry.subject_type == "round", AuditEntry.subject_id == round_.id)).all()
+    assert "date_restored" in actions
+    send_due(session, app.config)
+    smtp_sink.wait_for(3)
+    subjects = [str(m["Subject"]) for m in smtp_sink.to(spielmobil.staff.email)]
+    assert any("abgesagt" in s or "cancelled" in s for s in subjects)
+    assert any("after all" in s or "doch" in s for s in subjects)
+    with pytest.raises(Conflict):
+        restore_date(session, actor=spielmobil.manager, round_date=heck, now=NOW,
+                     settings=SETTINGS)
 
 
 def test_a_moved_date_appears_once_at_its_new_time_under_the_same_uid(client, session,
@@ -194,7 +231,7 @@ def test_a_change_keeps_the_cancelled_dates_and_the_staff_of_its_days(
     told = smtp_sink.to(spielmobil.staff.email)[before:]
     assert len(told) == 1, "only the person on a changed date is told, once"
     body = told[0].get_body(preferencelist=("plain",)).get_content()
-    assert "2027-06-08 14:00" in body
+    assert "08.06.2027, 14:00" in body
 
 
 def test_a_change_may_not_reach_into_the_past(session, spielmobil):

@@ -9,6 +9,7 @@ import pytest
 import recurring_ical_events
 from sqlalchemy import func, select
 
+from meetingplaces.booking import approve_booking
 from meetingplaces.events import update_event
 from meetingplaces.models.rounds import Round, RoundDate
 
@@ -84,16 +85,54 @@ def test_the_route_sheet_lists_the_days_stops_in_order_with_map_links(browser, s
     assert "<iframe" not in page and "tile" not in page
 
 
-def test_cancelling_a_date_on_its_page(browser, session, spielmobil):
+def test_cancelling_a_date_asks_once_names_who_is_told_and_can_be_undone(browser, session,
+                                                                          spielmobil):
     round_ = save(session, spielmobil)
     heck = dates_of(round_, "Heckinghauser Platz")[0]
     browser.login(spielmobil.manager.email)
-    response = browser.post(f"/rounds/dates/{heck.id}/cancel", {"reason": "Regen"})
+    asked = browser.post(f"/rounds/dates/{heck.id}/cancel", {"reason": "Regen"})
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 200
+    assert "Nobody is assigned to this date" in page and "the team is told" not in page
+    assert 'name="confirmed" value="yes"' in page and 'value="Regen"' in page
+    session.expire_all()
+    assert session.get(RoundDate, heck.id).status == "planned"
+
+    response = browser.post(f"/rounds/dates/{heck.id}/cancel",
+                            {"reason": "Regen", "confirmed": "yes"})
     assert response.status_code == 302
+    date_page = browser.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Nobody is assigned to this date" in date_page and "team is told" not in date_page
+    assert "Restore the date" in date_page
     session.expire_all()
     assert session.get(RoundDate, heck.id).status == "cancelled"
-    refused = browser.post(f"/rounds/dates/{heck.id}/cancel", {"reason": "noch mal"})
+    refused = browser.post(f"/rounds/dates/{heck.id}/cancel",
+                           {"reason": "noch mal", "confirmed": "yes"})
     assert refused.status_code == 409
+
+    restored = browser.post(f"/rounds/dates/{heck.id}/restore")
+    assert restored.status_code == 302
+    session.expire_all()
+    again = session.get(RoundDate, heck.id)
+    assert again.status == "planned" and again.reason == ""
+    assert again.booking.status == "approved"
+    assert browser.post(f"/rounds/dates/{heck.id}/restore").status_code == 409
+
+
+def test_a_date_cannot_be_restored_once_the_van_is_booked_then(browser, session, spielmobil):
+    round_ = save(session, spielmobil)
+    heck = dates_of(round_, "Heckinghauser Platz")[0]
+    browser.login(spielmobil.manager.email)
+    browser.post(f"/rounds/dates/{heck.id}/cancel", {"reason": "Regen", "confirmed": "yes"})
+    festival = request_van(session, spielmobil, heck.original_date, 17, 19)
+    approve_booking(session, actor=spielmobil.manager, booking=festival, now=NOW,
+                    settings=SETTINGS)
+    session.commit()
+    response = browser.post(f"/rounds/dates/{heck.id}/restore")
+    assert response.status_code == 409
+    assert "Restore the date" in response.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(RoundDate, heck.id).status == "cancelled"
 
 
 def test_moving_a_date_into_the_next_stop_is_refused_on_the_page(browser, session, spielmobil):
@@ -115,7 +154,8 @@ def test_others_get_403(browser, session, spielmobil, make):
     assert browser.get(f"/rounds/{round_.id}").status_code == 403
     assert browser.get(f"/rounds/dates/{round_date.id}").status_code == 403
     assert browser.post(f"/rounds/dates/{round_date.id}/cancel",
-                        {"reason": "x"}).status_code == 403
+                        {"reason": "x", "confirmed": "yes"}).status_code == 403
+    assert browser.post(f"/rounds/dates/{round_date.id}/restore").status_code == 403
     browser.logout()
     browser.login(make.manager(make.quarter()).email)
     assert browser.get(f"/rounds/{round_.id}").status_code == 403
@@ -125,7 +165,8 @@ def test_forms_without_csrf_token_are_refused(client, browser, session, spielmob
     round_ = save(session, spielmobil)
     round_date = round_.stops[0].dates[0]
     browser.login(spielmobil.manager.email)
-    response = client.post(f"/rounds/dates/{round_date.id}/cancel", data={"reason": "Regen"})
+    response = client.post(f"/rounds/dates/{round_date.id}/cancel",
+                           data={"reason": "Regen", "confirmed": "yes"})
     assert response.status_code == 400
     response = client.post("/rounds/new", data={**plan_form(spielmobil), "action": "save"})
     assert response.status_code == 400

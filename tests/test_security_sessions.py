@@ -89,7 +89,8 @@ def test_a_removed_member_loses_the_private_feed(app, browser, make, city, organ
     organiser = Browser(app.test_client())
     organiser.login(admin.email)
     slug = city.organisation.slug
-    response = organiser.post(f"/account/organisations/{slug}/members/{city.member.id}/remove")
+    response = organiser.post(f"/account/organisations/{slug}/members/{city.member.id}/remove",
+                              {"confirmed": "yes"})
     assert response.status_code == 302
     assert organiser.get(organisation_feed).status_code == 404
     # The others renew the address and get a working one.
@@ -101,7 +102,8 @@ def test_an_account_switched_off_loses_its_feeds_and_sessions(app, browser, make
                                                               organisation_feed):
     admin = Browser(app.test_client())
     admin.login(make.admin().email)
-    response = admin.post(f"/manage/users/{city.member.id}/active", {"active": "0"})
+    response = admin.post(f"/manage/users/{city.member.id}/active",
+                          {"active": "0", "confirmed": "yes"})
     assert response.status_code == 302
     assert admin.get(organisation_feed).status_code == 404
     assert browser.get("/account/").status_code == 302

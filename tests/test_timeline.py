@@ -30,7 +30,7 @@ from .booking_web_helpers import form_data
 from .rounds_factories import save, spielmobil, stop  # noqa: F401  (a fixture)
 
 BERLIN = ZoneInfo("Europe/Berlin")
-GAP = "02:30 does not exist on 2027-03-28: the clocks go forward that night. Choose another time."
+GAP = "02:30 does not exist on 28.03.2027: the clocks go forward that night. Choose another time."
 
 
 @pytest.fixture

@@ -30,14 +30,6 @@ def catalogues():
     return {language: translations.read_catalogue(language) for language in LANGUAGES}
 
 
-@pytest.fixture(scope="session")
-def compiled_translations(tmp_path_factory):
-    """The .po files as they are now, compiled, so a stale .mo never decides a test."""
-    target = tmp_path_factory.mktemp("translations")
-    translations.compile_all(target)
-    return str(target)
-
-
 @pytest.fixture
 def app_config(compiled_translations):
     return {"BABEL_TRANSLATION_DIRECTORIES": compiled_translations}

@@ -4,20 +4,19 @@ A reset token carries the user's id, the time it was issued and a fingerprint of
 password hash. Setting a new password changes the hash, so a used link dies with it.
 """
 
-import secrets
 from datetime import datetime
-from functools import cache
 
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from ..errors import InvalidInput
 from ..models import User
 from ..models.audit import record
 from ..models.people import normalise_email, token_digest
 from . import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, InvalidLink, notifications
+from .hashing import dummy_hash, hash_password
 
 RESET_SALT = "meetingplaces.password-reset"
 
@@ -36,25 +35,18 @@ def check_new_password(password: str, field: str = "password") -> None:
         )
 
 
-@cache
-def _dummy_hash() -> str:
-    """A hash of no one's password, checked when an address has no account, so that a failed
-    login takes as long for an unknown address as for a known one."""
-    return generate_password_hash(secrets.token_urlsafe(16), method="scrypt")
-
-
 def verify_login(session, email: str, password: str) -> User | None:
     """The active account with this address and password, or None; the same work either way."""
     user = session.scalar(select(User).where(User.email == normalise_email(email or "")))
     if user is None or not user.password_hash:
-        check_password_hash(_dummy_hash(), password or "")
+        check_password_hash(dummy_hash(), password or "")  # as long as a known address
         return None
     return user if user.check_password(password or "") and user.active else None
 
 
 def spend_like_a_new_password(password: str) -> None:
     """Hash as setting a password would, for a request that sets none (same time)."""
-    generate_password_hash(password or "-", method="scrypt")
+    hash_password(password or "-")
 
 
 def _fingerprint(user: User) -> str:

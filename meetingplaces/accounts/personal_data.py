@@ -45,6 +45,8 @@ def export(session, user: User) -> dict:
             "is_spielmobil_staff": user.is_spielmobil_staff, "active": user.active,
             "created_at": _iso(user.created_at), "last_login_at": _iso(user.last_login_at),
             "managed_quarters": [q.name for q in user.managed_quarters],
+            "reminders": {"bookings": user.remind_bookings, "events": user.remind_events,
+                          "stops": user.remind_stops},
         },
         "memberships": [
             {"organisation": m.organisation.name, "role": str(m.role),

@@ -12,6 +12,7 @@ from .requests import (
     reject_booking,
     request_booking,
     resources_by_ids,
+    restore_dates,
 )
 from .rules import Settings
 
@@ -27,4 +28,5 @@ __all__ = [
     "reject_booking",
     "request_booking",
     "resources_by_ids",
+    "restore_dates",
 ]

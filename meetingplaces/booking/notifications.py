@@ -9,6 +9,7 @@ the city's zone, the languages, the signing key of the links and a link builder.
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
+from datetime import date
 from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
@@ -17,6 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..calendar import ics
+from ..i18n import day_text, moment_text, span_text
 from ..mail import Attachment, queue_mail
 from ..models import User, quarter_managers
 from ..models.audit import AuditEntry, known_count
@@ -83,9 +85,10 @@ class BookingMails:
             self.booking_requested(session, subject)
         elif change.action == "guest_requested":
             self.guest_confirmation(session, subject)
-        elif change.action == "changed":
+        elif change.action in ("changed", "restored"):
             self.booking_changed(session, subject, confirmed=change.confirmed,
-                                 actor=change.actor)
+                                 actor=change.actor, decision=change.action,
+                                 dates=list(change.dates))
         else:  # approved, rejected, cancelled
             self.booking_decided(session, subject, change.action, dates=list(change.dates),
                                  actor=change.actor if change.action == "cancelled" else None)
@@ -120,7 +123,7 @@ class BookingMails:
                 continue
             starts = to_local(occurrence.starts_at, self.zone)
             ends = to_local(occurrence.ends_at, self.zone)
-            lines.append(f"- {starts:%Y-%m-%d %H:%M}–{ends:%H:%M} {occurrence.resource.name}")
+            lines.append(f"- {span_text(starts, ends)} {occurrence.resource.name}")
         return "\n".join(lines)
 
     def booking_link(self, booking: Booking) -> str:
@@ -173,7 +176,7 @@ class BookingMails:
         if requester is None:
             return
         if actor is not None and _same(actor, requester):
-            if decision in ("cancelled", "changed"):
+            if decision in ("cancelled", "changed", "restored"):
                 for manager in managers_of(session, booking):
                     self._decision_mail(session, booking, decision, dates, manager)
             return
@@ -189,6 +192,7 @@ class BookingMails:
                 "rejected": _("Booking rejected: %(title)s", title=booking.title),
                 "cancelled": _("Booking cancelled: %(title)s", title=booking.title),
                 "changed": _("Booking changed: %(title)s", title=booking.title),
+                "restored": _("Booking date restored: %(title)s", title=booking.title),
             }
             texts = {
                 "confirmed": _("your booking is confirmed:"),
@@ -196,10 +200,12 @@ class BookingMails:
                 "rejected": _("your booking request has been rejected:"),
                 "cancelled": _("your booking has been cancelled:"),
                 "changed": _("your booking has been changed:"),
+                "restored": _("a cancelled date of your booking takes place again:"),
             }
             lines = [_greeting(recipient.name), texts[decision], booking.title]
             if dates:
-                lines.append(_("Dates: %(dates)s", dates=", ".join(dates)))
+                lines.append(_("Dates: %(dates)s", dates=", ".join(
+                    day_text(date.fromisoformat(day)) for day in dates)))
             lines.append(self.dates_text(booking))
             if decision in ("rejected", "cancelled") and booking.status_reason:
                 lines.append(_("Reason: %(reason)s", reason=booking.status_reason))
@@ -210,17 +216,17 @@ class BookingMails:
         queue_mail(session, recipient.email, subject, body, [attachment])
 
     def booking_changed(self, session, booking: Booking, *, confirmed: bool,
-                        actor=None) -> None:
-        """A change waiting for approval goes to the managers; otherwise the side that did
-        not make it is told."""
+                        actor=None, decision: str = "changed", dates=None) -> None:
+        """A change (or a restored date) waiting for approval goes to the managers;
+        otherwise the side that did not make it is told."""
         if not confirmed and (booking.guest_id is None
                               or booking.guest_confirmed_at is not None):
             self._to_managers(session, booking)
             requester = requester_of(booking)
             if requester is not None and (actor is None or not _same(actor, requester)):
-                self._decision_mail(session, booking, "changed", None, requester)
+                self._decision_mail(session, booking, decision, dates, requester)
             return
-        self.booking_decided(session, booking, "changed", actor=actor)
+        self.booking_decided(session, booking, decision, dates=dates, actor=actor)
 
     def guest_confirmation(self, session, booking: Booking) -> None:
         guest = booking.guest
@@ -248,10 +254,10 @@ class BookingMails:
             body = "\n\n".join([
                 _greeting(recipient.name),
                 _("the slot you were waiting for is free now:"),
-                f"{entry.local_start:%Y-%m-%d %H:%M}–{entry.local_end:%H:%M} {resource_names}",
+                f"{span_text(entry.local_start, entry.local_end)} {resource_names}",
                 _("Follow this link to take it. The offer holds until %(until)s; then it passes "
                   "to the next on the waiting list:",
-                  until=to_local(entry.offer_expires_at, self.zone).strftime("%Y-%m-%d %H:%M")),
+                  until=moment_text(to_local(entry.offer_expires_at, self.zone))),
                 link,
             ])
         queue_mail(session, recipient.email, subject, body)

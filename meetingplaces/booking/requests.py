@@ -27,6 +27,7 @@ from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from ..database import begin_write, lock_row, refusals_roll_back
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..i18n import day_text, moment_text, time_text
 from ..models.audit import count_from_first, record
 from ..models.bookings import (
     ACTIVE_OCCURRENCE_STATUSES,
@@ -106,7 +107,8 @@ def approval_queue(session, manager: User) -> list[Booking]:
         .where(Booking.status == BookingStatus.PENDING,
                # a guest's request counts once the guest has confirmed it by the mailed link
                or_(Booking.guest_id.is_(None), Booking.guest_confirmed_at.is_not(None)))
-        .options(selectinload(Booking.resources), selectinload(Booking.occurrences))
+        .options(selectinload(Booking.resources), selectinload(Booking.occurrences),
+                 selectinload(Booking.organisation), selectinload(Booking.guest))
         .order_by(Booking.created_at)
     )
     if quarter_ids is not None:
@@ -244,6 +246,81 @@ def hold_resource(
                action="confirmed", at=now,
                details={"dates": _dates(booking.occurrences), "resource_ids": [resource.id]})
     return bookings
+
+
+@refusals_roll_back
+def keep_hold(
+    session,
+    *,
+    actor: User,
+    hold: Booking | None,
+    organisation: Organisation | None,
+    resource: Resource | None,
+    slots: list[LocalSlot],
+    title: str,
+    public: bool,
+    confirmed: bool,
+    now: datetime,
+    settings: Settings,
+) -> Booking | None:
+    """Keep the booking by which an event holds its room in step with the event's dates to
+    come (`slots` on `resource`; none frees them all), as one request would be.
+
+    A date held already at the same time stays as it is; a new date is checked by every rule
+    of a request (times, closures, quota, conflicts) and refused with the same errors; a date
+    no longer wanted is freed. `confirmed` holds the room (a published event; pending dates
+    are confirmed then, checked for conflicts again), otherwise the dates wait as pending (a
+    proposal until it is moderated). Returns the booking, a new one when `hold` was None and
+    something is to be held, or None. Dates already begun or past are never touched.
+    """
+    if hold is not None:
+        _lock(session, hold)
+    planned, notices = plan([resource], list(slots), settings.zone) if resource else ([], [])
+    held = {} if hold is None else {
+        (o.resource_id, o.starts_at, o.ends_at): o for o in hold.occurrences
+        if o.status in ACTIVE_OCCURRENCE_STATUSES and o.starts_at >= now}
+    wanted = {(p.resource.id, p.starts_at, p.ends_at): p for p in planned}
+    new = [p for key, p in wanted.items() if key not in held]
+    dropped = [o for key, o in held.items() if key not in wanted]
+    promoted = [o for key, o in held.items() if key in wanted and confirmed
+                and o.status == OccurrenceStatus.PENDING]
+    if not new and not dropped and not promoted:
+        return hold
+    check_times(new, now=now, settings=settings)
+
+    begin_write(session)
+    for occurrence in dropped:
+        occurrence.status = OccurrenceStatus.CANCELLED
+    session.flush()
+    check_closures(session, new)
+    check_quota(session, new, organisation_id=organisation.id if organisation else None,
+                zone=settings.zone)
+    _refuse_conflicts(session, [*new, *promoted], settings, round_dates_yield=not confirmed)
+    if hold is None:
+        if not new:
+            return None
+        first = min(new, key=lambda p: p.starts_at)
+        hold = Booking(
+            organisation=organisation, requested_by=actor, title=title.strip()[:200],
+            attendees=1, public=bool(public), rrule="", exdates=[],
+            local_start=first.local_start.replace(tzinfo=None, fold=0),
+            local_end=first.local_end.replace(tzinfo=None, fold=0),
+            status=BookingStatus.PENDING, resources=[resource])
+        session.add(hold)
+    for occurrence in promoted:
+        occurrence.status = OccurrenceStatus.CONFIRMED
+    hold.occurrences.extend(_occurrences(new, confirmed))
+    hold.title, hold.public = title.strip()[:200], bool(public)
+    if resource is not None and resource not in hold.resources:
+        hold.resources = [resource]
+    _flush_holding_invariant(session, [*new, *promoted], settings)
+    _settle(hold)
+    session.flush()
+    record(session, actor=actor, subject_type="booking", subject_id=hold.id,
+           action="held_for_event", at=now,
+           details={"held": _dates(new), "confirmed": _dates(promoted),
+                    "freed": _dates(dropped), "notices": notices})
+    return hold
 
 
 # --- deciding ---------------------------------------------------------------------------------
@@ -421,30 +498,20 @@ def add_back_date(session, *, actor: User, booking: Booking, date: date | str,
     series_dates = {slot.original_date
                     for slot in expand(booking.local_start, booking.local_end, booking.rrule)}
     if wanted not in series_dates:
-        raise InvalidInput(_("%(date)s is not a date of this series.", date=wanted.isoformat()),
+        raise InvalidInput(_("%(date)s is not a date of this series.", date=day_text(wanted)),
                            field="date")
     same_date = [o for o in booking.occurrences if o.original_date == wanted]
     if any(o.status in ACTIVE_OCCURRENCE_STATUSES for o in same_date):
         raise Conflict(_("%(date)s is already part of the booking.",
-                         date=wanted.isoformat()), field="date")
+                         date=day_text(wanted)), field="date")
     start = datetime.combine(wanted, booking.local_start.time())
     slot = LocalSlot(wanted, start, start + (booking.local_end - booking.local_start))
     resources = list(booking.resources)
     planned, notices = plan(resources, [slot], settings.zone)
     check_times(planned, now=now, settings=settings)
 
-    begin_write(session)
-    for occurrence in same_date:
-        booking.occurrences.remove(occurrence)
-    session.flush()
-    check_closures(session, planned)
-    check_quota(session, planned, organisation_id=booking.organisation_id, zone=settings.zone)
-    _refuse_conflicts(session, planned, settings)
-    confirmed = _confirmed_at_once(actor, resources)
-    booking.occurrences.extend(_occurrences(planned, confirmed))
-    booking.exdates = [d for d in booking.exdates if d != wanted.isoformat()]
-    _flush_holding_invariant(session, planned, settings)
-    _settle(booking)
+    _book_again(session, booking, replacing=same_date, planned=planned, resources=resources,
+                actor=actor, settings=settings)
     record(session, actor=actor, subject_type="booking", subject_id=booking.id,
            action="date_added_back", at=now,
            details={"dates": [wanted.isoformat()], "notices": notices})
@@ -452,7 +519,68 @@ def add_back_date(session, *, actor: User, booking: Booking, date: date | str,
     return booking
 
 
+@refusals_roll_back
+def restore_dates(session, *, actor: User, booking: Booking, dates: Iterable,
+                  now: datetime, settings: Settings) -> Booking:
+    """Undo the cancellation of dates still ahead, at the time and on the resources they had,
+    while their slot is free: every rule is checked as for a new request (a clash refuses with
+    the conflict), and whoever heard of the cancellation hears of the restore."""
+    if not can(actor, "change", booking):
+        raise Forbidden(_("You cannot change this booking."))
+    wanted = {as_date(day, "date") for day in dates}
+    _lock(session, booking)
+    active = {o.original_date for o in booking.occurrences
+              if o.status in ACTIVE_OCCURRENCE_STATUSES}
+    targets = [o for o in booking.occurrences if o.original_date in wanted
+               and o.status == OccurrenceStatus.CANCELLED and o.original_date not in active]
+    if not targets:
+        if wanted & active:  # a second click, or someone else was quicker
+            raise Conflict(_("This date takes place already."), field="date")
+        raise InvalidInput(_("There is no cancelled date to restore on this day."),
+                           field="date")
+    resources = sorted({o.resource.id: o.resource for o in targets}.values(),
+                       key=lambda r: r.name)
+    slots = [LocalSlot(day, to_local(group[0].starts_at, settings.zone),
+                       to_local(group[0].ends_at, settings.zone))
+             for day, group in _by_date(targets).items()]
+    planned, notices = plan(resources, slots, settings.zone)
+    check_times(planned, now=now, settings=settings)
+
+    confirmed = _book_again(session, booking, replacing=targets, planned=planned,
+                            resources=resources, actor=actor, settings=settings)
+    restored = {item.original_date.isoformat() for item in planned}
+    record(session, actor=actor, subject_type="booking", subject_id=booking.id,
+           action="restored", at=now,
+           details={"dates": sorted(restored), "notices": notices,
+                    "status": "confirmed" if confirmed else "pending"})
+    booking.notices = tuple(notices)
+    listeners.tell(session, booking, listeners.BookingChange(
+        "restored", actor, now, dates=tuple(sorted(restored)), confirmed=confirmed))
+    return booking
+
+
 # --- helpers ----------------------------------------------------------------------------------
+
+
+def _book_again(session, booking: Booking, *, replacing, planned, resources, actor: User,
+                settings: Settings) -> bool:
+    """Dates of a booking taken up again (put back into the series, or restored after a
+    cancellation): the stored dates they replace go, every rule is checked as for a new
+    request, and they leave the series' exceptions. True when they are confirmed at once."""
+    begin_write(session)
+    for occurrence in replacing:
+        booking.occurrences.remove(occurrence)
+    session.flush()
+    check_closures(session, planned)
+    check_quota(session, planned, organisation_id=booking.organisation_id, zone=settings.zone)
+    _refuse_conflicts(session, planned, settings)
+    confirmed = _confirmed_at_once(actor, resources)
+    booking.occurrences.extend(_occurrences(planned, confirmed))
+    again = {item.original_date.isoformat() for item in planned}
+    booking.exdates = [d for d in booking.exdates if d not in again]
+    _flush_holding_invariant(session, planned, settings)
+    _settle(booking)
+    return confirmed
 
 
 def _lock(session, booking: Booking) -> None:
@@ -469,7 +597,8 @@ def _refuse_if_decided(booking: Booking) -> None:
         BookingStatus.CANCELLED: _("This booking has been cancelled in the meantime."),
     }.get(booking.status)
     if message:
-        raise Conflict(message, booking_status=str(booking.status))
+        # nothing holds the resource against it: another decision came first
+        raise Conflict(message, booking_status=str(booking.status), conflicts=[])
 
 
 def _confirmed_at_once(actor: User | Guest | None, resources: list[Resource]) -> bool:
@@ -515,8 +644,8 @@ def _conflict(conflicts, settings: Settings) -> BookingConflict:
     return BookingConflict(
         _("%(name)s is already booked from %(start)s to %(end)s.",
           name=first.resource_name,
-          start=to_local(first.starts_at, settings.zone).strftime("%Y-%m-%d %H:%M"),
-          end=to_local(first.ends_at, settings.zone).strftime("%H:%M")),
+          start=moment_text(to_local(first.starts_at, settings.zone)),
+          end=time_text(to_local(first.ends_at, settings.zone))),
         conflicts, settings.zone,
     )
 

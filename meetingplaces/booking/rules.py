@@ -11,9 +11,12 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
+from babel.dates import format_skeleton
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
+from ..i18n import day_text, formatting_locale, moment_text
 from ..models.bookings import ACTIVE_OCCURRENCE_STATUSES, Booking, Occurrence
 from ..models.places import Closure, Resource
 from ..timeline import LocalSlot, to_instant
@@ -202,7 +205,8 @@ def check_times(planned: list[PlannedOccurrence], *, now: datetime, settings: Se
             )
         check_opening_hours(item)
         region = resource.quarter.holiday_region or settings.holiday_region
-        holiday_name = public_holidays(region, item.local_start.year).get(item.local_start.date())
+        holiday_name = public_holidays(region, item.local_start.year, holiday_language()).get(
+            item.local_start.date())
         if holiday_name:
             raise OnPublicHoliday(
                 _("%(date)s is a public holiday (%(holiday)s).",
@@ -211,11 +215,25 @@ def check_times(planned: list[PlannedOccurrence], *, now: datetime, settings: Se
             )
 
 
+# The languages the holidays package names German holidays in, by our interface language.
+HOLIDAY_LANGUAGES = {"de": "de", "en": "en_US", "uk": "uk"}
+
+
+def holiday_language() -> str:
+    """The language of holiday names in messages: the reader's where the holidays package
+    has it; otherwise (ar, fa, tr) the official German name, the one on every local
+    calendar and notice, rather than an English one the reader did not choose."""
+    locale = get_locale()
+    return HOLIDAY_LANGUAGES.get(locale.language if locale else "de", "de")
+
+
 @functools.lru_cache(maxsize=64)
-def public_holidays(region: str, year: int) -> dict[date, str]:
-    """The public holidays of a German state in a year. Fixed by law, so safe to keep per
-    process; building them costs milliseconds that a request should not pay each time."""
-    return dict(holidays.country_holidays("DE", subdiv=region, years=year))
+def public_holidays(region: str, year: int, language: str = "de") -> dict[date, str]:
+    """The public holidays of a German state in a year, named in `language`. Fixed by law,
+    so safe to keep per process; building them costs milliseconds that a request should not
+    pay each time."""
+    return dict(holidays.country_holidays("DE", subdiv=region, years=year,
+                                          language=language))
 
 
 def check_opening_hours(item: PlannedOccurrence) -> None:
@@ -304,14 +322,15 @@ def check_quota(session, planned: list[PlannedOccurrence], *, organisation_id: i
                 _("Your organisation may book %(name)s for %(quota)d hours a month; "
                   "%(month)s would come to %(hours)s hours.",
                   name=resource.name, quota=resource.monthly_hours_per_organisation,
-                  month=f"{year}-{month:02d}", hours=f"{used + hours:g}"),
+                  month=format_skeleton("yMMMM", date(year, month, 1),
+                                        locale=formatting_locale()), hours=f"{used + hours:g}"),
                 field="start",
             )
 
 
 def _day(local: datetime) -> str:
-    return local.date().isoformat()
+    return day_text(local)
 
 
 def _moment(local: datetime) -> str:
-    return local.strftime("%Y-%m-%d %H:%M")
+    return moment_text(local)

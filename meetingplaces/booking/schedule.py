@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
 
 from ..models.audit import AuditEntry
@@ -18,7 +18,9 @@ from ..models.bookings import (
     Occurrence,
     OccurrenceStatus,
 )
+from ..models.events import Event
 from ..models.places import Resource
+from ..models.rounds import RoundDate
 from ..policy import can
 from ..timeline import expand, to_local
 from .conflicts import busy_intervals
@@ -55,6 +57,14 @@ class Column:
 class Grid:
     hours: list[int]
     columns: list[Column]
+
+
+def asked_for(booking_id):
+    """A condition on a booking id: a booking somebody asked for, not one the app keeps on
+    behalf of something shown in its own right (the van's booking of a round date, whose stop
+    is listed and reminded instead; an event's hold of its room, events/held_rooms.py)."""
+    return (~exists().where(RoundDate.booking_id == booking_id)
+            & ~exists().where(Event.hold_id == booking_id))
 
 
 def week_start(day: date) -> date:
@@ -178,6 +188,15 @@ def skipped_dates(booking: Booking, now: datetime, zone: ZoneInfo) -> list[date]
     return [slot.original_date
             for slot in expand(booking.local_start, booking.local_end, booking.rrule)
             if slot.original_date not in active and slot.local_end > local_now]
+
+
+def restorable(booking: Booking, now: datetime) -> list[Occurrence]:
+    """Cancelled dates still ahead with no other date on their day: restore_dates() may
+    bring them back (if their slot is still free)."""
+    active = {o.original_date for o in booking.occurrences
+              if o.status in ACTIVE_OCCURRENCE_STATUSES}
+    return [o for o in booking.occurrences if o.status == OccurrenceStatus.CANCELLED
+            and o.starts_at > now and o.original_date not in active]
 
 
 def subscribable_resources(session, user) -> list[Resource]:

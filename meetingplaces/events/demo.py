@@ -6,12 +6,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from ..models import Facility, Organisation, Quarter, User
+from ..booking.rules import public_holidays
+from ..models import Facility, Organisation, Quarter, Resource, User
 from .publishing import create_event
 
-# quarter, facility slug, organisation slug, weekday (0 = Monday), local start, hours, fields
+# quarter, room slug (the event holds it), organisation slug, weekday (0 = Monday), local
+# start, hours, fields
 WEEKLY = [
-    ("nordstadt", "alte-feuerwache", "sprachcafe-nordstadt", 1, time(17), 2, {
+    ("nordstadt", "alte-feuerwache-cafe", "sprachcafe-nordstadt", 1, time(17), 2, {
         "title": "Sprachcafé mit Kinderbetreuung",
         "description": "Deutsch üben bei Tee und Kuchen. **Kinderbetreuung** im Nebenraum.",
         "category": "cafe", "target_groups": ["everyone", "families"],
@@ -23,11 +25,11 @@ WEEKLY = [
             "en": {"title": "Language café with childcare",
                    "description": "Practise German over tea and cake. Childcare next door."},
         }}),
-    ("ostersbaum", "nachbarschaftsheim", None, 2, time(15), 2, {
+    ("ostersbaum", "nachbarschaftsheim-kursraum", None, 2, time(15), 2, {
         "title": "Hausaufgabenhilfe",
         "description": "Für Schülerinnen und Schüler der Klassen 1–7.",
         "category": "homework_help", "target_groups": ["children"], "languages": ["de", "tr"]}),
-    ("hoehe", "ot-hoehe", None, 4, time(16), 3, {
+    ("hoehe", "ot-hoehe-jugendraum", None, 4, time(16), 3, {
         "title": "Offene Tür: Sport und Spiel", "category": "sport",
         "target_groups": ["youth"], "languages": ["de"]}),
 ]
@@ -47,21 +49,40 @@ ONCE = [
 ]
 
 
-def load_demo_events(session, today: date, zone: ZoneInfo) -> None:
-    """Create the demo programme as the demo manager would, in the caller's transaction."""
+def _holidays_on(room: Resource, weekday: int, first: date, region: str) -> list[str]:
+    """The public holidays on the event's weekday while its room is held: the programme
+    pauses then, as the house is closed (and the booking engine would refuse the dates)."""
+    region = room.quarter.holiday_region or region
+    last = first + timedelta(days=room.max_advance_days + 7)
+    return sorted(day.isoformat() for year in range(first.year, last.year + 1)
+                  for day in public_holidays(region, year)
+                  if day.weekday() == weekday and first <= day <= last)
+
+
+def _working_day(day: date, region: str) -> date:
+    while day.weekday() == 6 or day in public_holidays(region, day.year):
+        day += timedelta(days=1)
+    return day
+
+
+def load_demo_events(session, today: date, zone: ZoneInfo, region: str = "NW") -> None:
+    """Create the demo programme as the demo manager would, in the caller's transaction. The
+    weekly events hold their rooms from two days on (a room is booked a day ahead at least)."""
     manager = session.scalar(select(User).where(User.email == "manager@example.org"))
     quarters = {q.slug: q for q in session.scalars(select(Quarter))}
     facilities = {f.slug: f for f in session.scalars(select(Facility))}
+    rooms = {r.slug: r for r in session.scalars(select(Resource))}
     organisations = {o.slug: o for o in session.scalars(select(Organisation))}
     now = datetime.combine(today, time(8), zone)
-    for quarter, facility, organisation, weekday, start, hours, fields in WEEKLY:
-        first = today + timedelta(days=(weekday - today.weekday()) % 7)
+    for quarter, room, organisation, weekday, start, hours, fields in WEEKLY:
+        soon = today + timedelta(days=2)
+        first = soon + timedelta(days=(weekday - soon.weekday()) % 7)
         starts_at = datetime.combine(first, start, zone)
         create_event(session, actor=manager, quarter=quarters[quarter], now=now,
-                     facility=facilities[facility],
-                     organisation=organisations.get(organisation or ""),
+                     resource=rooms[room], organisation=organisations.get(organisation or ""),
                      starts_at=starts_at, ends_at=starts_at + timedelta(hours=hours),
-                     rrule="FREQ=WEEKLY", **fields)
+                     rrule="FREQ=WEEKLY",
+                     exdates=_holidays_on(rooms[room], weekday, first, region), **fields)
     for quarter, facility, days, start, hours, fields in ONCE:
         starts_at = datetime.combine(today + timedelta(days=days), start, zone)
         create_event(session, actor=manager, quarter=quarters[quarter], now=now,
@@ -74,10 +95,11 @@ def load_demo_events(session, today: date, zone: ZoneInfo) -> None:
                  address="Schusterstraße, 42105 Wuppertal", start_date=festival_day,
                  end_date=festival_day + timedelta(days=1))
     member = session.scalar(select(User).where(User.email == "initiative@example.org"))
-    proposal_start = datetime.combine(today + timedelta(days=12), time(10), zone)
+    proposal_day = _working_day(today + timedelta(days=12), region)
+    proposal_start = datetime.combine(proposal_day, time(10), zone)
     create_event(session, actor=member, quarter=quarters["nordstadt"], now=now,
                  organisation=organisations["sprachcafe-nordstadt"],
                  title="Fahrradwerkstatt für Frauen", category="workshop",
                  target_groups=["women"], languages=["de", "ar", "fa"],
-                 facility=facilities["alte-feuerwache"], starts_at=proposal_start,
+                 resource=rooms["alte-feuerwache-halle"], starts_at=proposal_start,
                  ends_at=proposal_start + timedelta(hours=3))

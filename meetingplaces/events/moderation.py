@@ -10,7 +10,7 @@ from ..database import lock_row
 from ..errors import Conflict, InvalidInput
 from ..models.bookings import Booking, Occurrence
 from ..models.events import Event, EventStatus
-from . import notices
+from . import held_rooms, notices
 from .publishing import guest_visible, record_change, require
 
 
@@ -39,6 +39,7 @@ def _lock_proposal(session, event: Event) -> None:
 def approve_event(session, event: Event, *, actor, now: datetime) -> Event:
     """Publish a proposal; the proposer is told by mail."""
     require(actor, "moderate", event)
+    held_rooms.before_change(session, event)
     _lock_proposal(session, event)
     if event.status != EventStatus.PROPOSED:
         raise InvalidInput(_("Only proposals wait for approval."))
@@ -53,6 +54,7 @@ def approve_event(session, event: Event, *, actor, now: datetime) -> Event:
 def reject_event(session, event: Event, *, actor, now: datetime, reason: str) -> Event:
     """Turn a proposal down with a reason the proposer reads in their mail."""
     require(actor, "moderate", event)
+    held_rooms.before_change(session, event)
     _lock_proposal(session, event)
     if event.status != EventStatus.PROPOSED:
         raise InvalidInput(_("Only proposals can be rejected."))

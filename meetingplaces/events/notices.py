@@ -8,6 +8,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..i18n import day_text, moment_text, span_text
 from ..links import absolute_url
 from ..mail import queue_mail
 from ..models import User, quarter_managers
@@ -19,8 +20,8 @@ from .booked_rooms import resources_held, room_names
 
 def _when(event: Event) -> str:
     if event.all_day:
-        return event.start_date.isoformat()
-    return event.starts_at.isoformat(timespec="minutes")
+        return day_text(event.start_date)
+    return moment_text(event.starts_at.astimezone(ZoneInfo(event.timezone)).replace(tzinfo=None))
 
 
 def tell_managers_of_proposal(session, event: Event) -> None:
@@ -77,8 +78,8 @@ def _date_lines(event: Event, dates) -> str:
     lines = []
     for occurrence in dates:
         starts, ends = occurrence.starts_at.astimezone(zone), occurrence.ends_at.astimezone(zone)
-        lines.append(f"- {starts:%Y-%m-%d}" if event.all_day
-                     else f"- {starts:%Y-%m-%d %H:%M}–{ends:%H:%M}")
+        lines.append(f"- {day_text(starts.date())}" if event.all_day
+                     else f"- {span_text(starts.replace(tzinfo=None), ends.replace(tzinfo=None))}")
     return "\n".join(lines)
 
 

@@ -128,6 +128,22 @@ def expand(event, start: datetime, end: datetime) -> list[Occurrence]:
     )
 
 
+NEXT_DATES_HORIZON = timedelta(days=2 * 366)
+
+
+def upcoming_dates(event, now: datetime, count: int = 12) -> list[Occurrence]:
+    """The next `count` dates of an event however far ahead they lie (a summer course seen in
+    winter), looked for in a window that doubles from three months up to two years, so that
+    a daily rule never expands without end. Cancelled dates are included, marked."""
+    window = timedelta(days=92)
+    while True:
+        found = [o for o in expand(event, now - timedelta(days=1), now + window)
+                 if o.ends_at > now]
+        if len(found) >= count or window >= NEXT_DATES_HORIZON:
+            return found[:count]
+        window = min(window * 2, NEXT_DATES_HORIZON)
+
+
 def produces(event, original: date) -> bool:
     """Does the series have a date on this local day (not left out)?"""
     rule = rule_of(event)

@@ -14,16 +14,17 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..booking.rules import Settings
 from ..calendar import feeds
-from ..errors import Forbidden, InvalidInput, NotFound
-from ..models import Facility, Organisation, Quarter
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..models import Facility, Organisation, Quarter, Resource
 from ..models.audit import record
 from ..models.bookings import Booking
 from ..models.events import Event, EventStatus, EventTranslation, OccurrenceChange
 from ..policy import can, require_choice
 from ..timeline import EVENT_RULES, entered, normalise_rule
 from ..vocabulary import SPOKEN_LANGUAGES
-from . import booked_rooms, notices, occurrences
+from . import booked_rooms, held_rooms, notices, occurrences
 from .vocabulary import CATEGORIES, TARGET_GROUPS, TRANSLATION_LANGUAGES
 
 # What a guest's calendar shows: a change here raises SEQUENCE (RFC 5545 3.8.7.4).
@@ -35,7 +36,8 @@ GUEST_VISIBLE = (
     "show_organiser",
 )
 EDITABLE = {
-    "facility", "booking", "place_name", "address", "latitude", "longitude", "organisation",
+    "facility", "booking", "resource", "place_name", "address", "latitude", "longitude",
+    "organisation",
     "show_organiser", "title", "description", "category", "target_groups", "languages",
     "is_free", "cost", "registration_required", "registration_contact", "step_free",
     "starts_at", "ends_at", "start_date", "end_date", "timezone", "rrule", "exdates",
@@ -129,6 +131,7 @@ def _apply(session, event: Event, fields: dict, quarter: Quarter, actor) -> None
         event.organisation = organisation
     _apply_times(event, fields)
     _apply_booking(event, fields, quarter, actor, before)
+    _apply_room(event, fields, quarter, actor)
     if "translations" in fields:
         _apply_translations(event, fields["translations"])
 
@@ -156,6 +159,33 @@ def _apply_booking(event: Event, fields: dict, quarter: Quarter, actor, before: 
                                  place_name_given=bool(fields.get("place_name")))
     if _when_and_where(event) != before:
         booked_rooms.check_fits(event, event.booking)
+
+
+def _apply_room(event: Event, fields: dict, quarter: Quarter, actor) -> None:
+    """Place the event in a room of its quarter, which it then holds (events/held_rooms.py);
+    a room chosen before must still be in the quarter."""
+    if "resource" in fields:
+        room = fields["resource"]
+        if room is not None and not isinstance(room, Resource):
+            raise InvalidInput(_("Please choose a room from the list."), field="resource")
+        if room is not None and room is not event.resource:
+            held_rooms.check_room(actor, event, room, quarter)
+        held_rooms.take_room(event, room)
+    if event.resource is None:
+        return
+    if event.booking is not None:
+        raise InvalidInput(_("Choose either a room or one of your bookings, not both."),
+                           field="resource")
+    if event.resource.facility.quarter_id != quarter.id:
+        raise InvalidInput(_("Please choose a room in this quarter."), field="resource")
+    if event.all_day:
+        raise InvalidInput(_("An event in a room needs a start and an end time."),
+                           field="resource")
+
+
+def _keep_room(session, event: Event, *, actor, now: datetime, deleted: bool = False) -> None:
+    held_rooms.keep(session, event, actor=actor, now=now, deleted=deleted,
+                    settings=Settings.from_config(current_app.config))
 
 
 def _apply_times(event: Event, fields: dict) -> None:
@@ -257,7 +287,9 @@ def require(actor, action: str, thing) -> None:
 
 def record_change(session, event: Event, *, actor, now: datetime, action: str, before: tuple,
                   previous_scopes=frozenset(), details: dict | None = None) -> None:
-    """Every change ends here: SEQUENCE when a guest would notice, log, blocks, feed versions."""
+    """Every change ends here: the room held in step, SEQUENCE when a guest would notice,
+    log, blocks, feed versions."""
+    _keep_room(session, event, actor=actor, now=now)
     if guest_visible(event) != before:
         event.sequence += 1
     event.last_modified = now
@@ -287,6 +319,8 @@ def create_event(session, *, actor, quarter: Quarter, now: datetime, submit: boo
     else:
         raise Forbidden(_("You may not add events to this quarter."))
     fields.setdefault("timezone", current_app.config["TIMEZONE"])
+    if fields.get("resource") is not None:
+        held_rooms.before_change(session, None, placing=True)
     event = Event(uid=f"{uuid.uuid4()}@meetingplaces", quarter=quarter, quarter_id=quarter.id,
                   status=status, created_at=now, last_modified=now, sequence=0,
                   target_groups=[], languages=[], exdates=[], rrule="", title="",
@@ -297,6 +331,7 @@ def create_event(session, *, actor, quarter: Quarter, now: datetime, submit: boo
     _apply(session, event, fields, quarter, actor)
     session.add(event)
     session.flush()
+    _keep_room(session, event, actor=actor, now=now)
     record(session, actor=actor, subject_type="event", subject_id=event.id, action="create",
            details={"status": event.status}, at=now)
     feeds.refresh_event(session, event, now)
@@ -311,6 +346,7 @@ def update_event(session, event: Event, *, actor, now: datetime, **fields) -> Ev
     A member editing their rejected proposal sends it back to the moderation queue.
     """
     require(actor, "edit", event)
+    held_rooms.before_change(session, event, placing="resource" in fields)
     before = guest_visible(event)
     previous = feeds.scopes_of(event)
     quarter = fields.pop("quarter", event.quarter)
@@ -338,6 +374,7 @@ def update_event(session, event: Event, *, actor, now: datetime, **fields) -> Ev
 def submit_event(session, event: Event, *, actor, now: datetime) -> Event:
     """A draft goes out: published by a manager, proposed by an organisation's member."""
     require(actor, "edit", event)
+    held_rooms.before_change(session, event)
     if event.status not in (EventStatus.DRAFT, EventStatus.REJECTED):
         raise InvalidInput(_("Only drafts can be sent."))
     before = guest_visible(event)
@@ -356,6 +393,7 @@ def cancel_event(session, event: Event, *, actor, now: datetime, reason: str = "
     """Call the whole event off. It stays in feeds as STATUS:CANCELLED for 30 days, so that
     subscribed calendars remove it, and then leaves them."""
     require(actor, "cancel", event)
+    held_rooms.before_change(session, event)
     if event.status != EventStatus.PUBLISHED:
         raise InvalidInput(_("Only published events can be cancelled; delete a draft instead."))
     before = guest_visible(event)
@@ -367,9 +405,25 @@ def cancel_event(session, event: Event, *, actor, now: datetime, reason: str = "
     return event
 
 
+def restore_event(session, event: Event, *, actor, now: datetime) -> Event:
+    """Undo the cancellation of a whole event: published again, with a higher SEQUENCE, so
+    that subscribed calendars show it again under the same UID."""
+    require(actor, "cancel", event)
+    if event.status != EventStatus.CANCELLED:
+        raise Conflict(_("This event is not cancelled."))
+    before = guest_visible(event)
+    event.status = EventStatus.PUBLISHED
+    event.cancelled_at = None
+    event.cancellation_reason = ""
+    record_change(session, event, actor=actor, now=now, action="restore", before=before)
+    return event
+
+
 def delete_event(session, event: Event, *, actor, now: datetime) -> None:
     """Remove an event for good (a mistake, a withdrawn proposal); its feeds move on."""
     require(actor, "delete", event)
+    held_rooms.before_change(session, event)
+    _keep_room(session, event, actor=actor, now=now, deleted=True)
     record(session, actor=actor, subject_type="event", subject_id=event.id, action="delete",
            details={"title": event.title, "uid": event.uid}, at=now)
     scopes, event_id = feeds.scopes_of(event), event.id
@@ -396,6 +450,7 @@ def cancel_occurrence(session, event: Event, original: date, *, actor, now: date
     tells the reason in the series' description (calendar/ics.py); `keep_in_feed` is still
     stored, but feeds no longer differ by it."""
     require(actor, "change_dates", event)
+    held_rooms.before_change(session, event)
     before = guest_visible(event)
     change = _change_for(session, event, original)
     change.cancelled = True
@@ -414,6 +469,7 @@ def move_occurrence(session, event: Event, original: date, *, actor, now: dateti
     """Move one date of a series (or give it a note); feeds show it once, at its new time,
     as a VEVENT of its own related to the series (calendar/ics.py)."""
     require(actor, "change_dates", event)
+    held_rooms.before_change(session, event)
     before = guest_visible(event)
     change = _change_for(session, event, original)
     if event.all_day:
@@ -446,6 +502,7 @@ def move_occurrence(session, event: Event, original: date, *, actor, now: dateti
 def restore_occurrence(session, event: Event, original: date, *, actor, now: datetime) -> None:
     """Undo a cancellation or move of one date: it takes place as the rule says."""
     require(actor, "change_dates", event)
+    held_rooms.before_change(session, event)
     change = next((c for c in event.changes if c.original_date == original), None)
     if change is None:
         raise NotFound(_("This date was not changed."), field="original_date")

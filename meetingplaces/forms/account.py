@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import PasswordField, SelectField, StringField
+from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from ..accounts import MAX_PASSWORD_LENGTH
@@ -12,6 +12,10 @@ class ProfileForm(Form):
     preferred_language = SelectField(
         _l("Language of pages and e-mails"), validate_choice=False,
     )
+    # Reminders the day before (meetingplaces.reminders); the view drops what does not apply.
+    remind_bookings = BooleanField(_l("Remind me by mail the day before each booked date"))
+    remind_events = BooleanField(_l("Remind me by mail the day before each date of my events"))
+    remind_stops = BooleanField(_l("Remind me by mail the day before each of my Spielmobil stops"))
 
 
 class ChangePasswordForm(Form):

@@ -54,6 +54,10 @@ class EventForm(Form):
         _l("Booked room"), coerce=int, default=0,
         description=_l("A room booked by your organisation or in your quarter. The event "
                        "takes place there and must lie within the booked time."))
+    resource = SelectField(
+        _l("Room"), coerce=int, default=0,
+        description=_l("The event holds the room at its dates, as a booking does; while "
+                       "it is a proposal, the room is only asked for."))
     facility = SelectField(_l("Meeting place"), coerce=int)
     place_name = StringField(_l("Place name"), validators=[Length(max=160)])
     address = StringField(_l("Address"), validators=[Length(max=300)])

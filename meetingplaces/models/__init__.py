@@ -3,7 +3,7 @@
 from . import bookings, events, reports, rounds  # noqa: F401  (area tables)
 from .audit import AuditEntry
 from .idempotency import IdempotencyKey
-from .mail import OutboxMessage
+from .mail import OutboxMessage, SentReminder
 from .people import (
     ApiToken,
     Invitation,
@@ -51,6 +51,7 @@ __all__ = [
     "Resource",
     "ResourceKind",
     "ResourceTranslation",
+    "SentReminder",
     "User",
     "quarter_managers",
 ]

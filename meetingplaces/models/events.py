@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .bookings import Booking
 from .people import Organisation, User
-from .places import Facility, Quarter
+from .places import Facility, Quarter, Resource
 from .types import UTCDateTime, utcnow
 
 
@@ -54,6 +54,14 @@ class Event(db.Model):
     )
     # The booking whose room the event is held in; the event keeps working when it goes.
     booking_id: Mapped[int | None] = mapped_column(
+        ForeignKey("bookings.id", ondelete="SET NULL"), index=True
+    )
+    # The room the event is placed in, held by a booking of its own (`hold`) that the booking
+    # engine keeps in step with the event's dates (events/held_rooms.py).
+    resource_id: Mapped[int | None] = mapped_column(
+        ForeignKey("resources.id", ondelete="SET NULL"), index=True
+    )
+    hold_id: Mapped[int | None] = mapped_column(
         ForeignKey("bookings.id", ondelete="SET NULL"), index=True
     )
     place_name: Mapped[str] = mapped_column(String(160), default="")
@@ -100,7 +108,9 @@ class Event(db.Model):
 
     quarter: Mapped[Quarter] = relationship()
     facility: Mapped[Facility | None] = relationship()
-    booking: Mapped[Booking | None] = relationship()
+    booking: Mapped[Booking | None] = relationship(foreign_keys=[booking_id])
+    resource: Mapped[Resource | None] = relationship()
+    hold: Mapped[Booking | None] = relationship(foreign_keys=[hold_id])
     organisation: Mapped[Organisation | None] = relationship()
     proposed_by: Mapped[User | None] = relationship()
     translations: Mapped[list["EventTranslation"]] = relationship(
@@ -142,6 +152,13 @@ class Event(db.Model):
 
     def __repr__(self) -> str:
         return f"<Event {self.id} {self.title!r}>"
+
+
+# The event a booking holds a room for (events/held_rooms.py): such a booking changes only
+# through its event, never on its own (policy). Loaded with every list of bookings in one
+# query, since the policy asks it of each.
+Booking.held_for = relationship(Event, foreign_keys=[Event.hold_id], viewonly=True,
+                                uselist=False, lazy="selectin")
 
 
 class EventTranslation(db.Model):

@@ -1,8 +1,8 @@
 """The outbox: mail is stored in the request's transaction and sent afterwards, with retries."""
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, Date, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -30,3 +30,18 @@ class OutboxMessage(db.Model):
     claimed_by: Mapped[str | None] = mapped_column(String(32))
 
     __table_args__ = (Index("ix_outbox_messages_due", "sent_at", "failed_at", "next_attempt_at"),)
+
+
+class SentReminder(db.Model):
+    """The reminder of one date went out (reminders.py): a booked date, a Spielmobil stop or an
+    event date, by its kind, its booking's, round date's or event's id and the date its rule
+    gave. The primary key makes it once, however often and on however many nodes it runs."""
+
+    __tablename__ = "sent_reminders"
+
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    subject_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (CheckConstraint("kind IN ('booking', 'stop', 'event')", name="kind"),)

@@ -15,10 +15,12 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
+from ..accounts.hashing import hash_password
 from ..extensions import db
 from .places import Quarter, TranslatedTexts
 from .types import UTCDateTime, utcnow
@@ -58,6 +60,10 @@ class User(UserMixin, db.Model):
     # Part of every session and remember-me cookie: raising it (logout, new password, account
     # switched off) ends all of them at once, on every device.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # A mail the day before (reminders.py), each switched off on the account page.
+    remind_bookings: Mapped[bool] = mapped_column(default=True, server_default=true())
+    remind_stops: Mapped[bool] = mapped_column(default=True, server_default=true())
+    remind_events: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     managed_quarters: Mapped[list[Quarter]] = relationship(
         secondary=quarter_managers, order_by=Quarter.name
@@ -84,7 +90,7 @@ class User(UserMixin, db.Model):
         self.session_version = (self.session_version or 0) + 1
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)

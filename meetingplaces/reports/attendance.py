@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from ..database import begin_write, refusals_roll_back
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..events.occurrences import expand
+from ..i18n import day_text, time_text
 from ..mail import queue_mail
 from ..models import User, quarter_managers
 from ..models.audit import record
@@ -35,6 +36,7 @@ from ..models.reports import (
 )
 from ..models.rounds import RoundDate
 from ..policy import can
+from ..reminders import claim
 from ..vocabulary import SPOKEN_LANGUAGES
 from .usage import month_of
 
@@ -69,7 +71,7 @@ def slot_for_event(session, event: Event | None, occurrence_date: date) -> Atten
                                    event.last_ends_at or around + timedelta(days=3))
                  if o.original_date == occurrence_date]
     if not found:
-        raise NotFound(_("The event has no date on %(date)s.", date=occurrence_date.isoformat()),
+        raise NotFound(_("The event has no date on %(date)s.", date=day_text(occurrence_date)),
                        field="date")
     occurrence = found[0]
     round_date = session.scalar(select(RoundDate).where(
@@ -310,20 +312,21 @@ def send_reminders(session, *, now: datetime, zone: ZoneInfo, link) -> int:
         slot = AttendanceSlot(event=event, occurrence_date=event_date.original_date,
                               starts_at=event_date.starts_at, ends_at=event_date.ends_at,
                               round_date=round_date)
-        session.add(AttendanceReminder(event_id=event.id,
-                                       occurrence_date=event_date.original_date, sent_at=now))
+        if not claim(session, AttendanceReminder, event_id=event.id,
+                     occurrence_date=event_date.original_date, sent_at=now):
+            continue  # another run (another node) reminded it a moment ago
         for person in _recipients(session, slot):
             with force_locale(person.preferred_language):
                 local = slot.starts_at.astimezone(zone)
                 queue_mail(
                     session, person.email,
                     _("How many came? %(title)s on %(date)s", title=event.title,
-                      date=local.date().isoformat()),
+                      date=day_text(local.replace(tzinfo=None))),
                     _("Please record how many came to \"%(title)s\" on %(date)s at %(time)s "
                       "(numbers only, never names):\n\n%(link)s\n\nYou can change it for a "
                       "month; after that a manager of the quarter can still correct it.",
-                      title=event.title, date=local.date().isoformat(),
-                      time=local.strftime("%H:%M"), link=link(slot)))
+                      title=event.title, date=day_text(local.replace(tzinfo=None)),
+                      time=time_text(local.replace(tzinfo=None)), link=link(slot)))
             queued += 1
     session.flush()
     return queued

@@ -4,7 +4,7 @@ initiative's request (requests.py), and the staff's private feed (calendars.py).
 
 No Flask request here: pages and the JSON API call these functions and commit."""
 
-from .dates import add_extra_date, assign_staff, cancel_date, move_date
+from .dates import add_extra_date, assign_staff, cancel_date, move_date, restore_date, told_of
 from .planning import Clash, RoundClash, RoundPlan, SkipPeriod, StopInput, plan_round
 from .requests import (
     Yield,
@@ -33,8 +33,10 @@ __all__ = [
     "move_date",
     "plan_round",
     "resource_scope",
+    "restore_date",
     "rounds_of",
     "save_round",
     "spielmobil_requests",
     "staff_dates",
+    "told_of",
 ]

@@ -9,12 +9,21 @@ from datetime import date, datetime, time
 
 from flask_babel import gettext as _
 
-from ..booking import cancel_booking, change_booking, hold_resource
+from ..booking import cancel_booking, change_booking, hold_resource, restore_dates
 from ..booking.rules import Settings
 from ..calendar import feeds
 from ..database import begin_write, lock_row, refusals_roll_back
 from ..errors import Conflict, InvalidInput
-from ..events import cancel_event, cancel_occurrence, create_event, move_occurrence, update_event
+from ..events import (
+    cancel_event,
+    cancel_occurrence,
+    create_event,
+    move_occurrence,
+    restore_event,
+    restore_occurrence,
+    update_event,
+)
+from ..i18n import day_text
 from ..models.audit import record
 from ..models.people import User
 from ..models.rounds import RoundDate, RoundDateStatus, Stop
@@ -73,6 +82,56 @@ def cancel_date(session, *, actor, round_date: RoundDate, reason: str, now: date
     session.flush()
     notices.tell_staff(session, round_date, cancelled=True, zone=settings.zone)
     _log(session, actor, round_date, "date_cancelled", now, reason=reason)
+    return round_date
+
+
+def told_of(round_date: RoundDate) -> list[User]:
+    """Who hears by mail of a cancellation, move or restore of this date: its active team."""
+    return [person for person in round_date.staff if person.active]
+
+
+@refusals_roll_back
+def restore_date(session, *, actor, round_date: RoundDate, now: datetime,
+                 settings: Settings) -> RoundDate:
+    """Undo a cancellation while the date is still ahead and the van is free then (the
+    booking engine's rules and the day's driving times decide): the van is held again, the
+    quarter feed shows the date again under its UID, and the team is told."""
+    stop = round_date.stop
+    require_manager(actor, stop.round)
+    lock_row(session, round_date)
+    if not round_date.is_cancelled:
+        raise Conflict(_("This date takes place already."), field="date")
+    if round_date.ends_at <= now:
+        raise InvalidInput(_("This date is over; past dates stay as they were."), field="date")
+    zone = settings.zone
+    local_start, local_end = local_times(round_date, zone)
+    day = round_date.starts_at.astimezone(zone).date()
+    _refuse_day_clashes(session, stop, day, local_start, local_end, round_date.starts_at,
+                        round_date.ends_at, settings, leave_out={round_date.id},
+                        own_booking=round_date.booking_id)
+    begin_write(session)
+    booking = round_date.booking
+    if booking is not None:
+        restore_dates(session, actor=actor, booking=booking,
+                      dates=sorted({o.original_date for o in booking.occurrences}), now=now,
+                      settings=settings)
+    as_planned = (round_date.original_date == day and (local_start, local_end)
+                  == (stop.local_start, stop.local_end))
+    event = round_date.event
+    if event is not None:
+        if round_date.is_extra or not event.rrule:
+            restore_event(session, event, actor=actor, now=now)
+        elif as_planned:
+            restore_occurrence(session, event, round_date.original_date, actor=actor, now=now)
+        else:
+            move_occurrence(session, event, round_date.original_date, actor=actor, now=now,
+                            starts_at=round_date.starts_at, ends_at=round_date.ends_at)
+    round_date.status = RoundDateStatus.PLANNED if as_planned else RoundDateStatus.MOVED
+    round_date.reason = ""
+    session.flush()
+    for person in told_of(round_date):
+        notices.mail(session, person, round_date, notices.restored_text, zone)
+    _log(session, actor, round_date, "date_restored", now)
     return round_date
 
 
@@ -139,7 +198,7 @@ def add_extra_date(session, *, actor, stop: Stop, day: date, local_start: time |
         raise InvalidInput(_("An extra date lies in the future."), field="date")
     if any(d.original_date == day for d in stop.dates):
         raise InvalidInput(_("The stop has a date on %(date)s already; move it instead.",
-                             date=day.isoformat()), field="date")
+                             date=day_text(day)), field="date")
     starts_at, ends_at = instants(day, local_start, local_end, settings.zone)
     _refuse_day_clashes(session, stop, day, local_start, local_end, starts_at, ends_at, settings)
     begin_write(session)

@@ -7,14 +7,16 @@ transaction.
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from ..i18n import day_text, span_text
 from ..mail import queue_mail
 from ..models.people import User
 from ..models.rounds import RoundDate
 
 
 def time_span(round_date: RoundDate, zone) -> str:
-    starts = round_date.starts_at.astimezone(zone)
-    return f"{starts:%Y-%m-%d %H:%M}–{round_date.ends_at.astimezone(zone):%H:%M}"
+    """The date's time in the recipient's way of writing it (formatted inside force_locale)."""
+    return span_text(round_date.starts_at.astimezone(zone).replace(tzinfo=None),
+                     round_date.ends_at.astimezone(zone).replace(tzinfo=None))
 
 
 def cancelled_text(round_date: RoundDate, when: str) -> tuple[str, str]:
@@ -30,7 +32,15 @@ def moved_text(round_date: RoundDate, when: str) -> tuple[str, str]:
     return (_("Spielmobil moved: %(place)s, now %(when)s", place=stop.place_name, when=when),
             _("The Spielmobil date at %(place)s (%(address)s) of %(date)s now takes place "
               "%(when)s.", place=stop.place_name, address=stop.address,
-              date=round_date.original_date.isoformat(), when=when))
+              date=day_text(round_date.original_date), when=when))
+
+
+def restored_text(round_date: RoundDate, when: str) -> tuple[str, str]:
+    stop = round_date.stop
+    return (_("Spielmobil takes place after all: %(place)s, %(when)s", place=stop.place_name,
+              when=when),
+            _("The cancellation is withdrawn: the Spielmobil date at %(place)s (%(address)s) on "
+              "%(when)s takes place.", place=stop.place_name, address=stop.address, when=when))
 
 
 def assigned_text(round_date: RoundDate, when: str) -> tuple[str, str]:

@@ -4,21 +4,20 @@
 plans again inside the write transaction and stores bookings, events and dates together.
 """
 
-import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import holidays
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from ..booking.conflicts import RANGES_PER_QUERY, overlapping
-from ..booking.rules import Settings
+from ..booking.rules import Settings, holiday_language, public_holidays
 from ..errors import Conflict, InvalidInput
+from ..i18n import span_text
 from ..models.bookings import ACTIVE_OCCURRENCE_STATUSES, Occurrence, OccurrenceStatus
 from ..models.places import Closure, Quarter, Resource
-from ..timeline import LocalSlot, fold_notices, to_instant
+from ..timeline import LocalSlot, fold_notices, to_instant, to_local
 
 NAME_MAX = 160
 PLACE_MAX = 160
@@ -192,19 +191,14 @@ def skip_reason(quarter: Quarter, day: date, starts_at: datetime, ends_at: datet
                 closed, settings: Settings) -> str | None:
     """Why the van does not come on this date: a public holiday of the stop's region, or a
     closure of the van; None when it comes."""
-    holiday = holiday_calendar(quarter.holiday_region or settings.holiday_region).get(day)
+    holiday = public_holidays(quarter.holiday_region or settings.holiday_region, day.year,
+                              holiday_language()).get(day)
     if holiday:
         return _("Public holiday: %(name)s", name=holiday)
     for closed_from, closed_until, reason in closed:
         if closed_from < ends_at and closed_until > starts_at:
             return _("Closed: %(reason)s", reason=reason) if reason else _("Closed")
     return None
-
-
-@functools.cache
-def holiday_calendar(region: str) -> holidays.HolidayBase:
-    """Public holidays of a German state; a pure function of the holidays package."""
-    return holidays.country_holidays("DE", subdiv=region)
 
 
 def _day_start(day: date, zone: ZoneInfo) -> datetime:
@@ -289,8 +283,8 @@ def van_clashes(session, resource: Resource, spans, *, ignore_booking_ids=frozen
             if occurrence.blocked_from < ends_at + cleanup and (
                     occurrence.blocked_until > starts_at - setup):
                 confirmed = occurrence.status == OccurrenceStatus.CONFIRMED
-                when = (f"{occurrence.starts_at.astimezone(zone):%Y-%m-%d %H:%M}–"
-                        f"{occurrence.ends_at.astimezone(zone):%H:%M}")
+                when = span_text(to_local(occurrence.starts_at, zone),
+                                 to_local(occurrence.ends_at, zone))
                 clashes.append(Clash(
                     "booked" if confirmed else "requested",
                     _("%(name)s is already booked %(when)s.", name=resource.name, when=when)

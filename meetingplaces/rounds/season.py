@@ -22,6 +22,7 @@ from ..events import (
     restore_occurrence,
     update_event,
 )
+from ..i18n import day_text
 from ..models.audit import record
 from ..models.bookings import OccurrenceStatus
 from ..models.events import EventStatus
@@ -237,7 +238,7 @@ def change_stop_from(session, *, actor, stop: Stop, from_date: date, changed: St
     version_end = min(d for d in (stop.effective_until, round_.season_end) if d is not None)
     if from_date > version_end:
         raise InvalidInput(_("This version of the stop ends on %(date)s; change the later "
-                             "version instead.", date=version_end.isoformat()),
+                             "version instead.", date=day_text(version_end)),
                            field="from_date")
     _require_quarters(actor, [changed])
     first = max(from_date, stop.effective_from)
@@ -276,7 +277,7 @@ def change_stop_from(session, *, actor, stop: Stop, from_date: date, changed: St
 
     begin_write(session)
     old_until = stop.effective_until
-    reason = _("From %(date)s the stop changes.", date=first.isoformat())
+    reason = _("From %(date)s the stop changes.", date=day_text(first))
     drop_dates(session, replaced, actor=actor, reason=reason, now=now)
     shorten_version(session, stop, first - timedelta(days=1), actor=actor, reason=reason,
                     now=now)
@@ -375,7 +376,7 @@ def end_season(session, *, actor, round_: Round, last_day: date, reason: str, no
         raise InvalidInput(_("The season cannot end in the past."), field="last_day")
     if last_day >= round_.season_end:
         raise InvalidInput(_("The season ends on %(date)s anyway.",
-                             date=round_.season_end.isoformat()), field="last_day")
+                             date=day_text(round_.season_end)), field="last_day")
     begin_write(session)
     for stop in list(round_.stops):
         later = [d for d in stop.dates if d.original_date > last_day]

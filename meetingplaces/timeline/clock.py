@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 
 from ..errors import InvalidInput
+from ..i18n import day_text, time_text
 
 
 class NonexistentLocalTime(InvalidInput):
@@ -47,8 +48,8 @@ def to_instant(local: datetime, zone: ZoneInfo, *, field: str = "start") -> Inst
             _(
                 "%(time)s does not exist on %(date)s: the clocks go forward that night. "
                 "Choose another time.",
-                time=local.strftime("%H:%M"),
-                date=local.date().isoformat(),
+                time=time_text(local),
+                date=day_text(local),
             ),
             field=field,
         )
@@ -84,7 +85,7 @@ def fold_notice(local: datetime, instant: datetime) -> str:
     return _(
         "%(time)s on %(date)s happens twice when the clocks go back; we took the first one, "
         "in summer time (%(utc)s UTC).",
-        time=local.strftime("%H:%M"), date=local.date().isoformat(),
+        time=time_text(local), date=day_text(local),
         utc=instant.astimezone(UTC).strftime("%H:%M"),
     )
 

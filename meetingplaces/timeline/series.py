@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 
 from ..errors import InvalidInput
+from ..i18n import day_text
 from .rules import BOOKING_RULES, InvalidRecurrence, RuleLimits, rule_over
 
 
@@ -52,7 +53,7 @@ def expand(
     for original in moved:
         if original not in known:
             raise InvalidInput(
-                _("%(date)s is not a date of this series.", date=original.isoformat()),
+                _("%(date)s is not a date of this series.", date=day_text(original)),
                 field="moved",
             )
     slots = []

@@ -9,6 +9,7 @@ from ..database import end_writer
 from ..errors import Forbidden, NotFound
 from ..extensions import db, login_manager
 from ..models import User
+from ..places import city_of
 from . import requestlog
 from .once import once_field
 
@@ -36,17 +37,19 @@ def register_blueprints(app: Flask) -> None:
         public,
         reports,
         rounds,
+        start,
     )
 
     boundary.install(app)
     for module in (
         public, calendar, feeds, auth, account, organisations, invitations, manage, bookings,
-        events, rounds, reports, api, health, privacy,
+        events, rounds, reports, api, health, privacy, start,
     ):
         app.register_blueprint(module.bp)
     app.session_interface = health.SessionInterface()  # feeds' rule plus the health checks
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
     app.jinja_env.globals["once_field"] = once_field
+    app.jinja_env.globals["city_of"] = city_of
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")

@@ -11,6 +11,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -21,8 +22,12 @@ from ..config import LANGUAGES
 from ..errors import DomainError
 from ..extensions import db
 from ..forms.account import ApiTokenForm, ChangePasswordForm, DeleteAccountForm, ProfileForm
+from ..i18n import LANGUAGE_OFFER
 from ..models import ApiToken
+from ..models.rounds import RoundDate
 from ..models.types import utcnow
+from ..policy import can
+from .confirm import ask_once, confirmed
 from .form_errors import refused
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -50,18 +55,29 @@ def profile():
     user = _user()
     form = ProfileForm(obj=user)
     form.preferred_language.choices = _language_choices()
+    if not can(user, "list_own", RoundDate):
+        del form.remind_stops  # only the Spielmobil team has stops
     if form.validate_on_submit():
         try:
             profiles.update(user, name=form.name.data,
                             preferred_language=form.preferred_language.data,
-                            languages=current_app.config["LANGUAGES"])
+                            languages=current_app.config["LANGUAGES"],
+                            reminders={name: form[name].data for name in profiles.REMINDERS
+                                       if name in form})
         except DomainError as error:
             refused(form, error)
             return _render_profile(form), error.status
         db.session.commit()
+        _read_in(user.preferred_language)
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("account.profile"))
     return _render_profile(form), 422 if form.errors else 200
+
+
+def _read_in(language: str) -> None:
+    """The language just saved in the profile is the one this session reads in from now on."""
+    session["lang"] = language
+    session.pop(LANGUAGE_OFFER, None)
 
 
 def _render_profile(form):
@@ -116,10 +132,33 @@ def api_tokens():
 def revoke_api_token(token_id: int):
     """CSRFProtect checks the token of this button's form, as of every POST."""
     token = db.session.get(ApiToken, token_id) or abort(404)
+    if not confirmed():
+        return ask_once(question=_("Revoke this token?"),
+                        consequences=[_("Programs using it stop working.")],
+                        confirm_label=_("Yes, revoke"), back=url_for("account.api_tokens"))
     tokens.revoke(db.session, _user(), token, now=utcnow())
     db.session.commit()
     flash(_("The token %(name)s no longer works.", name=token.name), "success")
     return redirect(url_for("account.api_tokens"))
+
+
+@bp.post("/language")
+def keep_language():
+    """Save the language the person reads in to the profile (offered after logging in)."""
+    user = _user()
+    language = request.form.get("language", "")
+    try:
+        profiles.update(user, name=user.name, preferred_language=language,
+                        languages=list(current_app.config["LANGUAGES"]))
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("account.profile"))
+    db.session.commit()
+    _read_in(language)
+    flash(_("Pages and mails now come in %(language)s.", language=LANGUAGES[language]),
+          "success")
+    return redirect(url_for("account.profile"))
 
 
 @bp.get("/data.json")

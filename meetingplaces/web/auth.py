@@ -26,6 +26,7 @@ from ..forms.auth import (
     RegisterOrganisationForm,
     ResetPasswordForm,
 )
+from ..i18n import chosen_language, keep_reading_language
 from ..links import same_site_path
 from ..models import Quarter
 from ..models.types import utcnow
@@ -51,8 +52,10 @@ def login():
         if user is not None:
             user.last_login_at = utcnow()
             db.session.commit()
+            reading = chosen_language()
             login_user(user, remember=form.remember.data)
-            return redirect(_safe_next() or url_for("public.home"))
+            keep_reading_language(user, reading)
+            return redirect(_safe_next() or url_for("start.index"))
         form.password.errors.append(_("E-mail or password is wrong."))
     return render_template("auth/login.html", form=form)
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from ..calendar import ics
 from ..calendar.feeds import round_event_ids
 from ..events.booked_rooms import held_in
-from ..events.occurrences import expand, local_span
+from ..events.occurrences import local_span, upcoming_dates
 from ..events.search import EventFilters, find_occurrences
 from ..events.text import localised, plain_text, render_markdown
 from ..events.vocabulary import CATEGORIES, TARGET_GROUPS
@@ -34,7 +34,6 @@ bp = Blueprint("calendar", __name__)
 
 VIEWS = ("agenda", "week", "month")
 AGENDA_DAYS = 14
-UPCOMING_DAYS = 92
 POSTER_PERIODS = ("week", "month")
 STOPS_SHOWN = 24
 
@@ -282,11 +281,9 @@ def event(event_id: int):
     event = _visible_event(event_id)
     language = visitor_language()
     title, description = localised(event, language)
-    start = now()
-    upcoming = expand(event, start - timedelta(days=1), start + timedelta(days=UPCOMING_DAYS))
     return render_template(
         "calendar/event.html", event=event, title=title, description=render_markdown(description),
-        upcoming=[o for o in upcoming if o.ends_at > start][:12],
+        upcoming=upcoming_dates(event, now()),
         google_link=google_calendar_link(event, title, description),
         location=ics.location(event), coordinates=ics.geo(event), held_in=held_in(event),
         CATEGORIES=CATEGORIES, TARGET_GROUPS=TARGET_GROUPS, SPOKEN_LANGUAGES=SPOKEN_LANGUAGES,

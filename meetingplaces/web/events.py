@@ -19,6 +19,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from ..booking.conflicts import alternatives_for
+from ..booking.errors import BookingConflict
 from ..errors import DomainError, InvalidInput
 from ..events import (
     approve_event,
@@ -41,6 +43,7 @@ from ..events.booked_rooms import (
     room_names,
     trouble_of,
 )
+from ..events.held_rooms import rooms_in
 from ..events.moderation import events_of
 from ..events.occurrences import expand
 from ..events.publishing import event_organisations, event_quarters
@@ -48,12 +51,13 @@ from ..events.vocabulary import TRANSLATION_LANGUAGES
 from ..extensions import db
 from ..forms.events import ConfirmForm, EventForm, MoveDateForm, ReasonForm, RejectForm
 from ..i18n import formatting_locale
-from ..models import Facility, Organisation, Quarter
+from ..models import Facility, Organisation, Quarter, Resource
 from ..models.bookings import Booking
 from ..models.events import Event
 from ..policy import can
 from ..timeline import entered, fold_notices, split_until
 from .clock import now
+from .confirm import ask_once, confirmed
 from .form_errors import refused
 from .once import submitted_once
 
@@ -109,6 +113,14 @@ def _choices(form: EventForm, event: Event | None = None, suggested: dict | None
             bookings.append(kept)
     form.booking.choices = [(0, _("No booked room"))] + [
         (b.id, _booking_label(b)) for b in bookings]
+    rooms = [room for quarter in quarters for room in rooms_in(db.session, quarter)]
+    if event is not None and event.resource is not None and event.resource not in rooms:
+        rooms.append(event.resource)
+    form.resource.choices = [(0, _("No room"))] + [
+        (r.id, f"{r.name} ({r.facility.name})") for r in rooms]
+    chosen = request.form.get("use_room", type=int)  # "free instead" offered on a clash
+    if chosen in dict(form.resource.choices):
+        form.resource.data = chosen
     # Repetitions the select does not offer (a booking's "second Tuesday of the month", a rule
     # set through the API) stay choosable, so that saving the form does not drop them.
     for rrule, label in ((event.rrule if event else "", _("As the event repeats now")),
@@ -167,6 +179,8 @@ def fields_from(form: EventForm) -> dict:
     fields["facility"] = (db.session.get(Facility, form.facility.data)
                           if form.facility.data else None)
     fields["booking"] = db.session.get(Booking, form.booking.data) if form.booking.data else None
+    fields["resource"] = (db.session.get(Resource, form.resource.data)
+                          if form.resource.data else None)
     fields["organisation"] = (db.session.get(Organisation, form.organisation.data)
                               if form.organisation.data else None)
     start_day = form.start_date.data
@@ -196,6 +210,7 @@ def _fill(form: EventForm, event: Event) -> None:
     form.organisation.data = event.organisation_id or 0
     form.facility.data = event.facility_id or 0
     form.booking.data = event.booking_id or 0
+    form.resource.data = event.resource_id or 0
     form.all_day.data = event.all_day
     if event.all_day:
         form.start_date.data, form.end_date.data = event.start_date, event.end_date
@@ -271,7 +286,8 @@ def new():
                                  **fields)
         except DomainError as error:
             refused(form, error, FORM_FIELD)
-            return render_template("events/form.html", form=form, event=None), error.status
+            return render_template("events/form.html", form=form, event=None,
+                                   alternatives=_alternatives(form, error)), error.status
         db.session.commit()
         _say_folds(fields.get("starts_at"), fields.get("ends_at"))
         flash(_("The event is published.") if event.status == "published"
@@ -297,7 +313,7 @@ def edit(event_id: int):
                          **fields)
         except DomainError as error:
             refused(form, error, FORM_FIELD)
-            return _edit_page(form, event, error.status)
+            return _edit_page(form, event, error.status, _alternatives(form, error))
         db.session.commit()
         _say_folds(fields.get("starts_at"), fields.get("ends_at"))
         flash(_("The event is saved."), "success")
@@ -305,10 +321,25 @@ def edit(event_id: int):
     return _edit_page(form, event, 422 if form.errors else 200)
 
 
-def _edit_page(form: EventForm, event: Event, status: int):
+def _edit_page(form: EventForm, event: Event, status: int, alternatives=()):
     """The edit form, with a warning when the event's booking went wrong since it was linked."""
     return render_template("events/form.html", form=form, event=event,
-                           trouble=trouble_of(event, now())), status
+                           trouble=trouble_of(event, now()), alternatives=alternatives), status
+
+
+def _alternatives(form: EventForm, error: DomainError) -> list:
+    """On a clash of the event's room: the booking engine's free rooms at the form's time,
+    each offered as a button that sends the form again with that room."""
+    if not isinstance(error, BookingConflict) or not form.resource.data or form.all_day.data:
+        return []
+    day, start, end = form.start_date.data, form.start_time.data, form.end_time.data
+    if day is None or start is None or end is None:
+        return []
+    offers = alternatives_for(db.session, error, [form.resource.data],
+                              datetime.combine(day, start),
+                              datetime.combine(form.end_date.data or day, end), zone=zone())
+    return [offer.resource for offer in offers
+            if offer.resource.id in dict(form.resource.choices)]
 
 
 def _confirmed() -> None:
@@ -335,6 +366,11 @@ def submit(event_id: int):
 def delete(event_id: int):
     _confirmed()
     event = _event(event_id, "delete")
+    if not confirmed():
+        return ask_once(question=_("Delete the event %(title)s?", title=event.title),
+                        consequences=[_("It is removed for good; a published event is better "
+                                        "cancelled, which subscribed calendars show.")],
+                        confirm_label=_("Yes, delete"), back=url_for("events.index"))
     delete_event(db.session, event, actor=current_user, now=now())
     db.session.commit()
     flash(_("The event is deleted."), "success")

@@ -26,6 +26,7 @@ from ..forms.invitations import (
 from ..models import Invitation, InvitationKind, Organisation, OrganisationStatus, Quarter
 from ..models.types import utcnow
 from ..policy import can
+from .confirm import ask_once, confirmed
 from .form_errors import refused
 
 bp = Blueprint("invitations", __name__, url_prefix="/invitations")
@@ -114,6 +115,10 @@ def new(path: str):
 @bp.post("/<int:invitation_id>/revoke")
 def revoke(invitation_id: int):
     invitation = db.session.get(Invitation, invitation_id) or abort(404)
+    if not confirmed():
+        return ask_once(question=_("Withdraw this invitation?"),
+                        consequences=[_("The link in the mail stops working.")],
+                        confirm_label=_("Yes, withdraw"), back=url_for("invitations.index"))
     try:
         invitations.revoke(db.session, _user(), invitation, now=utcnow())
     except (InvalidInput, Conflict) as error:

@@ -16,6 +16,7 @@ from ..organisations import update_profile
 from ..place_texts import translation_values
 from ..policy import can
 from .clock import now
+from .confirm import ask_once, confirmed
 from .form_errors import refused
 
 bp = Blueprint("organisations", __name__, url_prefix="/account/organisations")
@@ -129,6 +130,12 @@ def member_role(slug: str, user_id: int):
 @bp.post("/<slug>/members/<int:user_id>/remove")
 def remove_member(slug: str, user_id: int):
     organisation = _organisation(slug, "manage_members")
+    if not confirmed():
+        return ask_once(question=_("Remove this member from %(organisation)s?",
+                                   organisation=organisation.name),
+                        consequences=[_("They can no longer act for the organisation; they "
+                                        "can be invited again.")],
+                        confirm_label=_("Yes, remove"), back=_page_url(organisation))
     try:
         removed = memberships.remove_member(db.session, _user(), organisation, user_id,
                                             now=now())

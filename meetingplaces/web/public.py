@@ -1,7 +1,7 @@
 """Public pages: the city's quarters, a quarter's places and organisations, a facility's rooms,
 an organisation's public profile. Only active things in active quarters are shown."""
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, abort, current_app, render_template, send_from_directory, url_for
 
 from ..events.text import localised
 from ..extensions import db
@@ -20,6 +20,17 @@ from .clock import now
 from .subscribe import next_dates, subscribe_links, visitor_language
 
 bp = Blueprint("public", __name__)
+
+
+FAVICON_MAX_AGE = 365 * 24 * 3600
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers and feed readers ask for /favicon.ico whatever the page links; it changes
+    next to never, so it may be kept for a year."""
+    return send_from_directory(current_app.static_folder, "favicon.ico",
+                               mimetype="image/vnd.microsoft.icon", max_age=FAVICON_MAX_AGE)
 
 
 @bp.get("/")

@@ -16,6 +16,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -37,6 +38,7 @@ from ..forms.rounds import (
     skip_periods,
     travel_times,
 )
+from ..i18n import day_text
 from ..links import absolute_url, base_url
 from ..models import Quarter, Resource, User
 from ..models.rounds import Round, RoundDate, Stop
@@ -55,13 +57,16 @@ from ..rounds import (
     end_season,
     move_date,
     plan_round,
+    restore_date,
     rounds_of,
     save_round,
     spielmobil_requests,
     staff_dates,
+    told_of,
 )
 from ..rounds.calendars import new_staff_feed_token, staff_feed, staff_member_by_token
 from .clock import now
+from .confirm import ask_once, confirmed
 from .context import booking_settings
 from .form_errors import refused
 from .ics_responses import conditional_calendar
@@ -242,7 +247,7 @@ def show(round_id: int):
 
 
 def _stop_choices(round_: Round) -> list[tuple[int, str]]:
-    return [(s.id, f"{s.place_name} ({s.effective_from.isoformat()})") for s in round_.stops
+    return [(s.id, f"{s.place_name} ({day_text(s.effective_from)})") for s in round_.stops
             if s.effective_until is None or s.effective_until >= s.effective_from]
 
 
@@ -301,7 +306,7 @@ def end(round_id: int):
             refused(form, error)
             return _show_with(round_, end_form=form), error.status
         db.session.commit()
-        flash(_("The season ends on %(date)s.", date=form.last_day.data.isoformat()), "success")
+        flash(_("The season ends on %(date)s.", date=day_text(form.last_day.data)), "success")
         return redirect(url_for("rounds.show", round_id=round_.id))
     return _show_with(round_, end_form=form), 422
 
@@ -343,7 +348,7 @@ def change_stop(stop_id: int):
             return render_template("rounds/change_stop.html", form=form, stop=stop), error.status
         db.session.commit()
         flash(_("From %(date)s the stop has its new time and place.",
-                date=new_version.effective_from.isoformat()), "success")
+                date=day_text(new_version.effective_from)), "success")
         return redirect(url_for("rounds.show", round_id=stop.round_id))
     return render_template("rounds/change_stop.html", form=form, stop=stop), (
         422 if form.errors else 200)
@@ -365,12 +370,14 @@ def _date_forms(round_date: RoundDate, **given) -> dict:
         move_form.start.data = round_date.starts_at.astimezone(local_zone).time()
         move_form.end.data = round_date.ends_at.astimezone(local_zone).time()
     return {"cancel_form": given.get("cancel_form") or CancelDateForm(formdata=None),
-            "move_form": move_form, "staff_form": staff_form}
+            "move_form": move_form, "staff_form": staff_form,
+            "restore_form": given.get("restore_form") or ConfirmForm(formdata=None)}
 
 
 def _date_page(round_date: RoundDate, status: int = 200, **given):
     return render_template("rounds/date.html", round_date=round_date, stop=round_date.stop,
                            round=round_date.stop.round, osm_link=osm_link,
+                           restorable=round_date.is_cancelled and round_date.ends_at > now(),
                            may_manage=can(current_user, "manage", round_date.stop.round),
                            can_view_round=can(current_user, "view", round_date.stop.round),
                            **_date_forms(round_date, **given)), status
@@ -400,14 +407,47 @@ def _date_step(round_date: RoundDate, form_name: str, form, step, message: str):
     return redirect(url_for("rounds.date_page", date_id=round_date.id))
 
 
+def _who_is_told(round_date: RoundDate) -> str:
+    """The message names the people a change of the date is mailed to, or says nobody is."""
+    people = told_of(round_date)
+    if not people:
+        return _("Nobody is assigned to this date, so nobody is told by mail.")
+    return _("Told by mail: %(names)s.", names=", ".join(p.name for p in people))
+
+
 @bp.post("/rounds/dates/<int:date_id>/cancel")
 @login_required
 def cancel(date_id: int):
+    """Cancelling asks once (what happens, who is told), then calls the date off; the date's
+    page offers to restore it while its time is still free."""
     round_date = _round_date(date_id)
     form = CancelDateForm()
+    if form.validate_on_submit() and not confirmed():
+        when = format_datetime(round_date.starts_at, "medium")
+        return ask_once(
+            question=_("Cancel the Spielmobil date at %(place)s on %(when)s?",
+                       place=round_date.stop.place_name, when=when),
+            consequences=[_("The van is free again and the quarter calendar shows the date "
+                            "as cancelled, with your reason."), _who_is_told(round_date),
+                          _("You can restore the date afterwards while its time is free.")],
+            confirm_label=_("Yes, cancel the date"),
+            back=url_for("rounds.date_page", date_id=round_date.id))
     return _date_step(round_date, "cancel_form", form, lambda: cancel_date(
         db.session, actor=current_user, round_date=round_date, reason=form.reason.data,
-        now=now(), settings=booking_settings()), _("The date is cancelled; the team is told."))
+        now=now(), settings=booking_settings()),
+        _("The date is cancelled.") + " " + _who_is_told(round_date))
+
+
+@bp.post("/rounds/dates/<int:date_id>/restore")
+@login_required
+def restore(date_id: int):
+    """Undo a cancellation: refused with the clash when the van is no longer free then."""
+    round_date = _round_date(date_id)
+    form = ConfirmForm()
+    return _date_step(round_date, "restore_form", form, lambda: restore_date(
+        db.session, actor=current_user, round_date=round_date, now=now(),
+        settings=booking_settings()),
+        _("The date takes place again.") + " " + _who_is_told(round_date))
 
 
 @bp.post("/rounds/dates/<int:date_id>/move")
@@ -420,7 +460,7 @@ def move(date_id: int):
         local_start=datetime.combine(form.day.data, form.start.data),
         local_end=datetime.combine(form.day.data, form.end.data),
         note=form.note.data or "", now=now(), settings=booking_settings()),
-        _("The date is moved; the team is told."))
+        _("The date is moved.") + " " + _who_is_told(round_date))
 
 
 @bp.post("/rounds/dates/<int:date_id>/staff")

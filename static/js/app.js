@@ -26,10 +26,21 @@ document.addEventListener("DOMContentLoaded", () => {
       if (target && navigator.clipboard) navigator.clipboard.writeText(target.value || target.textContent);
     });
   });
-  // Confirm destructive actions.
+  // Confirm destructive actions once: here in a dialog; without JavaScript the server asks
+  // on a page of its own (web/confirm.py). A yes here tells the server not to ask again.
   document.querySelectorAll("form[data-confirm]").forEach((form) => {
     form.addEventListener("submit", (event) => {
-      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+      if (!window.confirm(form.dataset.confirm)) {
+        event.preventDefault();
+        return;
+      }
+      if (!form.querySelector("input[name=confirmed]")) {
+        const yes = document.createElement("input");
+        yes.type = "hidden";
+        yes.name = "confirmed";
+        yes.value = "yes";
+        form.append(yes);
+      }
     });
   });
 });

@@ -48,7 +48,7 @@ def log_in(page, email: str):
     page.fill("#email", email)
     page.fill("#password", "demo-password")
     page.press("#password", "Enter")
-    page.wait_for_url("**/")
+    page.wait_for_url("**/start")
     assert page.get_by_role("button", name="Abmelden").is_visible()
 
 
@@ -156,6 +156,10 @@ def test_manager_plans_a_spielmobil_round_and_cancels_one_date(page, screenshot)
     page.wait_for_url("**/rounds/dates/*")
     page.get_by_label("Grund", exact=False).fill("Spielmobil in der Werkstatt")
     page.locator("form[action$='/cancel'] button[type=submit]").click()
+    page.wait_for_load_state()
+    # Asked once, on a page of its own: nobody is assigned, so nobody is told.
+    assert "niemand" in page.locator("main").inner_text().lower()
+    page.locator("form[action$='/cancel'] button.button--danger").click()
     page.wait_for_load_state()
     assert page.locator("h1 .badge--danger").inner_text() == "abgesagt"
     assert "Spielmobil in der Werkstatt" in page.locator("main").inner_text()

@@ -103,7 +103,7 @@ def test_login_form_works_by_keyboard_with_a_visible_focus(page):
     assert page.evaluate("document.activeElement.id") == "password"
     page.keyboard.type("demo-password")
     page.keyboard.press("Enter")
-    page.wait_for_url("**/")
+    page.wait_for_url("**/start")
     assert page.get_by_role("button", name="Abmelden").is_visible()
 
 

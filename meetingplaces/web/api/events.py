@@ -22,12 +22,13 @@ from ...events import (
 from ...events.search import EventFilters, find_occurrences
 from ...events.text import localised
 from ...extensions import db
-from ...models import Facility, Organisation, Quarter
+from ...models import Facility, Organisation, Quarter, Resource
 from ...models.bookings import Booking
 from ...models.events import Event, EventStatus
 from ...policy import can
 from ..clock import now
 from . import api_user, bp
+from .bookings import BookingConflictBody
 from .contract import (
     ID_CONVERTER,
     Day,
@@ -80,6 +81,7 @@ class EventOut(Output):
     facility_id: int | None
     organisation_id: int | None = Field(description="Only when the event shows its organiser")
     booking_id: int | None = Field(description="Only for callers who may see that booking")
+    resource_id: int | None = Field(description="The room the event is placed in and holds")
     title: str
     description: str = Field(description="Markdown")
     translations: dict[str, EventTextOut]
@@ -126,6 +128,7 @@ def event_json(event: Event, viewer=None) -> dict:
                             else None),
         "booking_id": (event.booking_id if event.booking is not None
                        and can(viewer, "view_private", event.booking) else None),
+        "resource_id": event.resource_id,
         "title": event.title,
         "description": event.description,
         "translations": {t.language: {"title": t.title, "description": t.description}
@@ -177,6 +180,12 @@ class EventInput(Input):
         "any in a quarter the caller manages. Its room decides facility and place_name (unless "
         "place_name is given); the event (a series: its first date) must lie within a pending "
         "or confirmed date of it."))
+    resource_id: Id | None = Field(None, description=(
+        "The room the event is placed in, a room of its quarter: the event holds it through "
+        "the booking engine (its dates to come, as far ahead as the room can be booked), with "
+        "the rules and conflicts of a booking (409 with the clashing times); a proposal holds "
+        "it pending until moderated. The room decides facility and place_name (unless "
+        "place_name is given). Not together with booking_id; timed events only."))
     title: Line(200) | None = None
     description: Paragraphs(10000) | None = Field(None, description="Markdown")
     translations: dict[LANGUAGE, EventText] | None = Field(
@@ -209,7 +218,8 @@ class EventCreate(EventInput):
     submit: bool = Field(True, description="false keeps a draft")
 
 
-NULLABLE = {"facility_id", "organisation_id", "booking_id", "latitude", "longitude"}
+NULLABLE = {"facility_id", "organisation_id", "booking_id", "resource_id", "latitude",
+            "longitude"}
 
 
 def _reference(model, value, field: str):
@@ -226,9 +236,11 @@ def fields_from(body: EventInput) -> dict:
         value = getattr(body, name)
         if value is None and name not in NULLABLE:
             raise InvalidInput(_("This field is required."), field=name)
-        if name in ("quarter_id", "facility_id", "organisation_id", "booking_id"):
+        if name in ("quarter_id", "facility_id", "organisation_id", "booking_id",
+                    "resource_id"):
             model = {"quarter_id": Quarter, "facility_id": Facility,
-                     "organisation_id": Organisation, "booking_id": Booking}[name]
+                     "organisation_id": Organisation, "booking_id": Booking,
+                     "resource_id": Resource}[name]
             fields[name.removesuffix("_id")] = (None if value is None
                                                 else _reference(model, value, name))
         elif name in ("starts_at", "ends_at"):
@@ -328,7 +340,8 @@ def events_list():
 @bp.post("/events")
 @idempotent  # outside the declared operation: keeps its final answer
 @operation(roles="managers in their quarters (publish), members of an active organisation "
-                 "(propose for it)", body=EventCreate, ok=201, out=EventOut, tag="events")
+                 "(propose for it)", body=EventCreate, ok=201, out=EventOut,
+           errors={409: BookingConflictBody}, tag="events")
 def event_create():
     """Create an event: a manager publishes it (or keeps a draft), a member proposes it."""
     user = api_user()
@@ -351,7 +364,7 @@ def event_show(event_id: int):
 
 @bp.patch(f"/events/<{ID_CONVERTER}:event_id>")
 @operation(roles="managers of its quarter; its organisation's members while not published",
-           body=EventInput, out=EventOut, tag="events")
+           body=EventInput, out=EventOut, errors={409: BookingConflictBody}, tag="events")
 def event_edit(event_id: int):
     """Change the fields sent (SEQUENCE rises when a guest would notice)."""
     user = api_user()
@@ -408,7 +421,8 @@ class MoveBody(Input):
 
 
 @bp.post(f"/events/<{ID_CONVERTER}:event_id>/occurrences/<day>/move")
-@operation(roles="managers of its quarter", body=MoveBody, out=EventOut, tag="events")
+@operation(roles="managers of its quarter", body=MoveBody, out=EventOut,
+           errors={409: BookingConflictBody}, tag="events")
 def event_move_date(event_id: int, day: str):
     """Move one date of a repeating event (feeds show it once, at its new time)."""
     user = api_user()

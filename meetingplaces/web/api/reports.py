@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from ...errors import InvalidInput, NotFound
 from ...extensions import db
-from ...i18n import city_zone
+from ...i18n import city_zone, day_text
 from ...models import Quarter
 from ...models.events import Event
 from ...models.reports import ATTENDANCE_GROUPS
@@ -137,7 +137,7 @@ def round_attendance(round_id: int, day: str):
     found = [d for s in round_.stops for d in s.dates if d.original_date == wanted
              and (body.stop_id is None or d.stop_id == body.stop_id)]
     if not found:
-        raise NotFound(_("The round has no date on %(date)s.", date=wanted.isoformat()),
+        raise NotFound(_("The round has no date on %(date)s.", date=day_text(wanted)),
                        field="day")
     if len(found) > 1:
         raise InvalidInput(_("Several stops have this date; give stop_id."), field="stop_id")

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from ...errors import Forbidden, InvalidInput, NotFound
 from ...extensions import db
+from ...i18n import day_text
 from ...models import Quarter, Resource
 from ...models.rounds import Round, RoundDate
 from ...policy import can
@@ -261,7 +262,7 @@ def _dates_on(round_: Round, day: date, stop_id: int | None) -> list[RoundDate]:
     if stop_id is not None:
         found = [d for d in found if d.stop_id == stop_id]
     if not found:
-        raise NotFound(_("The round has no date on %(date)s.", date=day.isoformat()),
+        raise NotFound(_("The round has no date on %(date)s.", date=day_text(day)),
                        field="day")
     return found
 

@@ -13,9 +13,11 @@ from ...booking import (
     cancel_booking,
     change_booking,
     reject_booking,
+    restore_dates,
     schedule,
 )
 from ...booking.guests import booking_for_guest_token, confirm_guest_request
+from ...booking.notifications import requester_of
 from ...booking.rooms import bookable_resources
 from ...errors import DomainError
 from ...events.booked_rooms import offers_event
@@ -24,6 +26,7 @@ from ...forms.bookings import CancelForm, ChangeForm, ConfirmForm, DateChoiceFor
 from ...models.bookings import ACTIVE_OCCURRENCE_STATUSES, Booking, OccurrenceStatus
 from ...policy import can
 from ..clock import now
+from ..confirm import ask_once, confirmed
 from ..context import secret_key
 from ..form_errors import refused
 from .blueprint import FORM_FIELD, booking_or_404, bp, resource_label, settings, zone
@@ -81,6 +84,18 @@ def add_back(booking_id: int):
         settings=settings()))
 
 
+@bp.post("/<int:booking_id>/restore")
+@login_required
+def restore(booking_id: int):
+    """A cancelled date still ahead takes place again while its slot is free."""
+    booking = _booking_for(booking_id, "change")
+    form = DateChoiceForm(prefix="restore")
+    return _decide(booking, "restore", form, lambda: restore_dates(
+        db.session, actor=current_user, booking=booking, dates=[form.date.data], now=now(),
+        settings=settings()), message=_("The date takes place again.") + " "
+        + _who_is_told(booking, current_user))
+
+
 # --- guests, by their signed link -------------------------------------------------------------
 
 
@@ -134,11 +149,36 @@ def _dates(value: str | None) -> list[str] | None:
     return [value] if value else None
 
 
+def _who_is_told(booking: Booking, actor) -> str:
+    """Whom the booking's mails reach after a step by `actor` (booking.notifications)."""
+    requester = requester_of(booking)
+    if requester is None:
+        return _("Nobody is told by mail.")
+    if getattr(actor, "is_guest", False) == getattr(requester, "is_guest", False) and (
+            actor.id == requester.id):
+        return _("The managers of the quarter are told by mail.")
+    return _("Told by mail: %(names)s.", names=requester.name)
+
+
 def _cancel(booking: Booking, actor, guest_token_value=None):
+    """Cancelling asks once (what is freed, who is told); cancelled dates still ahead can
+    be restored afterwards from the booking's page."""
     form = _decision_forms(booking, cancel=CancelForm(prefix="cancel"))["cancel"]
+    if form.validate() and not confirmed():
+        back = (url_for("bookings.guest_booking", token=guest_token_value)
+                if guest_token_value is not None
+                else url_for("bookings.show", booking_id=booking.id))
+        return ask_once(
+            question=_("Cancel the booking %(title)s?", title=booking.title),
+            consequences=[_("The booked rooms are free again at once."),
+                          _who_is_told(booking, actor),
+                          _("A cancelled date can be restored afterwards while its time is "
+                            "free.")],
+            confirm_label=_("Yes, cancel"), back=back)
     return _decide(booking, "cancel", form, lambda: cancel_booking(
         db.session, actor=actor, booking=booking, now=now(), **form.to_cancel()),
-        guest_token_value=guest_token_value)
+        guest_token_value=guest_token_value,
+        message=_("The booking is cancelled.") + " " + _who_is_told(booking, actor))
 
 
 def _change(booking: Booking, actor, guest_token_value=None):
@@ -148,7 +188,8 @@ def _change(booking: Booking, actor, guest_token_value=None):
         **form.to_change(db.session, booking)), guest_token_value=guest_token_value)
 
 
-def _decide(booking: Booking, form_name: str, form, action, *, guest_token_value=None):
+def _decide(booking: Booking, form_name: str, form, action, *, guest_token_value=None,
+            message: str | None = None):
     """Run one decision from the booking page; on a refusal show the page again with the
     message beside the field and what was typed."""
     if not form.validate():
@@ -161,7 +202,7 @@ def _decide(booking: Booking, form_name: str, form, action, *, guest_token_value
         return _render_booking(booking_by_id(db.session, booking.id), status,
                                guest_token_value=guest_token_value, **{form_name: form})
     db.session.commit()
-    flash(_("Saved."), "success")
+    flash(message or _("Saved."), "success")
     if guest_token_value is not None:
         return redirect(url_for("bookings.guest_booking", token=guest_token_value))
     return redirect(url_for("bookings.show", booking_id=booking.id))
@@ -173,11 +214,14 @@ def _render_booking(booking: Booking, status: int = 200, *, guest_token_value=No
     if not private and not booking.public and not current_user.is_authenticated:
         abort(404)
     skipped = schedule.skipped_dates(booking, now(), zone())
+    restorable = {o.original_date for o in schedule.restorable(booking, now())}
     return render_template(
         "bookings/show.html", booking=booking, private=private,
         history=schedule.history(db.session, booking) if private else [],
         forms=_decision_forms(booking, **forms), may=_permissions(booking, is_guest),
-        skipped=[day.isoformat() for day in skipped], guest_token=guest_token_value,
+        skipped=[(day.isoformat(), format_date(day, "full")) for day in skipped
+                 if day not in restorable],
+        restorable=restorable, guest_token=guest_token_value,
     ), status
 
 
@@ -203,6 +247,7 @@ def _decision_forms(booking: Booking, **given) -> dict:
         "cancel": CancelForm(prefix="cancel"),
         "change": ChangeForm(prefix="change"),
         "add_back": DateChoiceForm(prefix="add_back"),
+        "restore": DateChoiceForm(prefix="restore"),
         **given,
     }
     choices = [("", _("Choose a date (not needed for all dates)")), *_date_choices(booking)]

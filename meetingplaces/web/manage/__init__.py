@@ -8,6 +8,7 @@ goes to meetingplaces.policy.can.
 from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ...errors import DomainError
@@ -17,8 +18,17 @@ from ...models import OrganisationStatus, OutboxMessage, Quarter, User
 from ...organisations import organisations_in
 from ...places import quarters_managed_by
 from ...policy import can
+from ..confirm import ask_once
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
+
+
+def deactivation_asked(back: str):
+    """Switching a place or an account off asks once; switching it on again undoes it."""
+    return ask_once(question=_("Really deactivate?"),
+                    consequences=[_("It no longer appears on public pages and cannot be "
+                                    "used; you can reactivate it at any time.")],
+                    confirm_label=_("Yes, deactivate"), back=back)
 
 
 @bp.before_request

@@ -9,6 +9,7 @@ from ...i18n import city_zone
 from ...models import Closure, Facility, Resource
 from ...places import delete_closure, save_closure
 from ...timeline import to_local
+from ..confirm import ask_once, confirmed
 from . import bp, get_or_404, require, submit_form
 
 
@@ -73,6 +74,10 @@ def remove_closure(closure_id: int):
     closure = get_or_404(Closure, closure_id)
     require("edit", closure)
     back = _owner_url(closure)
+    if not confirmed():
+        return ask_once(question=_("Remove this closure?"),
+                        consequences=[_("The times it covered can be booked again.")],
+                        confirm_label=_("Yes, remove"), back=back)
     delete_closure(db.session, closure)
     db.session.commit()
     flash(_("The closure has been removed."), "success")

@@ -10,7 +10,8 @@ from ...models import Facility, Quarter
 from ...place_texts import translation_values
 from ...places import closures_of, day_hours_text, quarters_managed_by, save_facility, set_active
 from ..clock import now
-from . import bp, choices_of, get_or_404, require, submit_form
+from ..confirm import confirmed
+from . import bp, choices_of, deactivation_asked, get_or_404, require, submit_form
 
 
 def _facility_form(**data) -> FacilityForm:
@@ -71,6 +72,8 @@ def facility_active(facility_id: int):
     facility = get_or_404(Facility, facility_id)
     require("edit", facility)
     active = request.form.get("active") == "1"
+    if not active and not confirmed():
+        return deactivation_asked(url_for(".edit_facility", facility_id=facility.id))
     set_active(db.session, facility, active, now())
     db.session.commit()
     flash(_("The facility is active again.") if active else

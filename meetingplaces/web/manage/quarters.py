@@ -10,7 +10,8 @@ from ...organisations import organisations_in
 from ...place_texts import translation_values
 from ...places import facilities_of, mobile_resources_of, save_quarter, set_active
 from ..clock import now
-from . import bp, get_or_404, require, submit_form
+from ..confirm import confirmed
+from . import bp, deactivation_asked, get_or_404, require, submit_form
 
 
 @bp.route("/quarters/new", methods=["GET", "POST"])
@@ -62,6 +63,8 @@ def quarter_active(quarter_id: int):
     quarter = get_or_404(Quarter, quarter_id)
     require("deactivate", quarter)
     active = request.form.get("active") == "1"
+    if not active and not confirmed():
+        return deactivation_asked(url_for(".quarter", quarter_id=quarter.id))
     set_active(db.session, quarter, active, now())
     db.session.commit()
     flash(_("The quarter is active again.") if active else

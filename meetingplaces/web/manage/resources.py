@@ -10,7 +10,8 @@ from ...models import Facility, Quarter, Resource, ResourceKind
 from ...place_texts import translation_values
 from ...places import closures_of, facilities_in, quarters_managed_by, save_resource, set_active
 from ..clock import now
-from . import bp, choices_of, get_or_404, require, submit_form
+from ..confirm import confirmed
+from . import bp, choices_of, deactivation_asked, get_or_404, require, submit_form
 
 
 def _resource_form(resource: Resource, **data) -> ResourceForm:
@@ -111,6 +112,8 @@ def resource_active(resource_id: int):
     resource = get_or_404(Resource, resource_id)
     require("edit", resource)
     active = request.form.get("active") == "1"
+    if not active and not confirmed():
+        return deactivation_asked(_edit_url(resource))
     set_active(db.session, resource, active, now())
     db.session.commit()
     flash(_("It can be booked again.") if active else

@@ -12,7 +12,8 @@ from ...forms.manage import UserRolesForm
 from ...models import Membership, Quarter, User
 from ...places import quarters_managed_by
 from ...roles import set_user_active, update_roles
-from . import bp, get_or_404, require, submit_form
+from ..confirm import confirmed
+from . import bp, deactivation_asked, get_or_404, require, submit_form
 
 
 @bp.get("/users")
@@ -67,6 +68,8 @@ def user_active(user_id: int):
     user = get_or_404(User, user_id)
     require("administer", user)
     active = request.form.get("active") == "1"
+    if not active and not confirmed():
+        return deactivation_asked(url_for(".users"))
     try:
         set_user_active(db.session, user, acting=current_user, active=active)
     except InvalidInput as error:
