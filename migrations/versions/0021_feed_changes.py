@@ -1,7 +1,7 @@
 """feed change log (feed_changes) instead of stored feed bodies (feed_bodies)
 
 Revision ID: 0021
-Revises: 0008
+Revises: 0017
 """
 from alembic import op
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ import meetingplaces.models.types
 
 # revision identifiers, used by Alembic.
 revision = "0021"
-down_revision = "0008"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
