@@ -461,7 +461,9 @@ def serve(session, feed: Feed, version: Version, *, now: datetime, base_url: str
             copy = built(session, feed, now, base_url=base_url, past_days=past_days,
                          future_days=future_days, city_timezone=city_timezone)
             copies.put(key, copy)
-        session.commit()  # nothing was written: ends the read transaction
+        # Nothing was written: end the read transaction without a commit, which would make
+        # this process forget the feed versions it keeps (version_watch.py).
+        session.rollback()
         current = _version(copy.counter, copy.changed_at, now)
         if served is None or copy.served_for != (current.stamp, feed.name):
             body, tag = copy.body_and_tag(feed.name, base_url)
