@@ -97,6 +97,18 @@ def end_writer(session) -> None:
         session.rollback()
 
 
+def commit_keeping_loaded(session) -> None:
+    """Commit without expiring what the session holds, for an answer built from what was just
+    written: expiry would read every object of it again, one statement each."""
+    if isinstance(session, scoped_session):
+        session = session()
+    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire_on_commit
+
+
 def refusals_roll_back(function):
     """A domain step refused with a DomainError leaves nothing behind and releases
     SQLite's write lock."""

@@ -21,7 +21,7 @@ from ..calendar import ics
 from ..i18n import day_text, moment_text, span_text
 from ..mail import Attachment, queue_mail
 from ..models import User, quarter_managers
-from ..models.audit import AuditEntry
+from ..models.audit import AuditEntry, known_count
 from ..models.bookings import Booking, BookingStatus, Guest, OccurrenceStatus, WaitingRequest
 from ..timeline import to_local
 from .listeners import BookingChange, SlotOffered
@@ -33,6 +33,9 @@ LinkBuilder = Callable[..., str]
 
 def sequence_of(session, booking: Booking) -> int:
     """SEQUENCE for iCalendar: every change writes an audit entry, so their count only grows."""
+    known = known_count(session, "booking", booking.id)
+    if known is not None:
+        return known
     session.flush()
     return session.scalar(
         select(func.count(AuditEntry.id)).where(

@@ -23,12 +23,12 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from ..database import begin_write, lock_row, refusals_roll_back
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..i18n import day_text, moment_text, time_text
-from ..models.audit import record
+from ..models.audit import count_from_first, record
 from ..models.bookings import (
     ACTIVE_OCCURRENCE_STATUSES,
     Booking,
@@ -38,7 +38,7 @@ from ..models.bookings import (
     OccurrenceStatus,
 )
 from ..models.people import Organisation, User
-from ..models.places import Resource
+from ..models.places import Facility, Quarter, Resource
 from ..policy import can
 from ..timeline import BOOKING_RULES, LocalSlot, as_date, expand, normalise_rule, to_local
 from . import listeners
@@ -75,6 +75,16 @@ def booking_by_id(session, booking_id: int) -> Booking:
     return booking
 
 
+# What the rules read of a resource (its quarter, facility and opening hours), in the same
+# statement; their translated texts are not needed for a booking.
+RULES_LOAD = (
+    joinedload(Resource.quarter).lazyload(Quarter.translations),
+    joinedload(Resource.facility).options(lazyload(Facility.translations),
+                                          joinedload(Facility.opening_hours)),
+    lazyload(Resource.translations),
+)
+
+
 def resources_by_ids(session, resource_ids: Iterable) -> list[Resource]:
     """The resources named by id, in the given order; unknown ids raise a field error."""
     try:
@@ -82,7 +92,8 @@ def resources_by_ids(session, resource_ids: Iterable) -> list[Resource]:
     except (TypeError, ValueError) as error:
         raise InvalidInput(_("Choose rooms or resources from the list."),
                            field="resource_ids") from error
-    found = {r.id: r for r in session.scalars(select(Resource).where(Resource.id.in_(ids)))}
+    found = {r.id: r for r in session.scalars(
+        select(Resource).where(Resource.id.in_(ids)).options(*RULES_LOAD)).unique()}
     if len(set(ids)) != len(ids) or set(ids) - set(found):
         raise InvalidInput(_("Choose rooms or resources from the list."), field="resource_ids")
     return [found[i] for i in ids]
@@ -180,11 +191,13 @@ def request_booking(
     booking.occurrences = _occurrences(planned, confirmed)
     session.add(booking)
     _flush_holding_invariant(session, planned, settings)
-    record(session, actor=actor, subject_type="booking", subject_id=booking.id,
-           action="confirmed" if confirmed else "requested", at=now,
-           details={"dates": _dates(planned), "resource_ids": [r.id for r in resources],
-                    "notices": notices})
+    entry = record(session, actor=actor, subject_type="booking", subject_id=booking.id,
+                   action="confirmed" if confirmed else "requested", at=now,
+                   details={"dates": _dates(planned), "resource_ids": [r.id for r in resources],
+                            "notices": notices})
+    count_from_first(session, "booking", booking.id)
     booking.notices = tuple(notices)
+    booking.history = [entry]  # its whole history so far: an answer need not read it back
     listeners.tell(session, booking, listeners.BookingChange("requested", actor, now))
     return booking
 

@@ -52,4 +52,21 @@ def record(
         at=at or utcnow(),
     )
     session.add(entry)
+    counts = session.info.get(COUNTS)
+    if counts is not None and (subject_type, subject_id) in counts:
+        counts[subject_type, subject_id] += 1
     return entry
+
+
+# Entries per subject known to this session without counting them: a subject created in it.
+COUNTS = "meetingplaces.audit_counts"
+
+
+def count_from_first(session, subject_type: str, subject_id: int) -> None:
+    """The entry just recorded is the subject's first (it was created in this transaction):
+    from here on this session knows how many it has (SEQUENCE without a COUNT)."""
+    session.info.setdefault(COUNTS, {})[subject_type, subject_id] = 1
+
+
+def known_count(session, subject_type: str, subject_id: int) -> int | None:
+    return session.info.get(COUNTS, {}).get((subject_type, subject_id))

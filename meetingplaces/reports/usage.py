@@ -116,6 +116,10 @@ def _insert(connection, model):
 
 def _quarters(session, connection, resource_ids) -> dict:
     known = session.info.setdefault(QUARTERS_KEY, {})
+    for resource_id in resource_ids:  # loaded already (a booking's rules read them): no query
+        loaded = session.identity_map.get(session.identity_key(Resource, resource_id))
+        if loaded is not None and resource_id not in known:
+            known[resource_id] = loaded.quarter_id
     missing = [r for r in resource_ids if r not in known]
     if missing:
         known.update(connection.execute(

@@ -10,12 +10,14 @@ import re
 from flask import Blueprint, current_app, g, jsonify, request
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter
 
 from ...errors import DomainError
 from ...extensions import csrf, db
-from ...models import ApiToken, User
+from ...models import ApiToken, Organisation, User
+from ...models import Membership as MembershipRow
 from ...models.people import token_digest
 from ..after_response import touch_token_later
 from .contract import (
@@ -64,8 +66,12 @@ def token_user(header: str | None) -> User | None:
     if not header or not header.startswith("Bearer "):
         return None
     digest = token_digest(header.removeprefix("Bearer ").strip())
+    # Token, user, memberships and their organisations in one statement: every API call
+    # starts here, and most ask what the caller may do for which organisation.
     token = db.session.scalar(
         select(ApiToken).where(ApiToken.token_digest == digest, ApiToken.revoked_at.is_(None))
+        .options(joinedload(ApiToken.user).joinedload(User.memberships)
+                 .joinedload(MembershipRow.organisation).lazyload(Organisation.translations))
     )
     if token is None or not token.user.active:
         return None

@@ -18,6 +18,7 @@ from ...booking import (
     request_booking,
     resources_by_ids,
 )
+from ...database import commit_keeping_loaded
 from ...errors import Forbidden, InvalidInput
 from ...extensions import db
 from ...models import Organisation, Resource
@@ -108,20 +109,22 @@ class BookingConflictBody(ErrorBody):
     conflicts: list[ConflictTime]
 
 
-def _history(booking: Booking) -> list[dict]:
-    return [
-        {"at": local(entry.at), "action": entry.action,
-         "actor_name": entry.actor.name if entry.actor else entry.actor_label,
-         "details": entry.details or {}}
-        for entry in db.session.scalars(
+def _history(booking: Booking, entries=None) -> list[dict]:
+    if entries is None:
+        entries = db.session.scalars(
             select(AuditEntry)
             .where(AuditEntry.subject_type == "booking", AuditEntry.subject_id == booking.id)
             .options(selectinload(AuditEntry.actor))
             .order_by(AuditEntry.at, AuditEntry.id))
+    return [
+        {"at": local(entry.at), "action": entry.action,
+         "actor_name": entry.actor.name if entry.actor else entry.actor_label,
+         "details": entry.details or {}}
+        for entry in entries
     ]
 
 
-def booking_json(booking: Booking, user, *, history: bool = True) -> dict:
+def booking_json(booking: Booking, user, *, history: bool | list = True) -> dict:
     """Times and status to every caller; title, organisation and location when the booking is
     public; purpose, attendees and history only to those who may see private details (its
     organisation, its requester, the managers of its rooms' quarters)."""
@@ -153,7 +156,8 @@ def booking_json(booking: Booking, user, *, history: bool = True) -> dict:
         "status_reason": booking.status_reason if private else None,
         "requested_by_name": (booking.requested_by.name if private and booking.requested_by
                               else None),
-        "history": _history(booking) if private and history else None,
+        "history": (_history(booking, None if history is True else history)
+                    if private and history is not False else None),
     }
 
 
@@ -270,10 +274,8 @@ def booking_create():
         now=now(),
         settings=booking_settings(),
     )
-    notices = booking.notices
-    db.session.commit()
-    booking.notices = notices
-    return booking_json(booking, user), 201
+    commit_keeping_loaded(db.session)
+    return booking_json(booking, user, history=booking.history), 201
 
 
 @bp.get(f"/bookings/<{ID_CONVERTER}:booking_id>")
