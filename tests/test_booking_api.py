@@ -276,6 +276,7 @@ def test_a_booking_create_sends_few_statements(app, session, client, city, membe
         event.remove(db.engine, "before_cursor_execute", count)
     assert response.status_code == 201 and response.json["status"] == "approved"
     assert [entry["action"] for entry in response.json["history"]] == ["confirmed"]
+    assert not [s for s in sent if "count(" in s.lower()]  # the first SEQUENCE is known
     if db.engine.dialect.name == "postgresql":
         assert len(sent) <= 12, "\n\n".join(sent)
         assert not [s for s in sent if "FROM occurrences" in s]  # the constraint decides
