@@ -30,7 +30,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, create_engine, func, insert, select, text
+from sqlalchemy import and_, case, create_engine, event, func, insert, select, text
 
 from meetingplaces import create_app
 from meetingplaces.extensions import db
@@ -207,6 +207,8 @@ def main() -> None:
         options = {}
         if args.database:
             with create_engine(url, isolation_level="AUTOCOMMIT").connect() as connection:
+                # The exclusion constraint on occurrences needs btree_gist (kept in public).
+                connection.execute(text("CREATE EXTENSION IF NOT EXISTS btree_gist SCHEMA public"))
                 connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
                 connection.execute(text(f"CREATE SCHEMA {SCHEMA}"))
             options = {"connect_args": {"options": f"-csearch_path={SCHEMA},public"}}
@@ -237,10 +239,17 @@ def main() -> None:
 
             def report():
                 return figures.build(db.session, scope, date(2026, 1, 1), date(2026, 12, 31),
-                                     now=NOW, zone=BERLIN)
+                                     now=NOW, zone=BERLIN, holiday_region="NW")
 
             rows = count()
+            statements = []
+
+            def counted(*_args):
+                statements.append(1)
+
+            event.listen(db.engine, "before_cursor_execute", counted)
             built = report()
+            event.remove(db.engine, "before_cursor_execute", counted)
             counts, reports = [], []
             for _ in range(args.samples):
                 counts.append(sample(count, clock))
@@ -251,7 +260,8 @@ def main() -> None:
             print(f"yardstick: COUNT(*) of the year's {rows} occurrences: {counted * 1000:.1f} ms")
             print(f"report: yearly city report ({built.booked_hours:.0f} booked hours, "
                   f"{built.offered['totals']['dates']} event dates, "
-                  f"{built.attendance['totals']['count']} visitors): {reported * 1000:.1f} ms")
+                  f"{built.attendance['totals']['count']} visitors, {len(statements)} "
+                  f"statement(s)): {reported * 1000:.1f} ms")
             ratio = reported / counted
             print(f"report / yardstick = {ratio:.2f} (target <= 5): "
                   f"{'met' if ratio <= 5 else 'MISSED'}")

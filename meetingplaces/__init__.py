@@ -1,6 +1,7 @@
 """meetingplaces: rooms, events and the Spielmobil of a city's quarters."""
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from flask import Flask
 
@@ -68,6 +69,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .reports import usage
 
     usage.listen()  # booked minutes per room and month follow every occurrence written
+    with app.app_context():
+        for engine in db.engines.values():
+            usage.set_zone(engine, ZoneInfo(app.config["TIMEZONE"]))
 
     from . import cli
 

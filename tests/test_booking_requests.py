@@ -337,7 +337,7 @@ def test_free_alternatives_in_the_quarter(session, make, city):
     book(session, city)
     twin = make.room(city.facility, capacity=30, equipment=["beamer", "kitchen"], step_free=True)
     make.room(city.facility, capacity=5, equipment=["beamer"])  # too small
-    make.room(city.facility, capacity=30)  # no beamer
+    bare = make.room(city.facility, capacity=30)  # no beamer: offered after those with one
     elsewhere = make.room(make.facility(city.quarter), capacity=40, equipment=["beamer"])
     make.room(make.facility(), capacity=40, equipment=["beamer"])  # another quarter
     from zoneinfo import ZoneInfo
@@ -345,7 +345,7 @@ def test_free_alternatives_in_the_quarter(session, make, city):
     found = free_alternatives(session, city.room, datetime(2027, 3, 16, 17, tzinfo=UTC),
                               datetime(2027, 3, 16, 19, tzinfo=UTC), attendees=12,
                               zone=ZoneInfo("Europe/Berlin"))
-    assert found == [twin, elsewhere]
+    assert found == [twin, bare, elsewhere]
     step_free = free_alternatives(session, city.room, datetime(2027, 3, 16, 17, tzinfo=UTC),
                                   datetime(2027, 3, 16, 19, tzinfo=UTC), attendees=12,
                                   step_free=True, zone=ZoneInfo("Europe/Berlin"))

@@ -114,13 +114,13 @@ def test_rooms_are_grouped_by_facility_with_quarter_and_city_and_the_van_last(
     browser.login(city.member.email)
     html = browser.get("/bookings/new").get_data(as_text=True)
     quarter = city.quarter.name
-    assert legends(html) == [  # by city, quarter, facility
-        "Nachbarschaftszentrum Grone (Grone, Göttingen)",
+    assert legends(html) == [  # the own city by quarter and facility, other cities last
         f"Alte Feuerwache ({quarter}, Wuppertal)",
         f"Nachbarschaftsheim ({quarter}, Wuppertal)",
         "Mobile resources",
+        "Nachbarschaftszentrum Grone (Grone, Göttingen)",
     ]
-    grone, feuerwache, heim, mobile = groups_of(html)
+    feuerwache, heim, mobile, grone = groups_of(html)
     assert [label for label, *_ in feuerwache[1]] == [
         "Kinderzimmer (up to 10 people · not step-free)",
         "Seminarraum (up to 20 people · step-free access)",

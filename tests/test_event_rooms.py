@@ -13,6 +13,7 @@ from meetingplaces.events import (
     create_event,
     delete_event,
     move_occurrence,
+    restore_event,
     update_event,
 )
 from meetingplaces.events.moderation import approve_event, reject_event
@@ -122,6 +123,25 @@ def test_cancelling_or_deleting_the_event_frees_the_room(session, make, city):
     session.commit()
     assert held(session, city.room) == []
     book(session, city)
+
+
+def test_a_restored_event_holds_its_room_again_unless_it_was_taken(session, city):
+    event = place(session, city.manager, city)
+    sequence = event.sequence
+    cancel_event(session, event, actor=city.manager, now=NOW, reason="Krank")
+    session.commit()
+    restore_event(session, event, actor=city.manager, now=NOW)
+    session.commit()
+    assert event.status == "published" and event.sequence > sequence
+    assert held(session, city.room) == [("2027-03-16", 18)]
+
+    cancel_event(session, event, actor=city.manager, now=NOW, reason="Krank")
+    session.commit()
+    book(session, city)
+    with pytest.raises(BookingConflict):
+        restore_event(session, event, actor=city.manager, now=NOW)
+    session.rollback()
+    assert session.get(type(event), event.id).status == "cancelled"
 
 
 def test_a_proposal_holds_pending_until_approved_and_rejection_frees(session, city):

@@ -201,14 +201,24 @@ def test_manager_cancels_and_moves_single_dates(browser, client, session, manage
         as_text=True).split("EXDATE")[-1][:40]
 
 
-def test_manager_cancels_and_deletes_whole_events(browser, client, session, manager, quarter):
+def test_manager_cancels_deletes_and_restores_whole_events(browser, client, session, make,
+                                                           manager, quarter):
     cancelled = event(session, manager, quarter, title="Abgesagt")
     deleted = event(session, manager, quarter, title="Gelöscht")
     browser.login(manager.email)
     assert browser.post(f"/events/{cancelled.id}/cancel", {"reason": "Krank"}).status_code == 302
+    asked = browser.post(f"/events/{deleted.id}/delete")
+    assert asked.status_code == 200 and "Gelöscht" in asked.get_data(as_text=True)
     assert browser.post(f"/events/{deleted.id}/delete", {"confirmed": "yes"}).status_code == 302
     feed = client.get("/quarters/ostersbaum/calendar.ics").get_data(as_text=True)
     assert "STATUS:CANCELLED" in feed and "Gelöscht" not in feed
+    assert f"/events/{cancelled.id}/restore" in browser.get("/events/").get_data(as_text=True)
+    assert browser.post(f"/events/{cancelled.id}/restore").status_code == 302
+    feed = client.get("/quarters/ostersbaum/calendar.ics").get_data(as_text=True)
+    assert "STATUS:CANCELLED" not in feed and "Abgesagt" in feed
+    browser.logout()
+    browser.login(make.manager(make.quarter()).email)
+    assert browser.post(f"/events/{cancelled.id}/restore").status_code == 403
 
 
 def test_events_list_shows_own_organisations_events_only(browser, session, make, manager,

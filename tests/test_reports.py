@@ -6,14 +6,18 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
-from sqlalchemy import select
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
 
 from meetingplaces.booking import cancel_booking
 from meetingplaces.events import cancel_occurrence, move_occurrence
+from meetingplaces.models import Closure, Resource
+from meetingplaces.models.bookings import Booking, Occurrence
 from meetingplaces.models.reports import OrganisationMonth, ResourceMonth, ResourceUsage
 from meetingplaces.reports import usage
 from meetingplaces.reports.attendance import (
@@ -91,10 +95,11 @@ def evaluation(session, make):
                       other_manager=None, admin=make.admin(), course=course)
 
 
-# Booked: 20+27 Oct and 3+10 Nov, 2 h each. Open: 17 October days + 30 November days, 14 h.
+# Booked: 20+27 Oct and 3+10 Nov, 2 h each. Open: 17 October days + 29 November days, 14 h
+# (1 November, All Saints' Day, is a public holiday in North Rhine-Westphalia: no hours).
 EXPECTED = {
     "booked_hours": 8.0,
-    "opening_hours": (17 + 30) * 14.0,
+    "opening_hours": (17 + 29) * 14.0,
     "event_dates": 5,
     "event_dates_held": 4,
     "event_dates_moved": 1,
@@ -138,6 +143,71 @@ def test_booked_hours_are_right_for_whole_and_partial_months(client, session, ev
     body = client.get(f"/api/v1/reports/summary?quarter=ostersbaum&{period}",
                       headers=headers).get_json()
     assert body["booked_hours"] == hours
+
+
+@pytest.mark.parametrize(("period", "hours"), [
+    # 29 open days (1 Nov a holiday), 7 of them closed, 3 h of the room closed on 20 Nov
+    ("from=2026-11-01&to=2026-11-30", (29 - 7) * 14 - 3),  # a whole month: the monthly sums
+    (PERIOD, (17 + 29 - 7) * 14 - 3),  # partial months: per room and month
+])
+def test_opening_hours_leave_out_closures_and_public_holidays(client, session, evaluation,
+                                                              period, hours):
+    facility = evaluation.room.facility
+    session.add_all([
+        Closure(facility=facility, starts_at=aware(2026, 11, 2, 0), ends_at=aware(2026, 11, 9, 0),
+                reason="Renovierung"),
+        # inside the facility's closure: nothing more
+        Closure(resource=evaluation.room, starts_at=aware(2026, 11, 5, 10),
+                ends_at=aware(2026, 11, 5, 13)),
+        Closure(resource=evaluation.room, starts_at=aware(2026, 11, 20, 10),
+                ends_at=aware(2026, 11, 20, 13)),
+        # another room's closure and a closure before the period change nothing
+        Closure(resource=Resource(kind="room", facility=facility, quarter=evaluation.quarter,
+                                  slug="lager", name="Lager"),
+                starts_at=aware(2026, 11, 20, 8), ends_at=aware(2026, 11, 21, 8)),
+        Closure(facility=facility, starts_at=aware(2026, 9, 1, 0), ends_at=aware(2026, 9, 8, 0)),
+    ])
+    session.commit()
+    headers = token_for(session, evaluation.manager)
+    body = client.get(f"/api/v1/reports/summary?quarter=ostersbaum&{period}",
+                      headers=headers).get_json()
+    lager = 29 * 14 - 7 * 14 - 14 if "11-01" in period else (17 + 29 - 7) * 14 - 14
+    assert body["opening_hours"] == hours + lager
+    # A quarter in Hesse keeps 1 November open.
+    evaluation.quarter.holiday_region = "HE"
+    session.commit()
+    body = client.get(f"/api/v1/reports/summary?quarter=ostersbaum&{period}",
+                      headers=headers).get_json()
+    assert body["opening_hours"] == hours + lager + 2 * 14
+
+
+def test_running_sums_count_months_in_the_zone_the_engine_was_given(app, database, session,
+                                                                     evaluation):
+    """The sums' local months are the city's: the zone is handed to the engine, never guessed
+    (here London, where 23:30 UTC on 31 October is still October)."""
+    engine = create_engine(database["url"], **database["options"])
+    booking = session.scalars(select(Booking)).first()
+
+    def occurrence():
+        starts_at = datetime(2026, 10, 31, 23, 30, tzinfo=UTC)
+        return Occurrence(booking_id=booking.id, resource_id=evaluation.room.id,
+                          starts_at=starts_at, ends_at=starts_at + timedelta(hours=1),
+                          blocked_from=starts_at, blocked_until=starts_at + timedelta(hours=1),
+                          status="confirmed", original_date=date(2026, 11, 1))
+
+    with Session(engine) as other:
+        other.add(occurrence())
+        with pytest.raises(RuntimeError, match="time zone"):
+            other.flush()
+    usage.set_zone(engine, ZoneInfo("Europe/London"))
+    with Session(engine) as other:
+        before = {r.month: r.booked_minutes for r in other.scalars(select(ResourceMonth))}
+        other.add(occurrence())
+        other.commit()
+        after = {r.month: r.booked_minutes for r in other.scalars(select(ResourceMonth))}
+    engine.dispose()
+    assert after[date(2026, 10, 1)] - before[date(2026, 10, 1)] == 30
+    assert after[date(2026, 11, 1)] - before[date(2026, 11, 1)] == 30
 
 
 def test_running_sums_equal_a_recount_after_bookings_were_changed_and_cancelled(
@@ -206,7 +276,7 @@ def test_report_xlsx_has_the_same_figures(client, session, evaluation):
     assert [(m[0], m[2]) for m in months] == [("Oct 2026", 12), ("Nov 2026", 38)]
     rooms = list(book["Room use per room and month"].iter_rows(min_row=2, values_only=True))
     assert [(r[2], r[3], r[4]) for r in rooms] == [("Oct 2026", 4.0, 17 * 14.0),
-                                                   ("Nov 2026", 4.0, 30 * 14.0)]
+                                                   ("Nov 2026", 4.0, 29 * 14.0)]
 
 
 def test_raw_rows_list_each_booked_date_event_date_and_attendance(browser, evaluation):

@@ -1,4 +1,5 @@
-"""Who holds a resource when: index range queries over occurrences, and free alternatives.
+"""Who holds a resource when: index range queries over occurrences, the dates of a request
+that are taken, and the free resources nearby instead.
 
 Every query here is bounded by resource and by time on ix_occurrences_resource_blocked; the
 look-back of LONGEST_BLOCK keeps it from scanning a resource's whole history, so a check costs
@@ -6,22 +7,24 @@ the same with a hundred or a hundred thousand stored occurrences.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import selectinload
 
-from ..errors import DomainError
+from ..errors import DomainError, InvalidInput
 from ..models.bookings import ACTIVE_OCCURRENCE_STATUSES, Occurrence, OccurrenceStatus
 from ..models.places import Facility, Resource
 from ..models.rounds import RoundDate
 from ..timeline import to_instant, to_local
-from .errors import BookingConflict, ConflictingTime, OutsideOpeningHours
-from .rules import LONGEST_BLOCK, PlannedOccurrence, check_opening_hours
+from .errors import BookingConflict, ConflictingTime, FreeInstead, TakenDate
+from .rules import LONGEST_BLOCK, PlannedOccurrence, check_opening_hours, check_times, closed
 
 # OR-ed ranges per query: both databases turn them into several index range scans.
 RANGES_PER_QUERY = 60
+# Free resources offered per taken resource and date.
+ALTERNATIVES_PER_DATE = 5
 
 
 def overlapping(resource_id: int, blocked_from: datetime, blocked_until: datetime):
@@ -95,46 +98,77 @@ def busy_intervals(session, resource_ids: Iterable[int], start: datetime, end: d
 def free_alternatives(session, resource: Resource, starts_at: datetime, ends_at: datetime, *,
                       zone, attendees: int = 0, step_free: bool = False, limit: int = 8
                       ) -> list[Resource]:
-    """Other rooms that could take the booking instead: same facility first, then the same
-    quarter; enough capacity, at least the same equipment, step-free when asked, and free
-    at that time with their own buffers, and open then."""
-    candidates = session.scalars(
+    """Other resources that could take `resource`'s place from starts_at to ends_at (see
+    free_instead; without a clock, only opening hours, closures and bookings are checked)."""
+    local_start, local_end = to_local(starts_at, zone), to_local(ends_at, zone)
+    item = PlannedOccurrence(resource, local_start.date(), local_start, local_end, starts_at,
+                             ends_at)
+    return free_instead(session, [item], attendees=attendees, exclude_ids={resource.id},
+                        step_free=step_free, limit=limit)[0]
+
+
+def free_instead(session, taken: list[PlannedOccurrence], *, attendees: int = 0,
+                 exclude_ids: Iterable[int] = (), now: datetime | None = None,
+                 settings=None, step_free: bool = False, limit: int = ALTERNATIVES_PER_DATE
+                 ) -> list[list[Resource]]:
+    """For each taken planned occurrence, the resources that could take its place at its time:
+    of the same kind, in the same facility or quarter, with room for `attendees`, free then
+    with their own buffers, open, not closed, and (with `now` and `settings`) within every
+    other rule of a booking. The same facility first, then those lacking least of its
+    equipment (FreeInstead says what), then the smallest.
+
+    A fixed number of queries whatever the number of dates: the candidates, their closures,
+    and the confirmed occurrences of all of them in one ranged query (per RANGES_PER_QUERY)."""
+    if not taken:
+        return []
+    excluded = set(exclude_ids) | {item.resource.id for item in taken}
+    candidates = [c for c in session.scalars(
         select(Resource)
         .outerjoin(Facility, Facility.id == Resource.facility_id)
-        .options(selectinload(Resource.facility).selectinload(Facility.opening_hours))
+        .options(selectinload(Resource.facility).selectinload(Facility.opening_hours),
+                 selectinload(Resource.quarter))
         .where(
-            Resource.id != resource.id,
+            Resource.id.not_in(excluded),
             Resource.active.is_(True),
             or_(Facility.id.is_(None), Facility.active.is_(True)),
-            Resource.kind == resource.kind,
-            or_(Resource.quarter_id == resource.quarter_id,
-                Resource.facility_id == resource.facility_id),
+            Resource.kind.in_({item.resource.kind for item in taken}),
+            or_(Resource.quarter_id.in_({item.resource.quarter_id for item in taken}),
+                Resource.facility_id.in_({item.resource.facility_id for item in taken}
+                                         - {None})),
             or_(Resource.capacity == 0, Resource.capacity >= attendees),
             *([Resource.step_free.is_(True)] if step_free else []),
         )
-    ).all()
-    wanted_equipment = set(resource.equipment or [])
-    candidates = [c for c in candidates if wanted_equipment <= set(c.equipment or [])]
-    local_start, local_end = to_local(starts_at, zone), to_local(ends_at, zone)
-    free = []
-    for candidate in candidates:
-        try:
-            check_opening_hours(PlannedOccurrence(
-                candidate, local_start.date(), local_start, local_end, starts_at, ends_at))
-        except OutsideOpeningHours:
+    ) if c.bookable]
+    trials: list[tuple[int, PlannedOccurrence]] = []
+    for index, item in enumerate(taken):
+        wanted = item.resource
+        for candidate in candidates:
+            if candidate.kind != wanted.kind or not (
+                    candidate.quarter_id == wanted.quarter_id
+                    or (wanted.facility_id and candidate.facility_id == wanted.facility_id)):
+                continue
+            trial = replace(item, resource=candidate)
+            if _keeps_the_rules(trial, now, settings):
+                trials.append((index, trial))
+    trial_items = [trial for _, trial in trials]
+    refused = {id(item) for item, _closure in closed(session, trial_items)}
+    held = find_conflicts(session, trial_items)
+    found: list[list[Resource]] = [[] for _ in taken]
+    for index, trial in trials:
+        if id(trial) in refused or any(_meets(trial, c) for c in held):
             continue
-        blocked_from = starts_at - timedelta(minutes=candidate.setup_minutes)
-        blocked_until = ends_at + timedelta(minutes=candidate.cleanup_minutes)
-        taken = session.scalar(
-            select(Occurrence.id).where(
-                Occurrence.status == OccurrenceStatus.CONFIRMED,
-                overlapping(candidate.id, blocked_from, blocked_until),
-            ).limit(1)
-        )
-        if taken is None:
-            free.append(candidate)
-    free.sort(key=lambda c: (c.facility_id != resource.facility_id, c.capacity, c.name))
-    return free[:limit]
+        found[index].append(trial.resource)
+    for index, item in enumerate(taken):
+        found[index].sort(key=lambda c, item=item: (
+            c.facility_id != item.resource.facility_id, len(lacking(item.resource, c)),
+            c.capacity, c.name, c.id))
+        del found[index][limit:]
+    return found
+
+
+def lacking(wanted: Resource, instead: Resource) -> list[str]:
+    """The equipment codes of `wanted` that `instead` does not have."""
+    return [code for code in wanted.equipment or [] if code not in (instead.equipment or [])]
 
 
 @dataclass(frozen=True)
@@ -168,3 +202,52 @@ def alternatives_for(session, conflict: BookingConflict, resource_ids: list[int]
                 offers.append(Alternative(alternative, taken, [
                     alternative.id if i == taken_id else i for i in resource_ids]))
     return offers
+
+
+def taken_dates(session, planned: list[PlannedOccurrence], conflicts: list[ConflictingTime],
+                *, attendees: int = 0, now: datetime | None = None, settings=None
+                ) -> tuple[list[TakenDate], list[date]]:
+    """Every date of a request that `conflicts` hold, each with the resources free instead
+    at its time (free_instead), and the request's dates that are free: what a refusal tells
+    at once, so that nobody learns a series' clashes one submit at a time."""
+    by_date: dict[date, list[tuple[PlannedOccurrence, list[ConflictingTime]]]] = {}
+    for item in planned:
+        hits = [c for c in conflicts if _meets(item, c)]
+        if hits:
+            by_date.setdefault(item.original_date, []).append((item, hits))
+    taken_items = [item for pairs in by_date.values() for item, _ in pairs]
+    offers = iter(free_instead(session, taken_items, attendees=attendees,
+                               exclude_ids={p.resource.id for p in planned}, now=now,
+                               settings=settings))
+    dates = []
+    for day, pairs in by_date.items():
+        alternatives = [FreeInstead(resource, item.resource.id,
+                                    tuple(lacking(item.resource, resource)))
+                        for item, _ in pairs for resource in next(offers)]
+        held = list(dict.fromkeys(c for _, hits in pairs for c in hits))
+        dates.append(TakenDate(day, pairs[0][0].starts_at, pairs[0][0].ends_at, tuple(held),
+                               tuple(alternatives)))
+    free = sorted({item.original_date for item in planned} - set(by_date))
+    return sorted(dates, key=lambda t: t.original_date), free
+
+
+def dates_held(planned: list[PlannedOccurrence], conflicts: list[ConflictingTime]) -> set[date]:
+    """The dates of `planned` on which `conflicts` hold one of its resources."""
+    return {item.original_date for item in planned if any(_meets(item, c) for c in conflicts)}
+
+
+def _meets(item: PlannedOccurrence, conflict: ConflictingTime) -> bool:
+    return (conflict.resource_id == item.resource.id
+            and conflict.blocked_from < item.blocked_until
+            and conflict.blocked_until > item.blocked_from)
+
+
+def _keeps_the_rules(item: PlannedOccurrence, now: datetime | None, settings) -> bool:
+    try:
+        if now is None:
+            check_opening_hours(item)
+        else:
+            check_times([item], now=now, settings=settings)
+    except InvalidInput:
+        return False
+    return True

@@ -2,7 +2,7 @@
 (`field`), so a page can put the message beside the input and the API into `fields`."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..timeline import InvalidRecurrence, NonexistentLocalTime
@@ -74,14 +74,65 @@ class ConflictingTime:
         }
 
 
-class BookingConflict(Conflict):
-    """The resource is held by a confirmed booking at that time (buffers included)."""
+@dataclass(frozen=True)
+class FreeInstead:
+    """A resource free at a taken date's time, checked with every rule of a booking, that
+    could take the place of the request's resource `replaces_id` on that date."""
 
-    def __init__(self, message: str, conflicts: list[ConflictingTime], zone, field="start"):
+    resource: object  # models.places.Resource
+    replaces_id: int
+    lacking: tuple[str, ...] = ()  # equipment codes the replaced resource has and this not
+
+    def as_json(self) -> dict:
+        facility = self.resource.facility
+        return {
+            "resource_id": self.resource.id,
+            "resource_name": self.resource.name,
+            "facility_id": facility.id if facility else None,
+            "facility_name": facility.name if facility else None,
+            "capacity": self.resource.capacity,
+            "replaces_resource_id": self.replaces_id,
+            "lacking_equipment": list(self.lacking),
+        }
+
+
+@dataclass(frozen=True)
+class TakenDate:
+    """One date of a request that cannot be had as asked: the times that hold it and the free
+    resources nearby at that time."""
+
+    original_date: date
+    starts_at: datetime
+    ends_at: datetime
+    conflicts: tuple[ConflictingTime, ...]
+    alternatives: tuple[FreeInstead, ...] = ()
+
+    def as_json(self, zone) -> dict:
+        return {
+            "date": self.original_date.isoformat(),
+            "starts_at": self.starts_at.astimezone(zone).isoformat(),
+            "ends_at": self.ends_at.astimezone(zone).isoformat(),
+            "conflicts": [c.as_json(zone) for c in self.conflicts],
+            "alternatives": [a.as_json() for a in self.alternatives],
+        }
+
+
+class BookingConflict(Conflict):
+    """The resource is held by a confirmed booking at that time (buffers included).
+
+    `conflicts` lists every taken time, `taken_dates` every date of the request that collides
+    (with free resources instead), `free_dates` the request's dates that could be had."""
+
+    def __init__(self, message: str, conflicts: list[ConflictingTime], zone, field="start",
+                 taken_dates: list[TakenDate] = (), free_dates: list[date] = ()):
         super().__init__(
-            message, field=field, conflicts=[c.as_json(zone) for c in conflicts]
+            message, field=field, conflicts=[c.as_json(zone) for c in conflicts],
+            taken_dates=[t.as_json(zone) for t in taken_dates],
+            free_dates=[d.isoformat() for d in free_dates],
         )
         self.conflicts = conflicts
+        self.taken_dates = list(taken_dates)
+        self.free_dates = list(free_dates)
 
 
 __all__ = [
@@ -90,6 +141,7 @@ __all__ = [
     "DurationOutOfRange",
     "EndBeforeStart",
     "Forbidden",
+    "FreeInstead",
     "InClosure",
     "InThePast",
     "InvalidInput",
@@ -101,6 +153,7 @@ __all__ = [
     "OverCapacity",
     "OverQuota",
     "ResourceUnavailable",
+    "TakenDate",
     "TooFarAhead",
     "TooShortNotice",
 ]

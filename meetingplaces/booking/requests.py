@@ -42,8 +42,8 @@ from ..models.places import Facility, Quarter, Resource
 from ..policy import can
 from ..timeline import BOOKING_RULES, LocalSlot, as_date, expand, normalise_rule, to_local
 from . import listeners
-from .conflicts import find_conflicts
-from .errors import BookingConflict
+from .conflicts import dates_held, find_conflicts, taken_dates
+from .errors import BookingConflict, OverQuota
 from .rules import (
     PlannedOccurrence,
     Settings,
@@ -138,6 +138,7 @@ def request_booking(
     rrule: str = "",
     exdates: Iterable = (),
     moved: dict[date, tuple[datetime, datetime]] | None = None,
+    free_dates_only: bool = False,
     now: datetime,
     settings: Settings,
 ) -> Booking:
@@ -145,10 +146,15 @@ def request_booking(
     resources are held at once when none needs approval (or the actor manages them all),
     otherwise the dates wait as pending. `booking.notices` says how ambiguous times were read.
 
+    With `free_dates_only`, the dates of a series that are taken are left out (kept among its
+    exdates, so they can be added back later) instead of refusing the whole request; the
+    notices name them. Still a BookingConflict when every date is taken.
+
     A Guest books without an organisation; its dates always wait for a manager.
 
     Raises Forbidden (not a member of an active `organisation`), InvalidInput subclasses for
-    broken rules, BookingConflict when a confirmed booking holds any resource on any date.
+    broken rules, BookingConflict when a confirmed booking holds any resource on any date:
+    every taken date at once, each with the free resources nearby (conflicts.taken_dates).
     """
     guest = actor if isinstance(actor, Guest) else None
     if guest is None and not can(actor, "request_booking", organisation):
@@ -166,12 +172,30 @@ def request_booking(
 
     begin_write(session)
     check_closures(session, planned)
-    check_quota(session, planned, organisation_id=organisation.id if organisation else None,
-                zone=settings.zone)
     confirmed = _confirmed_at_once(actor, resources)
     # A request that waits may collide with a Spielmobil stop: the manager can move the stop.
-    if not (confirmed and _constraint_decides(session)):
-        _refuse_conflicts(session, planned, settings, round_dates_yield=not confirmed)
+    # Held at once on PostgreSQL, the dates need no check first: the exclusion constraint
+    # refuses a clash at the insert, with the same BookingConflict (_flush_holding_invariant).
+    constraint_decides = confirmed and not free_dates_only and _constraint_decides(session)
+    conflicts = [] if constraint_decides else find_conflicts(
+        session, planned, round_dates_yield=not confirmed)
+    left_out = dates_held(planned, conflicts) if free_dates_only else set()
+    if left_out and left_out != {p.original_date for p in planned}:
+        planned = [p for p in planned if p.original_date not in left_out]
+        skipped = sorted({*skipped, *left_out})
+        notices.append(_("Left out because they are taken: %(dates)s.",
+                         dates=", ".join(day_text(d) for d in sorted(left_out))))
+    elif conflicts:
+        raise _conflict(session, planned, conflicts, settings, now=now, attendees=attendees)
+    try:
+        check_quota(session, planned, organisation_id=organisation.id if organisation else None,
+                    zone=settings.zone)
+    except OverQuota:
+        if constraint_decides and (conflicts := find_conflicts(session, planned)):
+            # as after a check: a clash is named before the quota
+            raise _conflict(session, planned, conflicts, settings, now=now,
+                            attendees=attendees) from None
+        raise
 
     booking = Booking(
         organisation=organisation,
@@ -191,7 +215,7 @@ def request_booking(
     )
     booking.occurrences = _occurrences(planned, confirmed)
     session.add(booking)
-    _flush_holding_invariant(session, planned, settings)
+    _flush_holding_invariant(session, planned, settings, now=now, attendees=attendees)
     entry = record(session, actor=actor, subject_type="booking", subject_id=booking.id,
                    action="confirmed" if confirmed else "requested", at=now,
                    details={"dates": _dates(planned), "resource_ids": [r.id for r in resources],
@@ -228,7 +252,7 @@ def hold_resource(
     check_times(planned, now=now, settings=settings)
     begin_write(session)
     check_closures(session, planned)
-    _refuse_conflicts(session, planned, settings)
+    _refuse_conflicts(session, planned, settings, now=now)
     bookings = []
     for item, location in zip(planned, locations, strict=True):
         booking = Booking(
@@ -241,7 +265,7 @@ def hold_resource(
         booking.occurrences = _occurrences([item], confirmed=True)
         session.add(booking)
         bookings.append(booking)
-    _flush_holding_invariant(session, planned, settings)
+    _flush_holding_invariant(session, planned, settings, now=now)
     for booking in bookings:
         record(session, actor=actor, subject_type="booking", subject_id=booking.id,
                action="confirmed", at=now,
@@ -296,7 +320,8 @@ def keep_hold(
     check_closures(session, new)
     check_quota(session, new, organisation_id=organisation.id if organisation else None,
                 zone=settings.zone)
-    _refuse_conflicts(session, [*new, *promoted], settings, round_dates_yield=not confirmed)
+    _refuse_conflicts(session, [*new, *promoted], settings, now=now,
+                      round_dates_yield=not confirmed)
     if hold is None:
         if not new:
             return None
@@ -314,7 +339,7 @@ def keep_hold(
     hold.title, hold.public = title.strip()[:200], bool(public)
     if resource is not None and resource not in hold.resources:
         hold.resources = [resource]
-    _flush_holding_invariant(session, [*new, *promoted], settings)
+    _flush_holding_invariant(session, [*new, *promoted], settings, now=now)
     _settle(hold)
     session.flush()
     record(session, actor=actor, subject_type="booking", subject_id=hold.id,
@@ -339,10 +364,10 @@ def approve_booking(session, *, actor: User, booking: Booking, dates: Iterable |
     if not targets:
         _refuse_if_decided(booking)
         raise InvalidInput(_("Nothing waits for approval on these dates."), field="date")
-    _refuse_conflicts(session, targets, settings)
+    _refuse_conflicts(session, targets, settings, now=now)
     for occurrence in targets:
         occurrence.status = OccurrenceStatus.CONFIRMED
-    _flush_holding_invariant(session, targets, settings)
+    _flush_holding_invariant(session, targets, settings, now=now)
     _settle(booking)
     record(session, actor=actor, subject_type="booking", subject_id=booking.id,
            action="approved", at=now, details={"dates": _dates(targets)})
@@ -467,14 +492,14 @@ def change_booking(
     session.flush()
     check_closures(session, planned)
     check_quota(session, planned, organisation_id=booking.organisation_id, zone=settings.zone)
-    _refuse_conflicts(session, planned, settings)
+    _refuse_conflicts(session, planned, settings, now=now, attendees=booking.attendees)
     confirmed = _confirmed_at_once(actor, new_resources)
     booking.occurrences.extend(_occurrences(planned, confirmed))
     if scope == "all" and local_start is not None:
         booking.local_start = datetime.combine(series_start.date(), local_start.time())
         booking.local_end = booking.local_start + (local_end - local_start)
     _refresh_resources(booking, new_resources if scope == "all" else None)
-    _flush_holding_invariant(session, planned, settings)
+    _flush_holding_invariant(session, planned, settings, now=now, attendees=booking.attendees)
     _settle(booking)
     record(session, actor=actor, subject_type="booking", subject_id=booking.id,
            action="changed", at=now,
@@ -512,7 +537,7 @@ def add_back_date(session, *, actor: User, booking: Booking, date: date | str,
     check_times(planned, now=now, settings=settings)
 
     _book_again(session, booking, replacing=same_date, planned=planned, resources=resources,
-                actor=actor, settings=settings)
+                actor=actor, now=now, settings=settings)
     record(session, actor=actor, subject_type="booking", subject_id=booking.id,
            action="date_added_back", at=now,
            details={"dates": [wanted.isoformat()], "notices": notices})
@@ -548,7 +573,8 @@ def restore_dates(session, *, actor: User, booking: Booking, dates: Iterable,
     check_times(planned, now=now, settings=settings)
 
     confirmed = _book_again(session, booking, replacing=targets, planned=planned,
-                            resources=resources, actor=actor, settings=settings)
+                            resources=resources, actor=actor, now=now,
+                            settings=settings)
     restored = {item.original_date.isoformat() for item in planned}
     record(session, actor=actor, subject_type="booking", subject_id=booking.id,
            action="restored", at=now,
@@ -564,7 +590,7 @@ def restore_dates(session, *, actor: User, booking: Booking, dates: Iterable,
 
 
 def _book_again(session, booking: Booking, *, replacing, planned, resources, actor: User,
-                settings: Settings) -> bool:
+                now: datetime, settings: Settings) -> bool:
     """Dates of a booking taken up again (put back into the series, or restored after a
     cancellation): the stored dates they replace go, every rule is checked as for a new
     request, and they leave the series' exceptions. True when they are confirmed at once."""
@@ -574,12 +600,12 @@ def _book_again(session, booking: Booking, *, replacing, planned, resources, act
     session.flush()
     check_closures(session, planned)
     check_quota(session, planned, organisation_id=booking.organisation_id, zone=settings.zone)
-    _refuse_conflicts(session, planned, settings)
+    _refuse_conflicts(session, planned, settings, now=now, attendees=booking.attendees)
     confirmed = _confirmed_at_once(actor, resources)
     booking.occurrences.extend(_occurrences(planned, confirmed))
     again = {item.original_date.isoformat() for item in planned}
     booking.exdates = [d for d in booking.exdates if d not in again]
-    _flush_holding_invariant(session, planned, settings)
+    _flush_holding_invariant(session, planned, settings, now=now, attendees=booking.attendees)
     _settle(booking)
     return confirmed
 
@@ -629,26 +655,35 @@ def _occurrences(planned: list[PlannedOccurrence], confirmed: bool) -> list[Occu
     ]
 
 
-def _refuse_conflicts(session, wanted, settings: Settings, *,
+def _refuse_conflicts(session, wanted, settings: Settings, *, now: datetime, attendees: int = 0,
                       round_dates_yield: bool = False) -> None:
     conflicts = find_conflicts(session, wanted, round_dates_yield=round_dates_yield)
     if conflicts:
-        raise _conflict(conflicts, settings)
+        raise _conflict(session, wanted, conflicts, settings, now=now, attendees=attendees)
 
 
-def _conflict(conflicts, settings: Settings) -> BookingConflict:
+def _conflict(session, wanted, conflicts, settings: Settings, *, now: datetime,
+              attendees: int = 0) -> BookingConflict:
+    """The refusal that tells everything at once: every taken date with the free resources
+    nearby then, and the dates that are free."""
     if not conflicts:  # the racing winner was cancelled again before we could read it
         return BookingConflict(
             _("Another request took this time a moment ago. Please try again."), [],
             settings.zone)
-    first = conflicts[0]
-    return BookingConflict(
-        _("%(name)s is already booked from %(start)s to %(end)s.",
-          name=first.resource_name,
-          start=moment_text(to_local(first.starts_at, settings.zone)),
-          end=time_text(to_local(first.ends_at, settings.zone))),
-        conflicts, settings.zone,
-    )
+    taken, free = taken_dates(session, _planned(wanted, settings), conflicts, attendees=attendees,
+                              now=now, settings=settings)
+    if len(taken) > 1:
+        message = _("%(count)d of the %(total)d dates are already booked; each is listed "
+                    "with the rooms that are free then.",
+                    count=len(taken), total=len(taken) + len(free))
+    else:
+        first = conflicts[0]
+        message = _("%(name)s is already booked from %(start)s to %(end)s.",
+                    name=first.resource_name,
+                    start=moment_text(to_local(first.starts_at, settings.zone)),
+                    end=time_text(to_local(first.ends_at, settings.zone)))
+    return BookingConflict(message, conflicts, settings.zone, taken_dates=taken,
+                           free_dates=free)
 
 
 def _constraint_decides(session) -> bool:
@@ -658,7 +693,15 @@ def _constraint_decides(session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def _flush_holding_invariant(session, wanted, settings: Settings) -> None:
+def _planned(wanted, settings: Settings) -> list[PlannedOccurrence]:
+    """Planned occurrences, or stored ones (a decision on pending dates) seen as planned."""
+    return [w if isinstance(w, PlannedOccurrence) else PlannedOccurrence(
+        w.resource, w.original_date, to_local(w.starts_at, settings.zone),
+        to_local(w.ends_at, settings.zone), w.starts_at, w.ends_at) for w in wanted]
+
+
+def _flush_holding_invariant(session, wanted, settings: Settings, *, now: datetime,
+                             attendees: int = 0) -> None:
     """Flush; when PostgreSQL's exclusion constraint refuses (a request that raced ours won),
     report it as the same BookingConflict the check above would have given."""
     try:
@@ -667,7 +710,8 @@ def _flush_holding_invariant(session, wanted, settings: Settings) -> None:
         if getattr(error.orig, "sqlstate", None) != "23P01":  # exclusion_violation
             raise
         session.rollback()  # the transaction is spoilt; read the winner in a fresh one
-        raise _conflict(find_conflicts(session, wanted), settings) from error
+        raise _conflict(session, wanted, find_conflicts(session, wanted), settings, now=now,
+                        attendees=attendees) from error
 
 
 def _select(booking: Booking, dates: Iterable | None, *, statuses) -> list[Occurrence]:

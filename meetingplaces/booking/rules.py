@@ -257,8 +257,20 @@ def check_opening_hours(item: PlannedOccurrence) -> None:
 
 def check_closures(session, planned: list[PlannedOccurrence]) -> None:
     """No date may fall into a closure of its facility or its resource: one query for all."""
+    for item, closure in closed(session, planned):
+        raise InClosure(
+            _("%(name)s is closed on %(date)s%(reason)s.",
+              name=item.resource.name, date=_day(item.local_start),
+              reason=f" ({closure.reason})" if closure.reason else ""),
+            field="start",
+        )
+
+
+def closed(session, planned: list[PlannedOccurrence]) -> list[tuple[PlannedOccurrence, Closure]]:
+    """The planned occurrences that fall into a closure of their facility or resource, each
+    with (the first) such closure: one query for all."""
     if not planned:
-        return
+        return []
     resource_ids = {item.resource.id for item in planned}
     facility_ids = {item.resource.facility_id for item in planned} - {None}
     first = min(item.starts_at for item in planned)
@@ -270,6 +282,7 @@ def check_closures(session, planned: list[PlannedOccurrence]) -> None:
             Closure.ends_at > first,
         )
     ).all()
+    found = []
     for item in planned:
         for closure in closures:
             applies = closure.resource_id == item.resource.id or (
@@ -277,12 +290,9 @@ def check_closures(session, planned: list[PlannedOccurrence]) -> None:
                 and closure.facility_id == item.resource.facility_id
             )
             if applies and closure.starts_at < item.ends_at and closure.ends_at > item.starts_at:
-                raise InClosure(
-                    _("%(name)s is closed on %(date)s%(reason)s.",
-                      name=item.resource.name, date=_day(item.local_start),
-                      reason=f" ({closure.reason})" if closure.reason else ""),
-                    field="start",
-                )
+                found.append((item, closure))
+                break
+    return found
 
 
 def check_quota(session, planned: list[PlannedOccurrence], *, organisation_id: int | None,

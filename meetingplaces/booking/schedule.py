@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
 
+from ..errors import DomainError
 from ..models.audit import AuditEntry
 from ..models.bookings import (
     ACTIVE_OCCURRENCE_STATUSES,
@@ -22,11 +23,18 @@ from ..models.events import Event
 from ..models.places import Resource
 from ..models.rounds import RoundDate
 from ..policy import can
-from ..timeline import expand, to_local
+from ..timeline import LocalSlot, expand, to_local
 from .conflicts import busy_intervals
+from .rules import Settings, check_times, closed, plan
 
 FIRST_HOUR, LAST_HOUR = 7, 22
 AGENDA_DAYS = 14
+# What "book this room" suggests: the first free slot of this length, on the half hour,
+# within this many days; a resource whose opening hours were never recorded is open by day.
+SUGGESTED_LENGTH = timedelta(hours=2)
+SLOT_STEP = timedelta(minutes=30)
+SEARCH_DAYS = 28
+OPEN_BY_DAY = ((time(8), time(20)),)
 
 
 @dataclass
@@ -126,6 +134,53 @@ def resource_week(session, user, resource: Resource, day: date, zone: ZoneInfo) 
     monday = week_start(day)
     return build_grid(session, user, [(resource, monday + timedelta(days=n)) for n in range(7)],
                       zone)
+
+
+def next_free_slot(session, resource: Resource, *, since: datetime, now: datetime,
+                   settings: Settings) -> LocalSlot | None:
+    """The first slot from `since` (never before `now`) that a request for `resource` could
+    have: open, within its notice, duration and holiday rules, outside closures, and neither
+    taken nor asked for. Two hours long where the resource allows; two queries."""
+    length = min(max(SUGGESTED_LENGTH, timedelta(minutes=resource.min_duration_minutes)),
+                 timedelta(minutes=resource.max_duration_minutes))
+    since = max(since, now)
+    first_day = to_local(since, settings.zone).date()
+    planned = []
+    for offset in range(SEARCH_DAYS):
+        day = first_day + timedelta(days=offset)
+        facility = resource.facility
+        spans = ([(span.opens_at, span.closes_at) for span in facility.hours_on(day.weekday())]
+                 if facility is not None and facility.opening_hours else OPEN_BY_DAY)
+        for opens, closes in spans:
+            local_start = datetime.combine(day, opens)
+            while local_start + length <= datetime.combine(day, closes):
+                try:
+                    planned += plan([resource], [LocalSlot(day, local_start,
+                                                           local_start + length)],
+                                    settings.zone)[0]
+                except DomainError:  # the hour the clocks skip in spring
+                    pass
+                local_start += SLOT_STEP
+    planned = [p for p in planned if p.starts_at >= since and _keeps_times(p, now, settings)]
+    if not planned:
+        return None
+    shut = {id(item) for item, _closure in closed(session, planned)}
+    busy = busy_intervals(session, [resource.id], planned[0].blocked_from,
+                          planned[-1].blocked_until)
+    for item in planned:
+        if id(item) not in shut and not any(
+                o.blocked_from < item.blocked_until and o.blocked_until > item.blocked_from
+                for o in busy):
+            return LocalSlot(item.original_date, item.local_start, item.local_end)
+    return None
+
+
+def _keeps_times(item, now: datetime, settings: Settings) -> bool:
+    try:
+        check_times([item], now=now, settings=settings)
+    except DomainError:
+        return False
+    return True
 
 
 def facility_day(session, user, resources: list[Resource], day: date, zone: ZoneInfo) -> Grid:

@@ -407,8 +407,10 @@ def cancel_event(session, event: Event, *, actor, now: datetime, reason: str = "
 
 def restore_event(session, event: Event, *, actor, now: datetime) -> Event:
     """Undo the cancellation of a whole event: published again, with a higher SEQUENCE, so
-    that subscribed calendars show it again under the same UID."""
+    that subscribed calendars show it again under the same UID. An event in a room holds it
+    again (record_change), refused with the clash when the room was taken meanwhile."""
     require(actor, "cancel", event)
+    held_rooms.before_change(session, event)
     if event.status != EventStatus.CANCELLED:
         raise Conflict(_("This event is not cancelled."))
     before = guest_visible(event)

@@ -18,7 +18,7 @@ from ..models import Facility, Organisation, Quarter, Resource
 from ..models.bookings import Booking, Occurrence
 from ..models.events import Event
 from ..models.reports import ATTENDANCE_GROUPS, Attendance, EventDate
-from .figures import LONGEST_DATE, Scope, _event_filter, _instant, _resource_filter
+from .figures import LONGEST_DATE, Scope, _instant, event_filter, resource_filter
 from .tables import Table
 
 RAW_KINDS = ("bookings", "event-dates", "attendance")
@@ -89,7 +89,7 @@ def raw_table(session, kind: str, scope: Scope, start: date, end: date, zone: Zo
                  .outerjoin(Organisation, Organisation.id == Booking.organisation_id)
                  .where(Occurrence.starts_at >= since - LONGEST_DATE,
                         Occurrence.starts_at < until, Occurrence.ends_at > since,
-                        *_resource_filter(scope, rooms_only=False))
+                        *resource_filter(rooms_only=False, **scope.bounds))
                  .order_by(Occurrence.starts_at, Occurrence.id))
         if scope.organisation_id is not None:
             query = query.where(Booking.organisation_id == scope.organisation_id)
@@ -109,7 +109,7 @@ def raw_table(session, kind: str, scope: Scope, start: date, end: date, zone: Zo
                  .join(Event, Event.id == EventDate.event_id)
                  .join(place, place.id == Event.quarter_id)
                  .where(EventDate.starts_at >= since, EventDate.starts_at < until,
-                        *_event_filter(scope))
+                        *event_filter(**scope.bounds))
                  .order_by(EventDate.starts_at, EventDate.event_id))
         rows = [[event_id, title, label(CATEGORIES, category), quarter, d.original_date,
                  d.starts_at.astimezone(zone).replace(tzinfo=None),
@@ -125,7 +125,7 @@ def raw_table(session, kind: str, scope: Scope, start: date, end: date, zone: Zo
                  .join(Event, Event.id == Attendance.event_id)
                  .join(Quarter, Quarter.id == Event.quarter_id)
                  .where(and_(Attendance.occurrence_date >= start,
-                             Attendance.occurrence_date <= end), *_event_filter(scope))
+                             Attendance.occurrence_date <= end), *event_filter(**scope.bounds))
                  .order_by(Attendance.occurrence_date, Attendance.event_id))
         rows = [[a.event_id, title, label(CATEGORIES, category), quarter, a.occurrence_date,
                  a.count, *[getattr(a, g) for g in ATTENDANCE_GROUPS], a.first_visit,

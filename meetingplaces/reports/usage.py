@@ -13,7 +13,6 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app, has_app_context
 from sqlalchemy import delete, event, func, insert, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -25,10 +24,22 @@ from ..models.reports import OrganisationMonth, ResourceMonth, ResourceUsage
 PENDING_KEY = "meetingplaces.usage_deltas"
 ORGANISATIONS_KEY = "meetingplaces.usage_organisations"
 QUARTERS_KEY = "meetingplaces.usage_quarters"
+# The city's zone rides on the engine (create_app puts it there): a local month is the city's,
+# and the listeners see the connection, not the app.
+ZONE_OPTION = "meetingplaces_city_zone"
 
 
-def city_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["TIMEZONE"] if has_app_context() else "Europe/Berlin")
+def set_zone(engine, zone: ZoneInfo) -> None:
+    """Sum this engine's occurrences by the local months of `zone`."""
+    engine.update_execution_options(**{ZONE_OPTION: zone})
+
+
+def _zone(connection) -> ZoneInfo:
+    zone = connection.get_execution_options().get(ZONE_OPTION)
+    if zone is None:
+        raise RuntimeError("No city time zone on this database engine: create_app() sets it "
+                           "(reports.usage.set_zone).")
+    return zone
 
 
 def month_of(day: date) -> date:
@@ -80,9 +91,8 @@ def _organisation(session, connection, state) -> int:
     return known[booking_id]
 
 
-def _add(session, resource_id, organisation_id, starts_at, ends_at, sign: int) -> None:
+def _add(session, zone, resource_id, organisation_id, starts_at, ends_at, sign: int) -> None:
     deltas = session.info.setdefault(PENDING_KEY, defaultdict(lambda: [0, 0]))
-    zone = city_zone()
     first = True
     for month, minutes in split_by_month(starts_at, ends_at, zone):
         entry = deltas[(resource_id, organisation_id, month)]
@@ -99,11 +109,12 @@ def _track(old: bool, new: bool):
             return
         state = inspect(target)
         organisation_id = _organisation(session, connection, state)
+        zone = _zone(connection)
         if old and _value(state, "status", old=True) == OccurrenceStatus.CONFIRMED:
-            _add(session, _value(state, "resource_id", old=True), organisation_id,
+            _add(session, zone, _value(state, "resource_id", old=True), organisation_id,
                  _value(state, "starts_at", old=True), _value(state, "ends_at", old=True), -1)
         if new and target.status == OccurrenceStatus.CONFIRMED:
-            _add(session, target.resource_id, organisation_id, target.starts_at,
+            _add(session, zone, target.resource_id, organisation_id, target.starts_at,
                  target.ends_at, +1)
 
     return listener

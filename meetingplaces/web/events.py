@@ -31,6 +31,7 @@ from ..events import (
     moderation_queue,
     move_occurrence,
     reject_event,
+    restore_event,
     restore_occurrence,
     submit_event,
     update_event,
@@ -393,6 +394,23 @@ def cancel(event_id: int):
               "success")
         return redirect(url_for("events.index"))
     return render_template("events/cancel.html", form=form, event=event)
+
+
+@bp.post("/<int:event_id>/restore")
+def restore(event_id: int):
+    """Undo a cancellation: the event is published again and holds its room, if still free."""
+    _confirmed()
+    event = _event(event_id, "cancel")
+    try:
+        restore_event(db.session, event, actor=current_user, now=now())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("events.index"))
+    db.session.commit()
+    flash(_("The event takes place again. Subscribed calendars will show it again."),
+          "success")
+    return redirect(url_for("events.index"))
 
 
 @bp.get("/moderation")

@@ -23,6 +23,7 @@ from ..reports import attendance, exports, figures
 from ..reports.charts import charts
 from ..reports.programmes import delete_programme, save_programme
 from ..reports.tables import tables
+from .context import booking_settings
 from .form_errors import refused, show_error
 
 bp = Blueprint("reports", __name__)
@@ -85,7 +86,7 @@ def _report_from(form: ReportForm, *, detail: bool):
     today = utcnow().astimezone(city_zone()).date()
     start, end = figures.period(form.start.data, form.end.data, scope, today)
     return figures.build(db.session, scope, start, end, now=utcnow(), zone=city_zone(),
-                         detail=detail)
+                         holiday_region=booking_settings().holiday_region, detail=detail)
 
 
 def report_file_name(report) -> str:
@@ -159,7 +160,8 @@ def yearly(slug: str, year: int):
         abort(403)
     scope = figures.Scope("quarter", f"quarter:{slug}", quarter.name, quarter_ids=(quarter.id,))
     report = figures.build(db.session, scope, date(year, 1, 1), date(year, 12, 31),
-                           now=utcnow(), zone=city_zone())
+                           now=utcnow(), zone=city_zone(),
+                           holiday_region=booking_settings().holiday_region)
     found = tables(report)
     return render_template("reports/yearly.html", report=report, quarter=quarter, year=year,
                            tables=found, charts=charts(found, rtl=text_direction() == "rtl"))
@@ -175,7 +177,8 @@ def public_summary(slug: str):
     year = request.args.get("year", type=int) or today.year
     if not 2000 <= year <= today.year + 1:
         abort(404)
-    report = figures.public_summary(db.session, quarter, year, now=utcnow(), zone=city_zone())
+    report = figures.public_summary(db.session, quarter, year, now=utcnow(), zone=city_zone(),
+                                    holiday_region=booking_settings().holiday_region)
     found = [t for t in tables(report) if t.public and t.key != "languages_heard"]
     return render_template("reports/public.html", report=report, quarter=quarter, year=year,
                            tables=found, charts=charts(found, rtl=text_direction() == "rtl"),

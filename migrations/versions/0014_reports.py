@@ -3,7 +3,9 @@
 Revision ID: 0014
 Revises: 0013
 
-After upgrading a database that holds bookings or events, run `flask rebuild-reports` once.
+The tables start empty: their rows are computed by the application (event dates from rules,
+booked minutes per local month). After upgrading a database that holds bookings or events, run
+`flask rebuild-reports` once (README, "Upgrade").
 """
 from alembic import op
 import sqlalchemy as sa

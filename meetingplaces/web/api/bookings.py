@@ -105,8 +105,35 @@ class ConflictTime(Output):
     blocked_ends_at: datetime
 
 
+class FreeInsteadOut(Output):
+    resource_id: int
+    resource_name: str
+    facility_id: int | None
+    facility_name: str | None
+    capacity: int = Field(description="0: not recorded")
+    replaces_resource_id: int = Field(description="The requested resource it could replace")
+    lacking_equipment: list[str] = Field(
+        description="Equipment codes the requested resource has and this one lacks")
+
+
+class TakenDateOut(Output):
+    date: dt.date = Field(description="The date of the series (as in exdates), local")
+    starts_at: datetime = Field(description="The requested start on that date")
+    ends_at: datetime
+    conflicts: list[ConflictTime] = Field(description="What holds the resources then")
+    alternatives: list[FreeInsteadOut] = Field(
+        description="Resources free at that time nearby (same facility first, then the same "
+                    "quarter), checked with every rule of a booking")
+
+
 class BookingConflictBody(ErrorBody):
-    conflicts: list[ConflictTime]
+    conflicts: list[ConflictTime] = Field(description="Every taken time, on every date")
+    taken_dates: list[TakenDateOut] = Field(
+        default_factory=list,
+        description="Every date of the request that is taken, each with free alternatives")
+    free_dates: list[dt.date] = Field(
+        default_factory=list,
+        description="The request's dates that are free: what `free_dates_only` would book")
 
 
 def _history(booking: Booking, entries=None) -> list[dict]:
@@ -228,6 +255,10 @@ class BookingRequest(Input):
                                description="Dates of the series left out")
     moved: list[MovedDate] = Field(default_factory=list, max_length=400,
                                    description="Dates of the series at another time")
+    free_dates_only: bool = Field(
+        False, description="Leave out the dates of the series that are taken (they are added "
+                           "to exdates and named in notices) instead of answering 409; still "
+                           "409 when every date is taken")
 
 
 def _organisation_for(user, organisation_id: int | None) -> Organisation:
@@ -253,7 +284,8 @@ def _organisation_for(user, organisation_id: int | None) -> Organisation:
            out=BookingOut, errors={409: BookingConflictBody}, tag="bookings")
 def booking_create():
     """Request one or more resources together, once or as a series; confirmed at once where
-    no approval is needed."""
+    no approval is needed. A 409 names every taken date at once, each with free resources
+    nearby; send the same request with `free_dates_only` to book the free dates."""
     user = api_user()
     body = validated_body()
     booking = request_booking(
@@ -271,6 +303,7 @@ def booking_create():
         rrule=body.rrule,
         exdates=[day.isoformat() for day in body.exdates],
         moved={m.date: (wall_clock(m.starts_at), wall_clock(m.ends_at)) for m in body.moved},
+        free_dates_only=body.free_dates_only,
         now=now(),
         settings=booking_settings(),
     )

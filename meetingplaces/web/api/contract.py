@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Annotated, Any
 
+from flask import Response as FlaskResponse
 from flask import abort, jsonify, request
 from flask_babel import gettext as _
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 from spectree import Response, SecurityScheme, SpecTree
 from spectree.models import SecureType, SecuritySchemeData
+from spectree.plugins.flask_plugin import FlaskPlugin
 
 ID_MAX = 2**31 - 1
 # Every id in a path; the API's boundary answers 404 for one out of range (never a 500).
@@ -223,8 +225,22 @@ def _validation_failed(req, resp, error, instance, model_adapter):
 
 # --- operations ---------------------------------------------------------------------------------
 
+class _Plugin(FlaskPlugin):
+    """spectree's Flask plugin, but an operation declared with `files` may answer with one of
+    those files (a download) instead of its JSON model: that answer passes as it is."""
+
+    def validate_response(self, resp, resp_model, skip_validation, force_resp_serialize):
+        declared = OPERATIONS.get(request.endpoint)
+        if declared is not None and isinstance(resp, FlaskResponse) \
+                and resp.mimetype in declared.files:
+            return resp, None
+        return super().validate_response(resp, resp_model, skip_validation,
+                                         force_resp_serialize)
+
+
 spec = SpecTree(
     "flask",
+    backend=_Plugin,
     mode="strict",
     title="meetingplaces API",
     version="1",

@@ -5,7 +5,6 @@ function of meetingplaces.reports, answer."""
 import datetime as dt
 from typing import Literal
 
-from flask import abort
 from flask_babel import gettext as _
 from pydantic import ConfigDict, Field
 from sqlalchemy import select
@@ -20,6 +19,7 @@ from ...models.rounds import Round
 from ...reports import attendance, figures
 from ...reports.tables import tables
 from ..clock import now
+from ..context import booking_settings
 from . import api_user, bp
 from .contract import (
     ID_CONVERTER,
@@ -209,8 +209,8 @@ def report_summary():
     today = now().astimezone(city_zone()).date()
     start, end = figures.period(query.from_, query.to, scope, today)
     report = figures.build(db.session, scope, start, end, now=now(), zone=city_zone(),
+                           holiday_region=booking_settings().holiday_region,
                            detail=query.format is not None)
-    if query.format is not None:
-        # A file, not the JSON figures: handed out past the response model.
-        abort(download(tables(report), report_file_name(report), query.format))
+    if query.format is not None:  # a file instead of the JSON figures (declared in `files`)
+        return download(tables(report), report_file_name(report), query.format)
     return report.summary()

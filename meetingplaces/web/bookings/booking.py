@@ -18,7 +18,7 @@ from ...booking import (
 )
 from ...booking.guests import booking_for_guest_token, confirm_guest_request
 from ...booking.notifications import requester_of
-from ...booking.rooms import bookable_resources
+from ...booking.rooms import bookable_resources, home_of
 from ...errors import DomainError
 from ...events.booked_rooms import offers_event
 from ...extensions import db
@@ -172,8 +172,8 @@ def _cancel(booking: Booking, actor, guest_token_value=None):
             question=_("Cancel the booking %(title)s?", title=booking.title),
             consequences=[_("The booked rooms are free again at once."),
                           _who_is_told(booking, actor),
-                          _("A cancelled date can be restored afterwards while its time is "
-                            "free.")],
+                          *([_("A cancelled date can be restored afterwards while its time "
+                               "is free.")] if guest_token_value is None else [])],
             confirm_label=_("Yes, cancel"), back=back)
     return _decide(booking, "cancel", form, lambda: cancel_booking(
         db.session, actor=actor, booking=booking, now=now(), **form.to_cancel()),
@@ -255,8 +255,10 @@ def _decision_forms(booking: Booking, **given) -> dict:
     forms["change"].date.choices = choices
     forms["reject"].date.choices = [("", _("Every pending date")), *_date_choices(
         booking, (OccurrenceStatus.PENDING,))]
-    forms["change"].resource_ids.choices = [(r.id, resource_label(r))
-                                            for r in bookable_resources(db.session)]
+    home = home_of(current_user)
+    forms["change"].resource_ids.choices = [
+        (r.id, resource_label(r))
+        for r in sorted(bookable_resources(db.session), key=home.distance_of)]
     if not forms["change"].resource_ids.data:
         forms["change"].resource_ids.data = [r.id for r in booking.resources]
     return forms

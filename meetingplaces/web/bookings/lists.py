@@ -1,7 +1,7 @@
 """Lists and grids: the organisation's bookings, the managers' queue and agenda, a resource's
 week and a facility's day."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from flask import abort, render_template
 from flask_login import current_user, login_required
@@ -12,7 +12,8 @@ from ...extensions import db
 from ...models import Facility, Organisation, Resource
 from ...models.bookings import Booking
 from ...policy import can
-from .blueprint import bp, day_arg, today, zone
+from ..clock import now
+from .blueprint import bp, day_arg, settings, today, zone
 
 
 @bp.get("/")
@@ -69,8 +70,13 @@ def resource_week(slug: str):
         select(Resource).where(Resource.slug == slug, Resource.active.is_(True))) or abort(404)
     day = day_arg()
     monday = schedule.week_start(day)
+    free = None
+    if current_user.is_authenticated:  # "book this room" starts from the first free slot
+        free = schedule.next_free_slot(db.session, resource,
+                                       since=datetime.combine(monday, time(), zone()),
+                                       now=now(), settings=settings())
     return render_template(
-        "bookings/week.html", resource=resource, monday=monday,
+        "bookings/week.html", resource=resource, monday=monday, free=free,
         week=schedule.resource_week(db.session, current_user, resource, day, zone()),
         previous=monday - timedelta(days=7), next=monday + timedelta(days=7))
 
@@ -82,6 +88,6 @@ def facility_day(slug: str):
     day = day_arg()
     rooms = [room for room in facility.resources if room.active]
     return render_template(
-        "bookings/day.html", facility=facility, day=day,
+        "bookings/day.html", facility=facility, day=day, book_day=max(day, today()),
         rooms_grid=schedule.facility_day(db.session, current_user, rooms, day, zone()),
         previous=day - timedelta(days=1), next=day + timedelta(days=1))

@@ -1,6 +1,7 @@
-"""The request form, for members and for guests: rooms narrowed by a facility or room link,
-the week of the chosen room beside it, free rooms offered when the request collides, and a
-place on the waiting list instead."""
+"""The request form, for members and for guests: rooms of the user's own quarters first,
+narrowed by a facility or room link, the week of the chosen room beside it (shown on demand
+before sending), every taken date of a refused request with free rooms nearby, a way to
+request the free dates only, and a place on the waiting list instead."""
 
 from datetime import date, datetime
 from urllib.parse import urlencode
@@ -11,10 +12,15 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ...booking import request_booking, schedule
-from ...booking.conflicts import alternatives_for
 from ...booking.errors import BookingConflict
 from ...booking.guests import request_as_guest, wait_as_guest
-from ...booking.rooms import RoomChoice, bookable_resources, choose_rooms, group_resources
+from ...booking.rooms import (
+    RoomChoice,
+    bookable_resources,
+    choose_rooms,
+    group_resources,
+    home_of,
+)
 from ...booking.waiting import join_waiting_list
 from ...errors import DomainError, InvalidInput
 from ...extensions import db
@@ -43,7 +49,7 @@ def new():
     rooms = _prepare(form)
     organisation = None if "organisation_id" in form else _organisation(form)
     context = {"organisation": organisation}
-    if request.method == "GET":
+    if request.method == "GET" or _wants_preview():
         return _render_form("bookings/form.html", form, rooms, **context)
     if not form.validate():
         return _render_form("bookings/form.html", form, rooms, 422, **context)
@@ -58,7 +64,8 @@ def new():
                   "success")
             return redirect(url_for("bookings.index"))
         booking = request_booking(db.session, actor=current_user, organisation=organisation,
-                                  now=now(), settings=settings(), **fields)
+                                  free_dates_only=_wants_free_dates(), now=now(),
+                                  settings=settings(), **fields)
     except DomainError as error:
         return _refused("bookings/form.html", form, rooms, error, **context)
     notices = booking.notices
@@ -81,6 +88,8 @@ def guest_new():
             if name in ("name", "email") and not form[name].data:
                 form[name].data = typed
         return _render_form("bookings/guest_form.html", form, rooms)
+    if _wants_preview():
+        return _render_form("bookings/guest_form.html", form, rooms)
     session[GUEST_CONTACT] = {"name": form.name.data or "", "email": form.email.data or ""}
     if not form.validate():
         return _render_form("bookings/guest_form.html", form, rooms, 422)
@@ -88,15 +97,19 @@ def guest_new():
              "organisation_name": form.organisation_name.data,
              "language": str(get_locale()), "now": now(), "settings": settings()}
     waiting = _wants_to_wait()
+    notices = ()
     try:
         fields = form.to_request(db.session)
         if waiting:
             wait_as_guest(db.session, **guest, **_single_date(fields))
         else:
-            request_as_guest(db.session, **guest, **fields)
+            notices = request_as_guest(db.session, **guest, **fields,
+                                       free_dates_only=_wants_free_dates()).notices
     except DomainError as error:
         return _refused("bookings/guest_form.html", form, rooms, error)
     db.session.commit()
+    for notice in notices:
+        flash(notice, "info")
     session.pop(GUEST_CONTACT, None)
     return render_template("bookings/guest_sent.html", email=form.email.data, waiting=waiting)
 
@@ -110,6 +123,16 @@ def _form(form_class):
 
 def _wants_to_wait() -> bool:
     return request.form.get("action") == "wait"
+
+
+def _wants_preview() -> bool:
+    """The button that shows the chosen room's week before sending: nothing is requested."""
+    return request.form.get("action") == "preview"
+
+
+def _wants_free_dates() -> bool:
+    """The button a refused series offers: the same request without its taken dates."""
+    return request.form.get("action") == "free_dates"
 
 
 def _single_date(fields: dict) -> dict:
@@ -130,9 +153,11 @@ def _prepare(form: BookingForm) -> RoomChoice:
     """The form's rooms, narrowed by a link from a facility (?facility=) or a room
     (?resource=, which is then checked); the request's organisations."""
     checked = form.resource_ids.data or []
-    rooms = choose_rooms(group_resources(bookable_resources(db.session)),
+    home = home_of(current_user)
+    rooms = choose_rooms(group_resources(bookable_resources(db.session), home),
                          facility_slug=request.args.get("facility", ""),
-                         resource_slug=request.args.get("resource", ""), checked_ids=checked)
+                         resource_slug=request.args.get("resource", ""), checked_ids=checked,
+                         home=home)
     form.resource_ids.choices = [(r.id, resource_label(r)) for r in rooms.resources]
     if request.method == "GET" and rooms.preselected is not None and not checked:
         form.resource_ids.data = [rooms.preselected.id]
@@ -145,27 +170,40 @@ def _prepare(form: BookingForm) -> RoomChoice:
 
 
 def _refused(template: str, form, rooms: RoomChoice, error: DomainError, **context):
-    """The form again with the refusal beside its field; on a conflict, free rooms that could
-    take the request instead and, for a single date, the waiting list."""
+    """The form again with the refusal beside its field; on a conflict, every taken date with
+    the free rooms nearby then, the free dates only as one button, and, for a single date,
+    the waiting list."""
     status = refused(form, error, FORM_FIELD)
     if isinstance(error, BookingConflict):
-        context.update(alternatives=_alternatives(form, error), may_wait=not form.repeat.data)
+        context.update(taken_dates=_taken_dates(form, rooms, error),
+                       free_dates=error.free_dates if form.repeat.data else [],
+                       may_wait=not form.repeat.data)
     return _render_form(template, form, rooms, status, **context)
 
 
-def _alternatives(form: BookingForm, error: BookingConflict) -> list[dict]:
-    """Free rooms instead of the taken ones, each with a link that prefills the form with
-    everything typed and the other room."""
-    day = form.date.data
-    offers = alternatives_for(
-        db.session, error, form.resource_ids.data or [], datetime.combine(day, form.start.data),
-        datetime.combine(day, form.end.data), zone=zone(), attendees=form.attendees.data or 0)
-    return [{"resource": offer.resource, "replaces": offer.replaces,
-             "url": url_for(request.endpoint) + "?" + _prefill_query(form, offer.resource_ids)}
-            for offer in offers]
+def _taken_dates(form: BookingForm, rooms: RoomChoice, error: BookingConflict) -> list[dict]:
+    """Each taken date with its free rooms, each with a link that prefills the form with
+    everything typed and the other room, on that one date when the request is a series."""
+    names = {r.id: r.name for r in rooms.resources}
+    chosen = form.resource_ids.data or []
+    shown = []
+    for taken in error.taken_dates:
+        offers = []
+        for offer in taken.alternatives:
+            resource_ids = [offer.resource.id if i == offer.replaces_id else i for i in chosen]
+            single = {"date": taken.original_date, "repeat": ""} if form.repeat.data else {}
+            offers.append({"resource": offer.resource, "lacking": offer.lacking,
+                           "replaces": names.get(offer.replaces_id, ""),
+                           "url": url_for(request.endpoint) + "?"
+                           + _prefill_query(form, resource_ids, **single)})
+        shown.append({"date": taken.original_date, "starts": taken.starts_at.astimezone(zone()),
+                      "ends": taken.ends_at.astimezone(zone()),
+                      "rooms": sorted({c.resource_name for c in taken.conflicts}),
+                      "offers": offers})
+    return shown
 
 
-def _prefill_query(form: BookingForm, resource_ids: list[int]) -> str:
+def _prefill_query(form: BookingForm, resource_ids: list[int], **replaced) -> str:
     args = []
     for name in PREFILL:
         if name not in form:
@@ -173,7 +211,7 @@ def _prefill_query(form: BookingForm, resource_ids: list[int]) -> str:
         if name == "resource_ids":
             args += [("resource_ids", str(i)) for i in resource_ids]
             continue
-        value = form[name].data
+        value = replaced.get(name, form[name].data)
         if value is None or value == "" or value is False:
             continue
         if name == "public":
@@ -198,7 +236,7 @@ def _typed_query(form: BookingForm) -> str:
 
 
 def _render_form(template: str, form, rooms: RoomChoice, status: int = 200, **context):
-    context = {"alternatives": [], "may_wait": False, **context}
+    context = {"taken_dates": [], "free_dates": [], "may_wait": False, **context}
     resource, week = _week_for(form, rooms)
     query = _typed_query(form)
     all_rooms_url = url_for(request.endpoint) + (f"?{query}" if query else "")
