@@ -125,6 +125,18 @@ def test_a_clash_refused_by_the_constraint_reads_as_one_refused_by_the_check(
     assert "17:00" in held.json["error"]
 
 
+def test_a_clash_is_named_before_the_quota(session, client, make, city, member_headers):
+    """Without the check before the insert (PostgreSQL) the quota is asked first; a request
+    over both still hears of the clash, as one checked first does."""
+    other = make.organisation(city.quarter)
+    book(session, city, actor=make.member(other), organisation=other)
+    city.room.monthly_hours_per_organisation = 1
+    session.commit()
+    response = post_booking(client, member_headers, city)
+    assert response.status_code == 409
+    assert response.json["conflicts"][0]["starts_at"] == "2027-03-16T18:00:00+01:00"
+
+
 @pytest.mark.parametrize(("fields", "field"), [
     ({"ends_at": "2027-03-16T17:00"}, "ends_at"),
     ({"starts_at": "tomorrow"}, "starts_at"),
