@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import selectinload
 
-from .booking.schedule import asked_for
+from .booking_origins import asked_for
 from .database import begin_write
 from .i18n import FORMAT_LOCALES
 from .mail import queue_mail

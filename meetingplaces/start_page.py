@@ -16,7 +16,8 @@ from sqlalchemy.orm import selectinload
 
 from .accounts.registrations import pending_for
 from .booking import approval_queue
-from .booking.schedule import asked_for, visible_title
+from .booking.schedule import visible_title
+from .booking_origins import asked_for
 from .events.booked_rooms import trouble_of
 from .events.moderation import moderation_queue
 from .mail import failed_messages

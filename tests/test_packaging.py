@@ -24,6 +24,7 @@ def wheel_names(tmp_path_factory) -> set[str]:
 
 def test_wheel_ships_templates_static_files_and_migrations(wheel_names):
     for tracked in ("templates/base.html", "static/css/app.css", "static/js/app.js",
+                    "static/favicon.ico", "static/favicon.svg", "templates/confirm.html",
                     "migrations/env.py", "migrations/script.py.mako"):
         assert f"meetingplaces/{tracked}" in wheel_names
     revisions = [n for n in wheel_names if n.startswith("meetingplaces/migrations/versions/")]

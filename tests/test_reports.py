@@ -145,40 +145,39 @@ def test_booked_hours_are_right_for_whole_and_partial_months(client, session, ev
     assert body["booked_hours"] == hours
 
 
-@pytest.mark.parametrize(("period", "hours"), [
-    # 29 open days (1 Nov a holiday), 7 of them closed, 3 h of the room closed on 20 Nov
-    ("from=2026-11-01&to=2026-11-30", (29 - 7) * 14 - 3),  # a whole month: the monthly sums
-    (PERIOD, (17 + 29 - 7) * 14 - 3),  # partial months: per room and month
+@pytest.mark.parametrize(("period", "open_days"), [
+    # November less 1 November (All Saints' Day in NRW) and the week closed: 30 - 1 - 7 days
+    ("from=2026-11-01&to=2026-11-30", 22),  # a whole month: the monthly sums
+    (PERIOD, 17 + 22),  # partial months: per room and month
 ])
 def test_opening_hours_leave_out_closures_and_public_holidays(client, session, evaluation,
-                                                              period, hours):
+                                                              period, open_days):
     facility = evaluation.room.facility
+    store = Resource(kind="room", facility=facility, quarter=evaluation.quarter, slug="lager",
+                     name="Lager")
     session.add_all([
         Closure(facility=facility, starts_at=aware(2026, 11, 2, 0), ends_at=aware(2026, 11, 9, 0),
                 reason="Renovierung"),
-        # inside the facility's closure: nothing more
+        Closure(facility=facility, starts_at=aware(2026, 9, 1, 0), ends_at=aware(2026, 9, 8, 0)),
+        # the course room: 3 h on 5 Nov (the house is closed anyway) and 3 h on 20 Nov
         Closure(resource=evaluation.room, starts_at=aware(2026, 11, 5, 10),
                 ends_at=aware(2026, 11, 5, 13)),
         Closure(resource=evaluation.room, starts_at=aware(2026, 11, 20, 10),
                 ends_at=aware(2026, 11, 20, 13)),
-        # another room's closure and a closure before the period change nothing
-        Closure(resource=Resource(kind="room", facility=facility, quarter=evaluation.quarter,
-                                  slug="lager", name="Lager"),
-                starts_at=aware(2026, 11, 20, 8), ends_at=aware(2026, 11, 21, 8)),
-        Closure(facility=facility, starts_at=aware(2026, 9, 1, 0), ends_at=aware(2026, 9, 8, 0)),
+        # the store room: all of 20 Nov (open 08-22), none of 21 Nov
+        Closure(resource=store, starts_at=aware(2026, 11, 20, 8), ends_at=aware(2026, 11, 21, 8)),
     ])
     session.commit()
     headers = token_for(session, evaluation.manager)
+    expected = (open_days * 14 - 3) + (open_days * 14 - 14)
     body = client.get(f"/api/v1/reports/summary?quarter=ostersbaum&{period}",
                       headers=headers).get_json()
-    lager = 29 * 14 - 7 * 14 - 14 if "11-01" in period else (17 + 29 - 7) * 14 - 14
-    assert body["opening_hours"] == hours + lager
-    # A quarter in Hesse keeps 1 November open.
-    evaluation.quarter.holiday_region = "HE"
+    assert body["opening_hours"] == expected
+    evaluation.quarter.holiday_region = "HE"  # Hesse keeps 1 November: one more day, two rooms
     session.commit()
     body = client.get(f"/api/v1/reports/summary?quarter=ostersbaum&{period}",
                       headers=headers).get_json()
-    assert body["opening_hours"] == hours + lager + 2 * 14
+    assert body["opening_hours"] == expected + 2 * 14
 
 
 def test_running_sums_count_months_in_the_zone_the_engine_was_given(app, database, session,

@@ -85,6 +85,23 @@ def test_cancel_and_move_a_date_keep_the_stop_uid(client, session, spielmobil):
     assert no_reason.status_code == 422 and "reason" in no_reason.json["fields"]
 
 
+def test_a_cancelled_date_is_restored_while_the_van_is_free(client, session, spielmobil):
+    headers = token_for(session, spielmobil.manager)
+    created = client.post("/api/v1/rounds", json=season(spielmobil), headers=headers).json
+    heck = next(s for s in created["stops"] if s["place_name"] == "Heckinghauser Platz")
+    day = f"/api/v1/rounds/{created['id']}/dates/2027-04-20"
+    client.post(f"{day}/cancel", json={"reason": "Regen", "stop_id": heck["id"]},
+                headers=headers)
+    member = token_for(session, spielmobil.member)
+    assert client.post(f"{day}/restore", json={}, headers=member).status_code == 403
+    restored = client.post(f"{day}/restore", json={"stop_id": heck["id"]}, headers=headers)
+    assert restored.status_code == 200, restored.json
+    assert [(d["status"], d["event_id"]) for d in restored.json["items"]] == [
+        ("planned", heck["event_id"])]
+    again = client.post(f"{day}/restore", json={"stop_id": heck["id"]}, headers=headers)
+    assert again.status_code == 409
+
+
 def test_others_cannot_plan_or_change_rounds(client, session, spielmobil):
     manager = token_for(session, spielmobil.manager)
     created = client.post("/api/v1/rounds", json=season(spielmobil), headers=manager).json
@@ -112,4 +129,5 @@ def test_the_rounds_paths_are_in_the_openapi_document(client):
     paths = client.get("/api/v1/openapi.json").json["paths"]
     assert {"/api/v1/rounds", "/api/v1/rounds/{round_id}",
             "/api/v1/rounds/{round_id}/dates/{day}/cancel",
-            "/api/v1/rounds/{round_id}/dates/{day}/move"} <= set(paths)
+            "/api/v1/rounds/{round_id}/dates/{day}/move",
+            "/api/v1/rounds/{round_id}/dates/{day}/restore"} <= set(paths)

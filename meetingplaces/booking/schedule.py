@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..errors import DomainError
@@ -19,9 +19,7 @@ from ..models.bookings import (
     Occurrence,
     OccurrenceStatus,
 )
-from ..models.events import Event
 from ..models.places import Resource
-from ..models.rounds import RoundDate
 from ..policy import can
 from ..timeline import LocalSlot, expand, to_local
 from .conflicts import busy_intervals
@@ -65,14 +63,6 @@ class Column:
 class Grid:
     hours: list[int]
     columns: list[Column]
-
-
-def asked_for(booking_id):
-    """A condition on a booking id: a booking somebody asked for, not one the app keeps on
-    behalf of something shown in its own right (the van's booking of a round date, whose stop
-    is listed and reminded instead; an event's hold of its room, events/held_rooms.py)."""
-    return (~exists().where(RoundDate.booking_id == booking_id)
-            & ~exists().where(Event.hold_id == booking_id))
 
 
 def week_start(day: date) -> date:

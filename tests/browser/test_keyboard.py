@@ -124,7 +124,7 @@ def log_in_by_keyboard(keys, email: str):
     assert keys.tab()["id"] == "password"
     keys.type("demo-password")
     keys.page.keyboard.press("Enter")
-    keys.page.wait_for_url(lambda url: "/auth/login" not in url)
+    keys.page.wait_for_url("**/start")  # the start page of one's role
     assert keys.page.get_by_role("button", name="Abmelden").is_visible()
 
 
@@ -143,7 +143,8 @@ def open_request_form(keys):
 
 
 def open_form_from_the_facility(keys):
-    """From the start page: the quarter, its facility, and the facility's booking link."""
+    """From the list of quarters: the quarter, its facility, and the facility's booking link."""
+    follow(keys, "Quartiere", re.compile(r".*/$"))
     follow(keys, "Nordstadt", "**/quarters/nordstadt")
     follow(keys, FACILITY, "**/facilities/alte-feuerwache")
     follow(keys, "Hier einen Raum buchen", "**/bookings/new?facility=alte-feuerwache")
@@ -324,6 +325,7 @@ def test_the_way_to_all_facilities_keeps_what_was_typed(page, keys, screenshot):
     """Arriving from a room, a person types, changes their mind about the place, goes back up
     to the link and sees every facility, with the room still checked and nothing lost."""
     log_in_by_keyboard(keys, "initiative@example.org")
+    follow(keys, "Quartiere", re.compile(r".*/$"))
     follow(keys, "Nordstadt", "**/quarters/nordstadt")
     follow(keys, FACILITY, "**/facilities/alte-feuerwache")
     keys.tab_to("Diesen Raum buchen")  # the first room card: the Café

@@ -1,4 +1,5 @@
-"""JSON API: Spielmobil rounds (list, plan and save a season, read it, cancel or move one date).
+"""JSON API: Spielmobil rounds (list, plan and save a season, read it, cancel, move or restore
+one date).
 Thin: read the validated body, call one function of meetingplaces.rounds, answer."""
 
 import datetime as dt
@@ -9,13 +10,13 @@ from flask_babel import gettext as _
 from pydantic import Field
 from sqlalchemy import select
 
-from ...errors import Forbidden, InvalidInput, NotFound
+from ...errors import Conflict, Forbidden, InvalidInput, NotFound
 from ...extensions import db
 from ...i18n import day_text
 from ...models import Quarter, Resource
 from ...models.rounds import Round, RoundDate
 from ...policy import can
-from ...rounds import SkipPeriod, StopInput, cancel_date, move_date, save_round
+from ...rounds import SkipPeriod, StopInput, cancel_date, move_date, restore_date, save_round
 from ..clock import now
 from ..context import booking_settings
 from . import api_user, bp
@@ -290,6 +291,31 @@ def round_cancel_date(round_id: int, day: str):
         raise InvalidInput(_("This date is cancelled already."), field="day")
     db.session.commit()
     return {"items": [round_date_json(d) for d in cancelled]}
+
+
+class RestoreDateBody(Input):
+    stop_id: Id | None = Field(None, description="One stop of several that day")
+
+
+@bp.post(f"/rounds/<{ID_CONVERTER}:round_id>/dates/<day>/restore")
+@operation(roles="managers of the van's quarter, admins", body=RestoreDateBody,
+           out=RoundDates, errors={409: RoundClashBody}, tag="rounds")
+def round_restore_date(round_id: int, day: str):
+    """Undo the cancellation of the day's stops (all, or the one of `stop_id`) while the van
+    is still free then; 409 with the clash otherwise."""
+    user = api_user()
+    body = validated_body()
+    round_ = _round(round_id)
+    restored = [
+        restore_date(db.session, actor=user, round_date=round_date, now=now(),
+                     settings=booking_settings())
+        for round_date in _dates_on(round_, path_date(day), body.stop_id)
+        if round_date.is_cancelled
+    ]
+    if not restored:
+        raise Conflict(_("This date takes place already."), field="day")
+    db.session.commit()
+    return {"items": [round_date_json(d) for d in restored]}
 
 
 class MoveDateBody(Input):
