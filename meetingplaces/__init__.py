@@ -95,9 +95,12 @@ def _register_booking_listeners(app: Flask) -> None:
     from .links import absolute_url
 
     settings = Settings.from_config(app.config)
+    # an event's hold freeing dates ("hold_freed") is no step anybody is mailed about
     listen(app, BookingMails(zone=settings.zone, languages=tuple(app.config["LANGUAGES"]),
                              secret_key=app.config["SECRET_KEY"], link=absolute_url,
-                             sender=app.config["MAIL_SENDER"]))
-    listen(app, WaitingList(settings), actions=("cancelled", "changed"))
+                             sender=app.config["MAIL_SENDER"]),
+           actions=("requested", "guest_requested", "guest_confirmed", "approved", "rejected",
+                    "cancelled", "changed", "restored", "offered"))
+    listen(app, WaitingList(settings), actions=("cancelled", "changed", "hold_freed"))
     # events held in a booked room follow its changes
     listen(app, follow_booking, actions=("changed", "cancelled", "rejected"))

@@ -186,8 +186,9 @@ def attendance_reminders() -> None:
 
 
 def _extend_event_holds(now) -> None:
-    """Each event on its own: a date another booking took meanwhile refuses that event's
-    extension (said here, and again when its managers next save it), not the others'."""
+    """Each event on its own: a date another booking, a holiday or a closure took refuses
+    that event's extension, not the others': said here, on the start page of its managers and
+    its organisation (held_rooms.dates_not_held), and again when they next save it."""
     from flask import current_app
 
     from .booking.rules import Settings

@@ -222,6 +222,13 @@ def load_demo_round(session, today: date, now: datetime) -> None:
                   address="Heckinghauser Straße, Wuppertal",
                   quarter=quarters["heckinghausen"], staff_needed=2),
     ]
-    save_round(session, actor=manager, resource=van, name="Spielmobil-Tour (Demo)",
-               season_start=first, season_end=first + timedelta(weeks=12), stops=stops,
-               now=now, settings=Settings.from_config(current_app.config))
+    round_ = save_round(session, actor=manager, resource=van, name="Spielmobil-Tour (Demo)",
+                        season_start=first, season_end=first + timedelta(weeks=12), stops=stops,
+                        now=now, settings=Settings.from_config(current_app.config))
+    # The team goes out on every date, so that its start page, feed and reminders have stops
+    # to show (assigned here without the mail that rounds.dates.assign_staff sends).
+    team = list(session.scalars(select(User).where(User.is_spielmobil_staff.is_(True),
+                                                   User.active.is_(True))))
+    for stop in round_.stops:
+        for round_date in stop.dates:
+            round_date.staff = team

@@ -146,10 +146,14 @@ def moment_text(value: datetime, date_format: str = "medium") -> str:
     """Date and time together in the locale's order, the time always without seconds (babel's
     "medium" would say 15:00:00). Aware values count in the city's zone, naive ones are taken
     as wall-clock times already."""
-    locale = formatting_locale()
-    pattern = dates.get_datetime_format(date_format, locale=locale)
-    return (str(pattern).replace("{1}", day_text(value, date_format))
-            .replace("{0}", time_text(value)))
+    return with_time(day_text(value, date_format), time_text(value), date_format)
+
+
+def with_time(day: str, time_part: str, date_format: str = "medium") -> str:
+    """A formatted day and a time (or a span of times) joined as the locale joins them: a comma
+    in German, the Arabic comma in Arabic, none in Turkish."""
+    pattern = dates.get_datetime_format(date_format, locale=formatting_locale())
+    return str(pattern).replace("{1}", day).replace("{0}", time_part)
 
 
 def span_text(starts: datetime, ends: datetime) -> str:
@@ -207,10 +211,19 @@ def register_template_helpers(app) -> None:
     def local_datetime(value: datetime, format: str = "medium") -> str:
         return moment_text(value, format)
 
+    def local_span(starts: datetime, ends: datetime, format: str = "full",
+                   skeleton: str | None = None) -> str:
+        """A date's day and times, "Dienstag, 8. Dezember 2026, 17:00–19:00" (or the day as a
+        CLDR skeleton, "Di., 8. Dez., 17:00–19:00"), joined in the locale's own way."""
+        day = date_skeleton(starts, skeleton) if skeleton else local_date(starts, format)
+        return with_time(day, f"{local_time(starts)}–{local_time(ends)}",
+                         "medium" if skeleton else format)
+
     app.jinja_env.filters["local_date"] = local_date
     app.jinja_env.filters["date_skeleton"] = date_skeleton
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["local_datetime"] = local_datetime
+    app.jinja_env.filters["local_span"] = local_span
 
 
 def _vocabulary_label(mapping_name: str, code: str) -> str:

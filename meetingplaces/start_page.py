@@ -18,7 +18,8 @@ from .accounts.registrations import pending_for
 from .booking import approval_queue
 from .booking.schedule import visible_title
 from .booking_origins import asked_for
-from .events.booked_rooms import trouble_of
+from .events.booked_rooms import Trouble, trouble_of
+from .events.held_rooms import dates_not_held
 from .events.moderation import moderation_queue
 from .mail import failed_messages
 from .models import OutboxMessage, Resource, User
@@ -165,14 +166,21 @@ def _linked_events(quarter_ids, organisation_ids, now: datetime):
 
 def rooms_gone(session, manager: User, now: datetime):
     """Events in the manager's quarters whose booked room was cancelled, rejected, moved out
-    of the quarter or no longer holds their dates (booked_rooms.trouble_of)."""
-    query = _linked_events(_quarter_ids(manager), [], now)
+    of the quarter or no longer holds their dates (booked_rooms.trouble_of), and events in a
+    room that it does not hold on some dates (held_rooms.dates_not_held: "unheld")."""
+    quarter_ids = _quarter_ids(manager)
+    query = _linked_events(quarter_ids, [], now)
     found = []
     for event in session.scalars(query):
         trouble = trouble_of(event, now)
         if trouble is not None:
             found.append((event, trouble))
-    return found
+    return found + _unheld(session, now, quarter_ids=quarter_ids)
+
+
+def _unheld(session, now: datetime, **narrowed) -> list[tuple[Event, Trouble]]:
+    return [(event, Trouble("unheld", tuple(dates)))
+            for event, dates in dates_not_held(session, now, **narrowed)]
 
 
 def programme(session, manager: User, *, first: date, zone: ZoneInfo,
@@ -287,6 +295,7 @@ def initiative_overview(session, user: User, now: datetime) -> InitiativeOvervie
         trouble = trouble_of(event, now)
         if trouble is not None:
             gone.append((event, trouble))
+    gone += _unheld(session, now, organisation_ids=organisation_ids)
     return InitiativeOverview(requests, _next_dates(session, user, organisation_ids, now),
                               offers, drafts, gone)
 

@@ -311,6 +311,8 @@ def test_facility_and_week_pages_link_into_the_narrowed_form(browser, city, plac
     week = browser.get(f"/bookings/resources/{city.room.slug}/week?date=2027-03-16"
                        ).get_data(as_text=True)
     assert f"/bookings/new?resource={city.room.slug}&amp;date=2027-03-15" in week
+    # all rooms of the house on the day asked for (today by default), not the week's Monday
+    assert f"/bookings/facilities/{city.facility.slug}/day?date=2027-03-16" in week
     day = browser.get(f"/bookings/facilities/{city.facility.slug}/day?date=2027-03-16"
                       ).get_data(as_text=True)
     assert f"/bookings/new?facility={city.facility.slug}&amp;date=2027-03-16" in day

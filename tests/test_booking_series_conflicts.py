@@ -81,6 +81,13 @@ def test_the_form_lists_every_taken_date_with_the_rooms_free_then(browser, city,
     assert "Geheim" not in html
     assert 'value="Mein Kurs"' in html
     assert "23 Mar 2027" in section and 'value="free_dates"' in section
+    # a Latin house name keeps its own reading order beside Arabic words; the day and the times
+    # are joined as the reader joins them
+    assert re.search(r"\(<bdi>[^<]+</bdi>, up to", items[1])
+    browser.get("/?lang=ar")
+    arabic = browser.post("/bookings/new", form_data(city.room, title="Mein Kurs", **SERIES))
+    assert re.search(r'<li class="taken-date"><strong>[^<,]*،[^<,]*</strong>',
+                     arabic.get_data(as_text=True))
 
 
 def test_an_offered_room_links_to_that_one_date_with_everything_typed(browser, session, city,

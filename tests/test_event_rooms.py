@@ -69,12 +69,8 @@ def test_an_event_at_a_booked_time_is_refused_with_the_engines_message(session, 
         place(session, city.manager, city)
     assert refused.value.message.startswith(f"{city.room.name} is already booked")
     assert refused.value.field == "start"
-    from meetingplaces.booking.conflicts import alternatives_for
-    from meetingplaces.booking.rules import Settings
-    zone = Settings.from_config({"TIMEZONE": "Europe/Berlin"}).zone
-    offers = alternatives_for(session, refused.value, [city.room.id], wall_clock(2027, 3, 16, 18),
-                              wall_clock(2027, 3, 16, 20), zone=zone)
-    assert [o.resource.id for o in offers] == [other.id]
+    (taken,) = refused.value.taken_dates
+    assert [offer.resource.id for offer in taken.alternatives] == [other.id]
 
 
 def test_a_repeating_event_holds_every_date_and_cancelling_one_frees_it(session, city):
@@ -306,3 +302,157 @@ def test_an_endless_series_holds_as_far_ahead_as_the_room_is_booked_and_the_dail
     session.expire_all()
     assert len(held(session, city.room)) == 4 - len(set(holidays) & {str(d) for d in weekly[:4]})
     assert event.hold.status == "approved"
+
+
+# --- the second round: clashes date by date, the waiting list, dates the room cannot hold ----
+
+SERIES_FORM = {"organisation": "0", "title": "Nähcafé", "description": "", "category": "cafe",
+               "is_free": "y", "facility": "0", "place_name": "", "address": "",
+               "start_date": "2027-03-16", "start_time": "18:00", "end_time": "20:00",
+               "repeat": "FREQ=WEEKLY", "repeat_until": "2027-03-30", "exdates": "",
+               "is_public": "y", "show_organiser": "y"}
+
+
+def test_the_form_lists_every_taken_date_with_free_rooms_and_holds_the_free_dates_only(
+        browser, session, make, city):
+    book(session, city)  # 16 March
+    book(session, city, start=wall_clock(2027, 3, 30, 18), end=wall_clock(2027, 3, 30, 20))
+    kitchen = make.room(city.facility, name="Küche")
+    browser.login(city.manager.email)
+    browser.get("/?lang=en")
+    form = {**SERIES_FORM, "quarter": city.quarter.id, "resource": city.room.id}
+    refused = browser.post("/events/new", form)
+    assert refused.status_code == 409
+    page = refused.get_data(as_text=True)
+    assert page.count('class="taken-date"') == 2  # as the booking form shows them
+    assert "Tuesday, 16 March 2027" in page and "Tuesday, 30 March 2027" in page
+    assert page.count(f'name="use_room" value="{kitchen.id}"') == 2
+    assert 'name="action" value="free_dates"' in page and "23 Mar 2027" in page
+    assert held(session, city.room) == [("2027-03-16", 18), ("2027-03-30", 18)]
+
+    saved = browser.post("/events/new", {**form, "action": "free_dates"})
+    assert saved.status_code == 302, saved.get_data(as_text=True)[:3000]
+    from meetingplaces.models.events import Event
+    event = session.scalar(select(Event).where(Event.title == "Nähcafé"))
+    assert event.exdates == ["2027-03-16", "2027-03-30"]
+    assert held(session, city.room) == [("2027-03-16", 18), ("2027-03-23", 18),
+                                        ("2027-03-30", 18)]
+    assert [o.original_date.isoformat() for o in event.hold.occurrences] == ["2027-03-23"]
+    assert "Left out because they are taken" in browser.get("/events/").get_data(as_text=True)
+
+
+def test_free_dates_only_still_refuses_when_every_date_is_taken(session, city):
+    book(session, city)
+    with pytest.raises(BookingConflict) as refused:
+        place(session, city.manager, city, free_dates_only=True)
+    assert [t.original_date.isoformat() for t in refused.value.taken_dates] == ["2027-03-16"]
+    assert refused.value.free_dates == []
+
+
+def test_the_events_api_409_is_the_bookings_per_date_body_and_takes_free_dates_only(
+        client, session, make, city):
+    book(session, city, start=wall_clock(2027, 3, 23, 18), end=wall_clock(2027, 3, 23, 20))
+    kitchen = make.room(city.facility, name="Küche")
+    headers = token_for(session, city.manager)
+    body = {"quarter_id": city.quarter.id, "title": "Sprachcafé", "category": "cafe",
+            "resource_id": city.room.id, "starts_at": "2027-03-16T18:00:00+01:00",
+            "ends_at": "2027-03-16T20:00:00+01:00", "rrule": "FREQ=WEEKLY;COUNT=3"}
+    clash = client.post("/api/v1/events", json=body, headers=headers)
+    assert clash.status_code == 409
+    answer = clash.get_json()
+    assert [t["date"] for t in answer["taken_dates"]] == ["2027-03-23"]
+    assert [a["resource_id"] for a in answer["taken_dates"][0]["alternatives"]] == [kitchen.id]
+    assert answer["free_dates"] == ["2027-03-16", "2027-03-30"]
+    created = client.post("/api/v1/events", json={**body, "free_dates_only": True},
+                          headers=headers)
+    assert created.status_code == 201, created.get_json()
+    assert created.get_json()["exdates"] == ["2027-03-23"]
+    document = client.get("/api/v1/openapi.json").get_json()
+
+    def conflict_schema(path, method):
+        return document["paths"][path][method]["responses"]["409"]["content"][
+            "application/json"]["schema"]
+    assert conflict_schema("/api/v1/events", "post") == conflict_schema("/api/v1/bookings",
+                                                                        "post")
+    assert "free_dates_only" in str(document["components"]["schemas"]["EventCreate"])
+
+
+def _cancel(session, event, city):
+    cancel_event(session, event, actor=city.manager, now=NOW, reason="Krank")
+
+
+def _delete(session, event, city):
+    delete_event(session, event, actor=city.manager, now=NOW)
+
+
+def _cancel_date(session, event, city):
+    cancel_occurrence(session, event, local(2027, 3, 16, 0).date(), actor=city.manager,
+                      now=NOW, reason="Ferien")
+
+
+def _move_date(session, event, city):
+    move_occurrence(session, event, local(2027, 3, 16, 0).date(), actor=city.manager, now=NOW,
+                    starts_at=local(2027, 3, 17, 10), ends_at=local(2027, 3, 17, 12))
+
+
+def _other_room(session, event, city):
+    update_event(session, event, actor=city.manager, now=NOW, resource=city.other_room)
+
+
+@pytest.mark.parametrize("frees", [_cancel, _delete, _cancel_date, _move_date, _other_room])
+def test_dates_an_event_frees_are_offered_to_the_waiting_list(session, make, city, frees):
+    from meetingplaces.booking.waiting import join_waiting_list
+    from meetingplaces.models.bookings import WaitingRequest
+    from meetingplaces.models.mail import OutboxMessage
+
+    from .booking_factories import SETTINGS
+
+    city.other_room = make.room(city.facility, name="Küche")
+    event = place(session, city.manager, city, rrule="FREQ=WEEKLY;COUNT=2")
+    entry = join_waiting_list(session, actor=city.member, organisation=city.organisation,
+                              resources=[city.room], local_start=wall_clock(2027, 3, 16, 18),
+                              local_end=wall_clock(2027, 3, 16, 20), title="Kurs",
+                              attendees=5, now=NOW, settings=SETTINGS)
+    session.commit()
+    frees(session, event, city)
+    session.commit()
+    assert session.get(WaitingRequest, entry.id).status == "offered"
+    assert session.scalar(select(OutboxMessage).where(
+        OutboxMessage.recipient == city.member.email)) is not None
+
+
+def test_an_event_whose_room_cannot_be_held_further_shows_on_the_start_pages(
+        app, browser, session, make, city):
+    from datetime import timedelta
+
+    from meetingplaces.booking.rules import Settings
+    from meetingplaces.errors import DomainError
+    from meetingplaces.events import held_rooms
+    from meetingplaces.models.places import Closure
+
+    city.room.max_advance_days = 15
+    session.commit()
+    event = place(session, city.manager, city, title="Spieletreff", rrule="FREQ=WEEKLY",
+                  organisation=city.organisation, starts_at=local(2027, 3, 2, 18),
+                  ends_at=local(2027, 3, 2, 20))
+    assert [day for day, _ in held(session, city.room)] == ["2027-03-02", "2027-03-09"]
+    session.add(Closure(resource_id=city.room.id, starts_at=local(2027, 3, 23, 0),
+                        ends_at=local(2027, 3, 24, 0), reason="Renovierung"))
+    city.room.max_advance_days = 29  # as if two weeks had passed: the daily run is refused
+    session.commit()
+    with pytest.raises(DomainError):
+        held_rooms.keep(session, event, actor=None, now=NOW + timedelta(days=1),
+                        settings=Settings.from_config(app.config))
+
+    browser.login(city.manager.email)
+    page = browser.get("/start?lang=en").get_data(as_text=True)
+    # all or nothing: the date before the closure is not held either, until the event changes
+    assert "Spieletreff" in page
+    assert "its room cannot be held on 2 dates, the first 16 Mar 2027" in page
+    browser.logout()
+    browser.login(city.member.email)
+    page = browser.get("/start").get_data(as_text=True)
+    assert "Spieletreff" in page and "cannot be held" in page
+    browser.logout()
+    browser.login(make.manager(make.quarter()).email)
+    assert "Spieletreff" not in browser.get("/start").get_data(as_text=True)

@@ -55,6 +55,10 @@ def test_demo_users_can_log_in_with_their_roles(runner, browser, session):
     assert browser.get("/manage/").status_code == 403
     initiative = session.scalar(select(User).where(User.email == "initiative@example.org"))
     assert [org.slug for org in initiative.organisations] == ["sprachcafe-nordstadt"]
+    browser.logout()
+    browser.login("spielmobil@example.org", DEMO_PASSWORD)
+    stops = browser.get("/start").get_data(as_text=True)
+    assert "Wichlinghauser Markt" in stops and "You are not on any stop to come." not in stops
 
 
 def test_create_admin_makes_an_admin_who_can_log_in(runner, browser, session):

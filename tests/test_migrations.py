@@ -141,5 +141,12 @@ def test_0016_makes_an_existing_event_in_a_facility_hold_the_room_its_place_name
                                   .order_by(Occurrence.starts_at)).all()
         assert [o.starts_at for o in held] == [first, first + timedelta(days=14)]
         assert {o.status for o in held} == {"confirmed"}
+        # the reports count the held dates at once, beside the booking's hour
+        from sqlalchemy import func
+
+        from meetingplaces.models.reports import ResourceMonth
+        assert db.session.execute(
+            select(func.sum(ResourceMonth.booked_minutes), func.sum(ResourceMonth.dates))
+            .where(ResourceMonth.resource_id == cafe.id)).one() == (2 * 120 + 60, 3)
         db.session.remove()
         db.engine.dispose()

@@ -95,6 +95,8 @@ def test_cancelling_a_date_asks_once_names_who_is_told_and_can_be_undone(browser
     assert asked.status_code == 200
     assert "Nobody is assigned to this date" in page and "the team is told" not in page
     assert 'name="confirmed" value="yes"' in page and 'value="Regen"' in page
+    question = re.search(r"Cancel the Spielmobil date at [^?]*\?", page).group(0)
+    assert re.search(r"\d:\d\d\b", question) and not re.search(r"\d:\d\d:\d\d", question)
     session.expire_all()
     assert session.get(RoundDate, heck.id).status == "planned"
 

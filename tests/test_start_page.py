@@ -154,6 +154,10 @@ def test_a_manager_sees_what_waits_in_their_quarters_only(browser, scene):
         assert count_of(html, key) == 1, key
         assert shown in section(html, key) and hidden not in html, key
     assert "the booking was cancelled" in section(html, "rooms-gone")
+    for key in ("requests", "proposals", "registrations", "offers"):
+        # a date keeps its own reading order beside Latin names on an Arabic page
+        assert re.search(r'· <span class="time-span">[^<]*\d[^<]*</span>',
+                         section(html, key)), key
     assert 'id="waiting-h">Waiting for you <span class="count">(5)</span>' in html
     assert "Unzustellbar" not in html and 'id="failed-mail"' not in html, "the admin's only"
     assert 'id="initiative-h"' not in html and 'id="team-h"' not in html
@@ -264,6 +268,13 @@ def test_the_spielmobil_team_sees_its_next_stops_and_someone_new_an_empty_page(
     assert count_of(html, "stops") == 1
     assert f'href="/rounds/dates/{mine.id}"' in html and f"/rounds/dates/{other.id}\"" not in html
     assert browser.get(f"/rounds/dates/{mine.id}").status_code == 200
+    # the day and the times are joined as the reader joins them: the Arabic comma in Arabic
+    stop = re.search(r'<span class="start-time">([^<]*)</span>', html).group(1)
+    assert re.search(r"\., \d\d:\d\d–\d\d:\d\d$", stop), stop
+    browser.get("/?lang=ar")
+    arabic = re.search(r'<span class="start-time">([^<]*)</span>',
+                       browser.get("/start").get_data(as_text=True)).group(1)
+    assert "،" in arabic and "," not in arabic, arabic
     browser.logout()
     browser.login(make.user().email)
     html = browser.get("/start").get_data(as_text=True)

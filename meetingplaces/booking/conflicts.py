@@ -7,18 +7,18 @@ the same with a hundred or a hundred thousand stored occurrences.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime
 
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import selectinload
 
-from ..errors import DomainError, InvalidInput
+from ..errors import InvalidInput
 from ..models.bookings import ACTIVE_OCCURRENCE_STATUSES, Occurrence, OccurrenceStatus
 from ..models.places import Facility, Resource
 from ..models.rounds import RoundDate
-from ..timeline import to_instant, to_local
-from .errors import BookingConflict, ConflictingTime, FreeInstead, TakenDate
+from ..timeline import to_local
+from .errors import ConflictingTime, FreeInstead, TakenDate
 from .rules import LONGEST_BLOCK, PlannedOccurrence, check_opening_hours, check_times, closed
 
 # OR-ed ranges per query: both databases turn them into several index range scans.
@@ -169,39 +169,6 @@ def free_instead(session, taken: list[PlannedOccurrence], *, attendees: int = 0,
 def lacking(wanted: Resource, instead: Resource) -> list[str]:
     """The equipment codes of `wanted` that `instead` does not have."""
     return [code for code in wanted.equipment or [] if code not in (instead.equipment or [])]
-
-
-@dataclass(frozen=True)
-class Alternative:
-    """A free resource in place of a taken one; `resource_ids` are the request's resources
-    with the swap made."""
-
-    resource: Resource
-    replaces: Resource
-    resource_ids: list[int]
-
-
-def alternatives_for(session, conflict: BookingConflict, resource_ids: list[int],
-                     local_start: datetime, local_end: datetime, *, zone,
-                     attendees: int = 0) -> list[Alternative]:
-    """For a refused single-date request: free resources that could take the place of each
-    taken one (free_alternatives), none that the request already holds."""
-    try:
-        starts_at = to_instant(local_start, zone).at
-        ends_at = to_instant(local_end, zone).at
-    except DomainError:
-        return []
-    offers = []
-    for taken_id in sorted({c.resource_id for c in conflict.conflicts}):
-        taken = session.get(Resource, taken_id)
-        if taken is None:
-            continue
-        for alternative in free_alternatives(session, taken, starts_at, ends_at, zone=zone,
-                                             attendees=attendees):
-            if alternative.id not in resource_ids:
-                offers.append(Alternative(alternative, taken, [
-                    alternative.id if i == taken_id else i for i in resource_ids]))
-    return offers
 
 
 def taken_dates(session, planned: list[PlannedOccurrence], conflicts: list[ConflictingTime],

@@ -29,11 +29,12 @@ EXTENSION = "meetingplaces.booking_listeners"
 @dataclass(frozen=True)
 class BookingChange:
     """What one step did to a booking: `action` ("requested", "guest_requested",
-    "guest_confirmed", "approved", "rejected", "cancelled", "changed"), who did it and when;
-    the spans of the dates it touched as they were before, and the resources its pending and
-    confirmed dates used before (all its resources when none was); the local dates it
-    decided; the blocked spans it freed, as (resource id, from, until); whether a change was
-    confirmed at once."""
+    "guest_confirmed", "approved", "rejected", "cancelled", "changed", "restored", and
+    "hold_freed": an event's hold let dates go, which only the waiting list hears of), who
+    did it and when; the spans of the dates it touched as they were before, and the
+    resources its pending and confirmed dates used before (all its resources when none
+    was); the local dates it decided; the blocked spans it freed, as (resource id, from,
+    until); whether a change was confirmed at once."""
 
     action: str
     actor: object

@@ -285,6 +285,7 @@ def keep_hold(
     title: str,
     public: bool,
     confirmed: bool,
+    free_dates_only: bool = False,
     now: datetime,
     settings: Settings,
 ) -> Booking | None:
@@ -297,6 +298,11 @@ def keep_hold(
     are confirmed then, checked for conflicts again), otherwise the dates wait as pending (a
     proposal until it is moderated). Returns the booking, a new one when `hold` was None and
     something is to be held, or None. Dates already begun or past are never touched.
+
+    With `free_dates_only`, new dates that are taken are left out instead of refusing (as
+    request_booking does); `booking.left_out` names them, for the event to leave out too.
+    Still a BookingConflict when no date would be held. Confirmed dates freed are told to the
+    listeners ("hold_freed": the waiting list), as a cancellation's are.
     """
     if hold is not None:
         _lock(session, hold)
@@ -314,12 +320,24 @@ def keep_hold(
     check_times(new, now=now, settings=settings)
 
     begin_write(session)
+    freed = listeners.BookingChange(
+        "hold_freed", actor, now, freed=tuple(
+            (o.resource_id, o.blocked_from, o.blocked_until) for o in dropped
+            if o.status == OccurrenceStatus.CONFIRMED)) if hold is not None else None
     for occurrence in dropped:
         occurrence.status = OccurrenceStatus.CANCELLED
     session.flush()
     check_closures(session, new)
     check_quota(session, new, organisation_id=organisation.id if organisation else None,
                 zone=settings.zone)
+    left_out = set()
+    if free_dates_only:
+        left_out = dates_held(new, find_conflicts(session, new, round_dates_yield=not confirmed))
+        free = [p for p in new if p.original_date not in left_out]
+        if free or len(held) > len(dropped):  # something is still held
+            new = free
+        else:
+            left_out = set()
     _refuse_conflicts(session, [*new, *promoted], settings, now=now,
                       round_dates_yield=not confirmed)
     if hold is None:
@@ -345,7 +363,11 @@ def keep_hold(
     record(session, actor=actor, subject_type="booking", subject_id=hold.id,
            action="held_for_event", at=now,
            details={"held": _dates(new), "confirmed": _dates(promoted),
-                    "freed": _dates(dropped), "notices": notices})
+                    "freed": _dates(dropped), "notices": notices,
+                    "left_out": sorted(d.isoformat() for d in left_out)})
+    hold.left_out = tuple(sorted(left_out))
+    if freed is not None and freed.freed:
+        listeners.tell(session, hold, freed)
     return hold
 
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from ..booking.rules import public_holidays
-from ..models import Facility, Organisation, Quarter, Resource, User
+from ..models import Organisation, Quarter, Resource, User
 from .publishing import create_event
 
 # quarter, room slug (the event holds it), organisation slug, weekday (0 = Monday), local
@@ -33,16 +33,17 @@ WEEKLY = [
         "title": "Offene Tür: Sport und Spiel", "category": "sport",
         "target_groups": ["youth"], "languages": ["de"]}),
 ]
-# quarter, facility slug, days from today, local start, hours, fields
+# quarter, room slug (the event holds it), weekday (0 = Monday) on or after the day so many days
+# from today, local start, hours, fields; each inside its house's opening hours that weekday
 ONCE = [
-    ("nordstadt", "alte-feuerwache", 9, time(19, 30), 2.5, {
+    ("nordstadt", "alte-feuerwache-halle", 4, 9, time(19, 30), 2.5, {
         "title": "Filmabend: Willkommen bei den Hartmanns", "category": "film_night",
         "target_groups": ["everyone"], "languages": ["de"], "description": "Eintritt frei."}),
-    ("ostersbaum", "nachbarschaftsheim", 16, time(18), 2, {
+    ("ostersbaum", "nachbarschaftsheim-saal", 1, 16, time(18), 2, {
         "title": "Runder Tisch Ostersbaum", "category": "round_table",
         "target_groups": ["everyone"], "languages": ["de"],
         "description": "Initiativen, Träger und Bewohner:innen planen gemeinsam."}),
-    ("wichlinghausen-oberbarmen", "stadtteilbuero-wichlinghausen", 23, time(17), 3, {
+    ("wichlinghausen-oberbarmen", "stadtteilbuero-wichlinghausen-treffraum", 3, 23, time(17), 3, {
         "title": "Stadtteilkonferenz Wichlinghausen", "category": "district_conference",
         "registration_required": True,
         "registration_contact": "stadtteilbuero@wichlinghausen.example.org"}),
@@ -59,8 +60,9 @@ def _holidays_on(room: Resource, weekday: int, first: date, region: str) -> list
                   if day.weekday() == weekday and first <= day <= last)
 
 
-def _working_day(day: date, region: str) -> date:
-    while day.weekday() == 6 or day in public_holidays(region, day.year):
+def _working_day(day: date, region: str, weekdays=range(6)) -> date:
+    """The first day from this one that is one of the weekdays and no public holiday."""
+    while day.weekday() not in weekdays or day in public_holidays(region, day.year):
         day += timedelta(days=1)
     return day
 
@@ -70,7 +72,6 @@ def load_demo_events(session, today: date, zone: ZoneInfo, region: str = "NW") -
     weekly events hold their rooms from two days on (a room is booked a day ahead at least)."""
     manager = session.scalar(select(User).where(User.email == "manager@example.org"))
     quarters = {q.slug: q for q in session.scalars(select(Quarter))}
-    facilities = {f.slug: f for f in session.scalars(select(Facility))}
     rooms = {r.slug: r for r in session.scalars(select(Resource))}
     organisations = {o.slug: o for o in session.scalars(select(Organisation))}
     now = datetime.combine(today, time(8), zone)
@@ -83,10 +84,11 @@ def load_demo_events(session, today: date, zone: ZoneInfo, region: str = "NW") -
                      starts_at=starts_at, ends_at=starts_at + timedelta(hours=hours),
                      rrule="FREQ=WEEKLY",
                      exdates=_holidays_on(rooms[room], weekday, first, region), **fields)
-    for quarter, facility, days, start, hours, fields in ONCE:
-        starts_at = datetime.combine(today + timedelta(days=days), start, zone)
+    for quarter, room, weekday, days, start, hours, fields in ONCE:
+        day = _working_day(today + timedelta(days=days), region, weekdays=(weekday,))
+        starts_at = datetime.combine(day, start, zone)
         create_event(session, actor=manager, quarter=quarters[quarter], now=now,
-                     facility=facilities[facility], starts_at=starts_at,
+                     resource=rooms[room], starts_at=starts_at,
                      ends_at=starts_at + timedelta(hours=hours), **fields)
     festival_day = today + timedelta(days=(5 - today.weekday()) % 7 + 21)
     create_event(session, actor=manager, quarter=quarters["nordstadt"], now=now,

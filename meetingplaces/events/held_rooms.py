@@ -11,7 +11,9 @@ refused by the engine with its own BookingConflict, as for a request.
 The hold reaches as far ahead as anybody may book the room (its `max_advance_days`): nobody
 can take a later date either. The dates of a long or endless series beyond it are held as the
 horizon moves on, by the next change of the event or by the daily `flask
-attendance-reminders` (cli.py), which calls `keep` for each event `running_on`.
+attendance-reminders` (cli.py), which calls `keep` for each event `running_on`. When that
+run is refused (a holiday or a closure reached by the horizon), `dates_not_held` shows the
+event on the start page of its organiser and its quarter's managers.
 
 An event held in a booking somebody made (`Event.booking`, events/booked_rooms.py) has no room
 of its own: that booking holds the room.
@@ -22,11 +24,13 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from ..booking.requests import keep_hold
 from ..booking.rules import Settings
 from ..database import begin_write
 from ..errors import Forbidden, InvalidInput
+from ..models.bookings import ACTIVE_OCCURRENCE_STATUSES, Occurrence
 from ..models.events import Event, EventStatus
 from ..models.places import Facility, Resource, ResourceKind
 from ..policy import can
@@ -96,8 +100,12 @@ def slots_to_hold(event: Event, room: Resource, now: datetime, zone: ZoneInfo
 
 
 def keep(session, event: Event, *, actor, now: datetime, settings: Settings,
-         deleted: bool = False) -> None:
-    """Bring the event's hold in step with what the event is now (see the module's text)."""
+         deleted: bool = False, free_dates_only: bool = False) -> None:
+    """Bring the event's hold in step with what the event is now (see the module's text).
+
+    With `free_dates_only`, the dates whose room is taken become the event's exdates (named
+    in `event.left_out`) instead of refusing the change: the event does not take place
+    where its room cannot be held."""
     if event.resource is None and event.hold is None:
         return
     holding = (not deleted and event.resource is not None and not event.all_day
@@ -107,7 +115,12 @@ def keep(session, event: Event, *, actor, now: datetime, settings: Settings,
     event.hold = keep_hold(
         session, actor=actor, hold=event.hold, organisation=event.organisation,
         resource=room, slots=slots, title=event.title, public=event.is_public,
-        confirmed=event.status == EventStatus.PUBLISHED, now=now, settings=settings)
+        confirmed=event.status == EventStatus.PUBLISHED, free_dates_only=free_dates_only,
+        now=now, settings=settings)
+    if free_dates_only and event.hold is not None and event.hold.left_out:
+        event.left_out = event.hold.left_out
+        event.exdates = sorted({*event.exdates, *(d.isoformat() for d in event.left_out)})
+        event.first_starts_at, event.last_ends_at = occurrences.series_span(event)
 
 
 def running_on(session, now: datetime) -> list[int]:
@@ -119,3 +132,38 @@ def running_on(session, now: datetime) -> list[int]:
                                or_(Event.last_ends_at.is_(None), Event.last_ends_at > now))
         .order_by(Event.id)))
 
+
+# The daily run extends holds once a day: a date that entered the horizon since may wait.
+DAILY_RUN_GRACE = timedelta(days=2)
+
+
+def dates_not_held(session, now: datetime, *, quarter_ids=None, organisation_ids=None
+                   ) -> list[tuple[Event, list[datetime]]]:
+    """Events in a room with dates to come that their room does not hold although it could be
+    booked then: the daily run met a holiday, a closure or a booking as the horizon moved on
+    (and then holds no later date either, all or nothing). Each with those dates' starts, so
+    that the organiser and the quarter's managers learn it (start_page) and can leave them
+    out or move them. `quarter_ids` or `organisation_ids` narrow the events (None: all)."""
+    query = (select(Event)
+             .where(Event.resource_id.is_not(None), Event.status.in_(HOLDING),
+                    or_(Event.last_ends_at.is_(None), Event.last_ends_at > now))
+             .options(selectinload(Event.resource), selectinload(Event.changes))
+             .order_by(Event.first_starts_at, Event.id))
+    if quarter_ids is not None or organisation_ids is not None:
+        query = query.where(or_(Event.quarter_id.in_(quarter_ids or []),
+                                Event.organisation_id.in_(organisation_ids or [])))
+    events = session.scalars(query).all()
+    hold_ids = [event.hold_id for event in events if event.hold_id]
+    held = set(session.execute(
+        select(Occurrence.booking_id, Occurrence.starts_at)
+        .where(Occurrence.booking_id.in_(hold_ids), Occurrence.starts_at >= now,
+               Occurrence.status.in_(ACTIVE_OCCURRENCE_STATUSES))).all()) if hold_ids else set()
+    found = []
+    for event in events:
+        until = now + timedelta(days=event.resource.max_advance_days) - DAILY_RUN_GRACE
+        missing = [date.starts_at for date in occurrences.expand(event, now, until)
+                   if not date.cancelled and now <= date.starts_at <= until
+                   and (event.hold_id, date.starts_at) not in held]
+        if missing:
+            found.append((event, missing))
+    return found

@@ -183,8 +183,10 @@ def _apply_room(event: Event, fields: dict, quarter: Quarter, actor) -> None:
                            field="resource")
 
 
-def _keep_room(session, event: Event, *, actor, now: datetime, deleted: bool = False) -> None:
+def _keep_room(session, event: Event, *, actor, now: datetime, deleted: bool = False,
+               free_dates_only: bool = False) -> None:
     held_rooms.keep(session, event, actor=actor, now=now, deleted=deleted,
+                    free_dates_only=free_dates_only,
                     settings=Settings.from_config(current_app.config))
 
 
@@ -286,10 +288,11 @@ def require(actor, action: str, thing) -> None:
 
 
 def record_change(session, event: Event, *, actor, now: datetime, action: str, before: tuple,
-                  previous_scopes=frozenset(), details: dict | None = None) -> None:
+                  previous_scopes=frozenset(), details: dict | None = None,
+                  free_dates_only: bool = False) -> None:
     """Every change ends here: the room held in step, SEQUENCE when a guest would notice,
     log, blocks, feed versions."""
-    _keep_room(session, event, actor=actor, now=now)
+    _keep_room(session, event, actor=actor, now=now, free_dates_only=free_dates_only)
     if guest_visible(event) != before:
         event.sequence += 1
     event.last_modified = now
@@ -300,7 +303,7 @@ def record_change(session, event: Event, *, actor, now: datetime, action: str, b
 
 
 def create_event(session, *, actor, quarter: Quarter, now: datetime, submit: bool = True,
-                 **fields) -> Event:
+                 free_dates_only: bool = False, **fields) -> Event:
     """A new event in `quarter`.
 
     A manager of the quarter publishes it at once (or keeps a draft with submit=False); a member
@@ -310,6 +313,9 @@ def create_event(session, *, actor, quarter: Quarter, now: datetime, submit: boo
     the room then decides facility and place name), place_name, address, latitude, longitude,
     organisation, show_organiser, starts_at/ends_at (aware) or start_date/end_date, timezone,
     rrule, exdates, is_public, translations ({lang: {"title", "description"}}).
+
+    With `free_dates_only`, the dates on which its room is taken are left out of the event
+    (held_rooms.keep) instead of refusing it.
     """
     organisation = fields.get("organisation")
     if can(actor, "publish_events", quarter):
@@ -331,7 +337,7 @@ def create_event(session, *, actor, quarter: Quarter, now: datetime, submit: boo
     _apply(session, event, fields, quarter, actor)
     session.add(event)
     session.flush()
-    _keep_room(session, event, actor=actor, now=now)
+    _keep_room(session, event, actor=actor, now=now, free_dates_only=free_dates_only)
     record(session, actor=actor, subject_type="event", subject_id=event.id, action="create",
            details={"status": event.status}, at=now)
     feeds.refresh_event(session, event, now)
@@ -340,10 +346,12 @@ def create_event(session, *, actor, quarter: Quarter, now: datetime, submit: boo
     return event
 
 
-def update_event(session, event: Event, *, actor, now: datetime, **fields) -> Event:
+def update_event(session, event: Event, *, actor, now: datetime, free_dates_only: bool = False,
+                 **fields) -> Event:
     """Edit an event; SEQUENCE rises only when a guest would see the difference.
 
-    A member editing their rejected proposal sends it back to the moderation queue.
+    A member editing their rejected proposal sends it back to the moderation queue;
+    `free_dates_only` as for create_event.
     """
     require(actor, "edit", event)
     held_rooms.before_change(session, event, placing="resource" in fields)
@@ -365,7 +373,8 @@ def update_event(session, event: Event, *, actor, now: datetime, **fields) -> Ev
         event.status = EventStatus.PROPOSED
         event.rejection_reason = ""
     record_change(session, event, actor=actor, now=now, action="edit", before=before,
-                  previous_scopes=previous, details={"fields": sorted(fields)})
+                  previous_scopes=previous, details={"fields": sorted(fields)},
+                  free_dates_only=free_dates_only)
     if resubmitted:
         notices.tell_managers_of_proposal(session, event)
     return event

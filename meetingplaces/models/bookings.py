@@ -107,6 +107,8 @@ class Booking(db.Model):
     # Messages about how the request was read (an ambiguous autumn time resolved), set by
     # request_booking() for the caller to show; not stored.
     notices: tuple = ()
+    # The taken dates an event's hold left out (keep_hold with free_dates_only); not stored.
+    left_out: tuple = ()
 
     @property
     def is_series(self) -> bool:

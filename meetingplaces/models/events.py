@@ -105,6 +105,8 @@ class Event(db.Model):
     sequence: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_modified: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The dates a change left out because the room was taken (held_rooms.keep); not stored.
+    left_out: tuple = ()
 
     quarter: Mapped[Quarter] = relationship()
     facility: Mapped[Facility | None] = relationship()

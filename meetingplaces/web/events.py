@@ -19,7 +19,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from ..booking.conflicts import alternatives_for
 from ..booking.errors import BookingConflict
 from ..errors import DomainError, InvalidInput
 from ..events import (
@@ -51,7 +50,7 @@ from ..events.publishing import event_organisations, event_quarters
 from ..events.vocabulary import TRANSLATION_LANGUAGES
 from ..extensions import db
 from ..forms.events import ConfirmForm, EventForm, MoveDateForm, ReasonForm, RejectForm
-from ..i18n import formatting_locale
+from ..i18n import day_text, formatting_locale
 from ..models import Facility, Organisation, Quarter, Resource
 from ..models.bookings import Booking
 from ..models.events import Event
@@ -284,12 +283,14 @@ def new():
             quarter = db.session.get(Quarter, form.quarter.data) or abort(400)
             fields = fields_from(form)
             event = create_event(db.session, actor=current_user, quarter=quarter, now=now(),
-                                 **fields)
+                                 free_dates_only=_wants_free_dates(), **fields)
         except DomainError as error:
             refused(form, error, FORM_FIELD)
             return render_template("events/form.html", form=form, event=None,
-                                   alternatives=_alternatives(form, error)), error.status
+                                   **_taken_dates(form, error)), error.status
+        left_out = event.left_out
         db.session.commit()
+        _say_left_out(left_out)
         _say_folds(fields.get("starts_at"), fields.get("ends_at"))
         flash(_("The event is published.") if event.status == "published"
               else _("Thank you. The managers of the quarter will look at your proposal."),
@@ -311,36 +312,50 @@ def edit(event_id: int):
             quarter = db.session.get(Quarter, form.quarter.data) or abort(400)
             fields = fields_from(form)
             update_event(db.session, event, actor=current_user, now=now(), quarter=quarter,
-                         **fields)
+                         free_dates_only=_wants_free_dates(), **fields)
         except DomainError as error:
             refused(form, error, FORM_FIELD)
-            return _edit_page(form, event, error.status, _alternatives(form, error))
+            return _edit_page(form, event, error.status, _taken_dates(form, error))
+        left_out = event.left_out
         db.session.commit()
+        _say_left_out(left_out)
         _say_folds(fields.get("starts_at"), fields.get("ends_at"))
         flash(_("The event is saved."), "success")
         return redirect(url_for("events.index"))
     return _edit_page(form, event, 422 if form.errors else 200)
 
 
-def _edit_page(form: EventForm, event: Event, status: int, alternatives=()):
+def _edit_page(form: EventForm, event: Event, status: int, clash: dict | None = None):
     """The edit form, with a warning when the event's booking went wrong since it was linked."""
     return render_template("events/form.html", form=form, event=event,
-                           trouble=trouble_of(event, now()), alternatives=alternatives), status
+                           trouble=trouble_of(event, now()), **(clash or {})), status
 
 
-def _alternatives(form: EventForm, error: DomainError) -> list:
-    """On a clash of the event's room: the booking engine's free rooms at the form's time,
-    each offered as a button that sends the form again with that room."""
-    if not isinstance(error, BookingConflict) or not form.resource.data or form.all_day.data:
-        return []
-    day, start, end = form.start_date.data, form.start_time.data, form.end_time.data
-    if day is None or start is None or end is None:
-        return []
-    offers = alternatives_for(db.session, error, [form.resource.data],
-                              datetime.combine(day, start),
-                              datetime.combine(form.end_date.data or day, end), zone=zone())
-    return [offer.resource for offer in offers
-            if offer.resource.id in dict(form.resource.choices)]
+def _wants_free_dates() -> bool:
+    """The button a refused series offers: the event without the dates its room is taken."""
+    return request.form.get("action") == "free_dates"
+
+
+def _say_left_out(left_out) -> None:
+    if left_out:
+        flash(_("Left out because they are taken: %(dates)s.",
+                dates=", ".join(day_text(d) for d in left_out)), "info")
+
+
+def _taken_dates(form: EventForm, error: DomainError) -> dict:
+    """On a clash of the event's room, as the booking form shows it (bookings/_taken_dates.html):
+    every taken date with the rooms free then, each a button that sends the form again with
+    that room (for every date of the event), and for a series the free dates only."""
+    if not isinstance(error, BookingConflict):
+        return {}
+    choosable = dict(form.resource.choices)
+    shown = [{"date": taken.original_date, "starts": taken.starts_at.astimezone(zone()),
+              "ends": taken.ends_at.astimezone(zone()),
+              "rooms": sorted({c.resource_name for c in taken.conflicts}),
+              "offers": [{"resource": offer.resource, "lacking": offer.lacking}
+                         for offer in taken.alternatives if offer.resource.id in choosable]}
+             for taken in error.taken_dates]
+    return {"taken_dates": shown, "free_dates": error.free_dates if form.repeat.data else []}
 
 
 def _confirmed() -> None:

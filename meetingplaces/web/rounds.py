@@ -16,7 +16,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -38,7 +37,7 @@ from ..forms.rounds import (
     skip_periods,
     travel_times,
 )
-from ..i18n import day_text
+from ..i18n import day_text, moment_text
 from ..links import absolute_url, base_url
 from ..models import Quarter, Resource, User
 from ..models.rounds import Round, RoundDate, Stop
@@ -423,7 +422,7 @@ def cancel(date_id: int):
     round_date = _round_date(date_id)
     form = CancelDateForm()
     if form.validate_on_submit() and not confirmed():
-        when = format_datetime(round_date.starts_at, "medium")
+        when = moment_text(round_date.starts_at)
         return ask_once(
             question=_("Cancel the Spielmobil date at %(place)s on %(when)s?",
                        place=round_date.stop.place_name, when=when),

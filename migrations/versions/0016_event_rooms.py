@@ -14,8 +14,9 @@ dates to come, as events/held_rooms.py would have:
   published event holds them confirmed, a proposal pending. A date that a confirmed booking
   holds already stays with that booking (a migration cannot refuse: it is counted and said).
 
-Place names, SEQUENCE and feeds stay as they are: nothing a visitor sees changes. Run
-`flask rebuild-reports` afterwards so that the booked-time sums count the new dates.
+Place names, SEQUENCE and feeds stay as they are: nothing a visitor sees changes. The
+confirmed dates held are added to the reports' booked-time sums here (the ORM's running sums,
+reports/usage.py, do not see these inserts), so no `flask rebuild-reports` is needed for them.
 
 Revision ID: 0016
 Revises: 0008
@@ -76,6 +77,8 @@ OCCURRENCES = _table("occurrences", "id", "booking_id", "resource_id",
                      "status", sa.column("starts_at", UTC_TYPE), sa.column("ends_at", UTC_TYPE),
                      sa.column("blocked_from", UTC_TYPE), sa.column("blocked_until", UTC_TYPE),
                      sa.column("created_at", UTC_TYPE))
+USAGE = _table("resource_usage", "resource_id", "organisation_id", sa.column("month", sa.Date()),
+               "booked_minutes", "dates")
 
 
 def _room_for(event, rooms):
@@ -102,6 +105,7 @@ def _hold_existing_events(bind):
         sa.or_(EVENTS.c.last_ends_at.is_(None), EVENTS.c.last_ends_at > now))
         .order_by(EVENTS.c.id)).all()
     skipped = 0
+    counted = []  # (resource id, organisation id, starts_at, ends_at) of confirmed dates held
     for row in events:
         rooms = bind.execute(sa.select(ROOMS).where(
             ROOMS.c.facility_id == row.facility_id, ROOMS.c.kind == "room",
@@ -151,10 +155,49 @@ def _hold_existing_events(bind):
                  "blocked_from": blocked_from, "blocked_until": blocked_until,
                  "created_at": now}
                 for date, blocked_from, blocked_until in dates])
+            if status == "confirmed":
+                counted += [(room.id, row.organisation_id, date.starts_at, date.ends_at)
+                            for date, _from, _until in dates]
         bind.execute(EVENTS.update().where(EVENTS.c.id == row.id)
                      .values(resource_id=room.id, hold_id=hold_id))
     if skipped:
         print(f"0016: {skipped} event dates left unheld: a booking holds their room then")
+    _count_in_reports(bind, counted)
+
+
+def _count_in_reports(bind, counted):
+    """Add the held dates to the booked minutes per resource, organisation and local month
+    of the city (resource_usage), as the ORM's running sums would have, and summarise those
+    anew (resource_months, organisation_months: a rewrite of two small tables)."""
+    if not counted:
+        return
+    from collections import defaultdict
+    from zoneinfo import ZoneInfo
+
+    from flask import current_app
+    from sqlalchemy.orm import Session
+
+    from meetingplaces.reports.usage import split_by_month, summarise
+
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    sums = defaultdict(lambda: [0, 0])
+    for resource_id, organisation_id, starts_at, ends_at in counted:
+        for index, (month, minutes) in enumerate(split_by_month(starts_at, ends_at, zone)):
+            entry = sums[(resource_id, organisation_id or 0, month)]
+            entry[0] += minutes
+            entry[1] += index == 0
+    for (resource_id, organisation_id, month), (minutes, dates) in sums.items():
+        key = sa.and_(USAGE.c.resource_id == resource_id,
+                      USAGE.c.organisation_id == organisation_id, USAGE.c.month == month)
+        if bind.execute(sa.select(USAGE.c.month).where(key)).first() is None:
+            bind.execute(USAGE.insert().values(
+                resource_id=resource_id, organisation_id=organisation_id, month=month,
+                booked_minutes=minutes, dates=dates))
+        else:
+            bind.execute(USAGE.update().where(key).values(
+                booked_minutes=USAGE.c.booked_minutes + minutes, dates=USAGE.c.dates + dates))
+    with Session(bind=bind) as session:
+        summarise(session)
 
 
 def downgrade():

@@ -183,7 +183,8 @@ class EventInput(Input):
     resource_id: Id | None = Field(None, description=(
         "The room the event is placed in, a room of its quarter: the event holds it through "
         "the booking engine (its dates to come, as far ahead as the room can be booked), with "
-        "the rules and conflicts of a booking (409 with the clashing times); a proposal holds "
+        "the rules and conflicts of a booking (409 with every taken date and the rooms free "
+        "then, as for a booking); a proposal holds "
         "it pending until moderated. The room decides facility and place_name (unless "
         "place_name is given). Not together with booking_id; timed events only."))
     title: Line(200) | None = None
@@ -211,6 +212,10 @@ class EventInput(Input):
     rrule: Line(300) | None = Field(None, description="RFC 5545 RRULE in local time")
     exdates: list[Day] | None = Field(None, max_length=400)
     is_public: bool | None = None
+    free_dates_only: bool = Field(
+        False, description="Leave out the dates of the series on which its room is taken "
+                           "(they are added to exdates) instead of answering 409; still 409 "
+                           "when no date could be held")
 
 
 class EventCreate(EventInput):
@@ -232,7 +237,7 @@ def _reference(model, value, field: str):
 def fields_from(body: EventInput) -> dict:
     """The domain's keyword fields from the fields the caller sent."""
     fields = {}
-    for name in body.model_fields_set - {"submit"}:
+    for name in body.model_fields_set - {"submit", "free_dates_only"}:
         value = getattr(body, name)
         if value is None and name not in NULLABLE:
             raise InvalidInput(_("This field is required."), field=name)
@@ -343,13 +348,15 @@ def events_list():
                  "(propose for it)", body=EventCreate, ok=201, out=EventOut,
            errors={409: BookingConflictBody}, tag="events")
 def event_create():
-    """Create an event: a manager publishes it (or keeps a draft), a member proposes it."""
+    """Create an event: a manager publishes it (or keeps a draft), a member proposes it. A
+    clash of its room answers 409 as a booking request does: every taken date, each with the
+    rooms free then; send it again with `free_dates_only` to leave the taken dates out."""
     user = api_user()
     body = validated_body()
     fields = fields_from(body)
     quarter = fields.pop("quarter")
     event = create_event(db.session, actor=user, quarter=quarter, now=now(), submit=body.submit,
-                         **fields)
+                         free_dates_only=body.free_dates_only, **fields)
     db.session.commit()
     return event_json(event, user), 201
 
@@ -369,7 +376,9 @@ def event_edit(event_id: int):
     """Change the fields sent (SEQUENCE rises when a guest would notice)."""
     user = api_user()
     event = _event(event_id)
-    update_event(db.session, event, actor=user, now=now(), **fields_from(validated_body()))
+    body = validated_body()
+    update_event(db.session, event, actor=user, now=now(), free_dates_only=body.free_dates_only,
+                 **fields_from(body))
     db.session.commit()
     return event_json(event, user)
 

@@ -76,7 +76,7 @@ def resource_week(slug: str):
                                        since=datetime.combine(monday, time(), zone()),
                                        now=now(), settings=settings())
     return render_template(
-        "bookings/week.html", resource=resource, monday=monday, free=free,
+        "bookings/week.html", resource=resource, monday=monday, day=day, free=free,
         week=schedule.resource_week(db.session, current_user, resource, day, zone()),
         previous=monday - timedelta(days=7), next=monday + timedelta(days=7))
 
