@@ -63,6 +63,7 @@ bench: install-test
 	$(BIN)/python bench/booking.py
 	$(BIN)/python bench/feeds.py
 	$(BIN)/python bench/reports.py
+	$(BIN)/python bench/speed.py
 
 # Load test (locust): SQLite, then PostgreSQL when MEETINGPLACES_TEST_DATABASE_URL is set.
 bench-load: install-test

@@ -137,6 +137,9 @@ def prepare(db_settings: dict, events: int) -> dict:
                 "event_uids": [f"bench-{n}@meetingplaces" for n in range(0, events, 7)],
                 "token": tokens.create(session, member, "bench", now)[1]}
         session.commit()
+        with db.engine.connect() as connection:  # as a database in use has them: statistics
+            connection.execute(text("ANALYZE"))
+            connection.commit()
         db.engine.dispose()
     return plan
 

@@ -173,10 +173,11 @@ def request_booking(
     begin_write(session)
     check_closures(session, planned)
     confirmed = _confirmed_at_once(actor, resources)
+    # On PostgreSQL the exclusion constraint decides for dates held at once, and its
+    # violation gives the same BookingConflict (_flush_holding_invariant): no query before.
+    constraint_decides = (confirmed and not free_dates_only
+                          and session.get_bind().dialect.name == "postgresql")
     # A request that waits may collide with a Spielmobil stop: the manager can move the stop.
-    # Held at once on PostgreSQL, the dates need no check first: the exclusion constraint
-    # refuses a clash at the insert, with the same BookingConflict (_flush_holding_invariant).
-    constraint_decides = confirmed and not free_dates_only and _constraint_decides(session)
     conflicts = [] if constraint_decides else find_conflicts(
         session, planned, round_dates_yield=not confirmed)
     left_out = dates_held(planned, conflicts) if free_dates_only else set()
@@ -706,13 +707,6 @@ def _conflict(session, wanted, conflicts, settings: Settings, *, now: datetime,
                     end=time_text(to_local(first.ends_at, settings.zone)))
     return BookingConflict(message, conflicts, settings.zone, taken_dates=taken,
                            free_dates=free)
-
-
-def _constraint_decides(session) -> bool:
-    """PostgreSQL's exclusion constraint refuses confirmed dates that clash, with the same
-    BookingConflict as the check (_flush_holding_invariant): a request held at once needs no
-    check before it. SQLite has no such constraint, and pending dates are not under it."""
-    return session.get_bind().dialect.name == "postgresql"
 
 
 def _planned(wanted, settings: Settings) -> list[PlannedOccurrence]:

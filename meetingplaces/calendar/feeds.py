@@ -1,22 +1,23 @@
 """Feeds assembled from stored VEVENT blocks, versioned in the database.
 
 Every change of an event re-serialises only that event's blocks and raises the version of each
-feed scope it is or was in (city, its quarter, its facility), in the change's transaction. A feed
-body is assembled once per version and kept in `feed_bodies`; ETag and Last-Modified derive from
-the version, so a conditional request costs one indexed lookup (on PostgreSQL usually none: the
-database announces changes, version_watch.py). A small per-process memo only saves reading the
-body again and is always checked against the current version first.
+feed scope it is or was in (city, its quarter, its facility), in the change's transaction, and
+notes which events that version touched (`feed_changes`). Each process keeps the feeds it
+served and patches in only the touched events' blocks when the version moves on
+(feed_copies.py); ETag and Last-Modified follow the body. A conditional request costs one
+indexed lookup (on PostgreSQL usually none: the database announces changes, version_watch.py).
 """
+
+from __future__ import annotations  # feed_copies and ics import each other through here
 
 import gzip
 import os
-from collections import OrderedDict
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from functools import cache
 from hashlib import sha256
-from threading import Lock, local
+from threading import local
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import (
@@ -25,22 +26,22 @@ from sqlalchemy import (
     bindparam,
     cast,
     delete,
+    insert,
+    literal,
     literal_column,
     or_,
     select,
-    update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..database import detached_connection, write_aside
+from ..database import detached_connection
 from ..events.vocabulary import TEXT_LANGUAGES
 from ..models import Facility, Organisation, Quarter
-from ..models.events import Event, EventCalendarBlock, EventStatus, FeedBody, FeedVersion
+from ..models.events import Event, EventCalendarBlock, EventStatus, FeedChange, FeedVersion
 from ..models.rounds import Round, RoundDate, Stop
-from . import ics, version_watch
+from . import feed_copies, ics, version_watch
 
 CANCELLED_STAYS_DAYS = 30
-MEMO_SIZE = 32
 
 
 def scopes_of(event: Event) -> set[str]:
@@ -60,19 +61,25 @@ def _insert(session, model):
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 
-def bump(session, scopes, now: datetime) -> None:
-    """Raise the version of each scope; rows appear on first use (race-free upsert)."""
+# Log rows kept per scope: a process whose copy is older than that builds the feed anew.
+CHANGES_KEPT = 1000
+
+
+def bump(session, scopes, now: datetime, event_ids=None) -> None:
+    """Raise the version of each scope (rows appear on first use: a race-free upsert) and log
+    which events the new version touched; `event_ids` None: anything may have changed."""
+    changed = sorted(set(event_ids)) if event_ids is not None else [None]
     for scope in sorted(scopes):
-        session.execute(
-            _insert(session, FeedVersion)
-            .values(scope=scope, version=0, changed_at=now)
-            .on_conflict_do_nothing(index_elements=["scope"])
-        )
-        session.execute(
-            update(FeedVersion)
-            .where(FeedVersion.scope == scope)
-            .values(version=FeedVersion.version + 1, changed_at=now)
-        )
+        statement = _insert(session, FeedVersion).values(scope=scope, version=1, changed_at=now)
+        version = session.execute(statement.on_conflict_do_update(
+            index_elements=["scope"],
+            set_={"version": FeedVersion.version + 1, "changed_at": statement.excluded.changed_at},
+        ).returning(FeedVersion.version)).scalar_one()
+        session.execute(insert(FeedChange), [
+            {"scope": scope, "version": version, "event_id": event_id} for event_id in changed])
+        if version % 100 == 0:
+            session.execute(delete(FeedChange).where(
+                FeedChange.scope == scope, FeedChange.version <= version - CHANGES_KEPT))
 
 
 def refresh_event(session, event: Event, now: datetime, previous_scopes=frozenset()) -> None:
@@ -99,7 +106,7 @@ def _rewrite_blocks(session, events: list[Event], now: datetime, scopes: set[str
                 for language in TEXT_LANGUAGES
             )
         scopes |= scopes_of(event) | _van_scopes(session, event)
-    bump(session, scopes, now)
+    bump(session, scopes, now, [event.id for event in events])
 
 
 def place_changed(session, now: datetime, *, quarter: Quarter | None = None,
@@ -290,47 +297,116 @@ def find_scope(engine, kind: str, slug: str, now: datetime, *,
     return f"{kind}:{ident}", name, _version(counter, _instant(changed_at), now)
 
 
-def build(session, feed: Feed, now: datetime, *, past_days: int, future_days: int,
-          city_timezone: str) -> str:
-    """Assemble the feed from stored blocks: events of the window, cancelled ones for 30 days."""
-    day = _day_start(now)
+def _with_blocks(statement, feed: Feed, day: datetime, past_days: int, future_days: int,
+                 *, touched=None):
+    """`statement` outer-joined, table by table (so that each join is an index lookup), with
+    the events (those `touched`, or all), their block in the feed's language and their
+    quarter, under what makes a block part of the feed on `day`: a public event of an active
+    quarter within the window (cancelled ones for 30 days), of the feed's scope and category.
+    A row's block counts only where all three joined (`_wanted`). The audience is checked
+    in Python (target groups are JSON), and only when the feed asks for one."""
     kind, _, ident = feed.scope.partition(":")
-    query = (
-        select(EventCalendarBlock.block, Event.timezone, Event.target_groups,
-               Event.first_starts_at)
-        .join(Event, Event.id == EventCalendarBlock.event_id)
-        .join(Quarter, Quarter.id == Event.quarter_id)
-        .where(
-            EventCalendarBlock.language == feed.language,
-            Quarter.active,
-            Event.is_public,
-            or_(
-                Event.status == EventStatus.PUBLISHED,
-                and_(Event.status == EventStatus.CANCELLED,
-                     Event.cancelled_at >= day - timedelta(days=CANCELLED_STAYS_DAYS)),
-            ),
-            Event.first_starts_at <= day + timedelta(days=future_days + 1),
-            or_(Event.last_ends_at.is_(None),
-                Event.last_ends_at >= day - timedelta(days=past_days)),
-        )
-        .order_by(Event.first_starts_at, Event.id)
-    )
+    conditions = [
+        Event.is_public,
+        or_(
+            Event.status == EventStatus.PUBLISHED,
+            and_(Event.status == EventStatus.CANCELLED,
+                 Event.cancelled_at >= day - timedelta(days=CANCELLED_STAYS_DAYS)),
+        ),
+        Event.first_starts_at <= day + timedelta(days=future_days + 1),
+        or_(Event.last_ends_at.is_(None), Event.last_ends_at >= day - timedelta(days=past_days)),
+    ]
+    if touched is not None:
+        conditions.append(Event.id == touched)
     if kind == "quarter":
-        query = query.where(Event.quarter_id == int(ident))
+        conditions.append(Event.quarter_id == int(ident))
     elif kind == "facility":
-        query = query.where(Event.facility_id == int(ident))
+        conditions.append(Event.facility_id == int(ident))
     elif kind == "resource":
-        query = query.where(Event.id.in_(round_event_ids(int(ident))))
+        conditions.append(Event.id.in_(round_event_ids(int(ident))))
     if feed.category:
-        query = query.where(Event.category == feed.category)
-    blocks, tzids, starts = [], {city_timezone}, []
-    for block, tzid, groups, first_starts_at in session.execute(query):
-        if feed.audience and not ({feed.audience, "everyone"} & set(groups or [])):
+        conditions.append(Event.category == feed.category)
+    columns = [Event.id, EventCalendarBlock.block, Event.timezone, Event.first_starts_at,
+               Quarter.id.label("quarter_id")]
+    if feed.audience:
+        columns.append(Event.target_groups)
+    return (
+        statement.add_columns(*columns)
+        .outerjoin(Event, and_(*conditions))
+        .outerjoin(EventCalendarBlock, and_(EventCalendarBlock.event_id == Event.id,
+                                            EventCalendarBlock.language == feed.language))
+        .outerjoin(Quarter, and_(Quarter.id == Event.quarter_id, Quarter.active))
+    )
+
+
+def _wanted(row) -> bool:
+    return row.id is not None and row.block is not None and row.quarter_id is not None
+
+
+def _full_statement(feed: Feed, day: datetime, past_days: int, future_days: int):
+    """The scope's version and every wanted block, in one statement (one snapshot)."""
+    asked = select(cast(literal(feed.scope), String).label("scope")).subquery()
+    return _with_blocks(
+        select(FeedVersion.version, FeedVersion.changed_at).select_from(asked)
+        .outerjoin(FeedVersion, FeedVersion.scope == asked.c.scope),
+        feed, day, past_days, future_days)
+
+
+def _delta_statement(feed: Feed, day: datetime, held: int, past_days: int, future_days: int):
+    """The scope's version, the log of the versions after `held` and the touched events'
+    wanted blocks (none: the event left the feed), in one statement (one snapshot)."""
+    return _with_blocks(
+        select(FeedVersion.version, FeedVersion.changed_at, FeedChange.version.label("logged"),
+               FeedChange.event_id.label("touched"))
+        .select_from(FeedVersion)
+        .outerjoin(FeedChange, and_(FeedChange.scope == FeedVersion.scope,
+                                    FeedChange.version > held))
+        .where(FeedVersion.scope == feed.scope),
+        feed, day, past_days, future_days, touched=FeedChange.event_id)
+
+
+def _put_rows(copy: feed_copies.Copy, feed: Feed, rows, base_url: str) -> None:
+    for row in rows:
+        if not _wanted(row):
             continue
-        blocks.append(block)
-        tzids.add(tzid)
-        starts.append(first_starts_at)
-    return ics.assemble(feed.name, city_timezone, blocks, tzids, ics.first_year(*starts))
+        if feed.audience and not ({feed.audience, "everyone"} & set(row.target_groups or [])):
+            copy.drop(row.id)
+            continue
+        copy.put(row.id, _instant(row.first_starts_at),
+                 ics.with_base_url(row.block, base_url).encode(), row.timezone)
+
+
+def _patched(session, copy: feed_copies.Copy, feed: Feed, base_url: str, past_days: int,
+             future_days: int) -> bool:
+    """Bring `copy` to the current version with the events logged since; False (and the copy
+    untouched) when the log cannot tell: a change of anything, or pruned past the copy."""
+    rows = session.execute(_delta_statement(feed, copy.day, copy.counter, past_days,
+                                            future_days)).all()
+    counter = rows[0].version if rows else 0
+    logged = {row.logged for row in rows if row.logged is not None}
+    if counter < copy.counter or logged != set(range(copy.counter + 1, counter + 1)):
+        return False
+    if any(row.logged is not None and row.touched is None for row in rows):
+        return False
+    for row in rows:
+        if row.touched is not None and not _wanted(row):
+            copy.drop(row.touched)
+    _put_rows(copy, feed, rows, base_url)
+    copy.counter = counter
+    if rows:
+        copy.changed_at = _instant(rows[0].changed_at)
+    return True
+
+
+def built(session, feed: Feed, now: datetime, *, base_url: str, past_days: int,
+          future_days: int, city_timezone: str) -> feed_copies.Copy:
+    """The feed built from every wanted block: what a patched copy must equal, byte for byte."""
+    day = _day_start(now)
+    rows = session.execute(_full_statement(feed, day, past_days, future_days)).all()
+    copy = feed_copies.Copy(rows[0].version or 0, day, city_timezone)
+    copy.changed_at = _instant(rows[0].changed_at)
+    _put_rows(copy, feed, rows, base_url)
+    return copy
 
 
 def round_event_ids(resource_id: int):
@@ -350,9 +426,9 @@ class ServedFeed:
 
     __slots__ = ("body", "etag", "last_modified", "_gzipped")
 
-    def __init__(self, body: bytes, last_modified: datetime):
+    def __init__(self, body: bytes, last_modified: datetime, etag: str | None = None):
         self.body = body
-        self.etag = sha256(body).hexdigest()[:32]
+        self.etag = etag or sha256(body).hexdigest()[:32]
         self.last_modified = last_modified
         self._gzipped = None
 
@@ -363,62 +439,35 @@ class ServedFeed:
         return self._gzipped
 
 
-class FeedMemo:
-    """Recently served feeds of this process, keyed by (feed, version, base URL).
+def serve(session, feed: Feed, version: Version, *, now: datetime, base_url: str,
+          copies: feed_copies.Copies, past_days: int, future_days: int,
+          city_timezone: str) -> ServedFeed:
+    """The feed at this version or a later one: this process's copy as it is, patched with
+    the events changed since (one statement), or built anew (one statement).
 
-    Only a shortcut: a key holds the database version, so a change made by any process makes
-    its entries unreachable. Thread-safe for threaded servers.
+    A body equal to the one served before (the window moved a day, an edit changed nothing
+    this feed shows) keeps that one's Last-Modified: the time the body last changed, as this
+    process saw it.
     """
-
-    def __init__(self, size: int = MEMO_SIZE):
-        self.size = size
-        self.entries: OrderedDict = OrderedDict()
-        self.lock = Lock()
-
-    def get(self, key) -> ServedFeed | None:
-        with self.lock:
-            return self.entries.get(key)
-
-    def put(self, key, served: ServedFeed) -> None:
-        with self.lock:
-            self.entries[key] = served
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-
-
-def serve(session, feed: Feed, version: Version, *, now: datetime, base_url: str, memo: FeedMemo,
-          past_days: int, future_days: int, city_timezone: str) -> ServedFeed:
-    """The feed at this version: from the memo, else from `feed_bodies`, else built and stored.
-
-    A body built anew that equals the stored one (the window moved a day, an edit changed
-    nothing this feed shows) keeps the stored one's time, `built_at`, which is therefore the
-    time the body last changed: its Last-Modified.
-    """
-    memo_key = (feed.key, version.stamp, base_url)
-    served = memo.get(memo_key)
-    if served is None:
-        stored = session.execute(
-            select(FeedBody.version, FeedBody.body, FeedBody.built_at)
-            .where(FeedBody.key == feed.key)
-        ).first()
-        if stored is not None and stored.version == version.stamp:
-            text, changed_at = stored.body, _instant(stored.built_at)
-        else:
-            text = build(session, feed, now, past_days=past_days, future_days=future_days,
-                         city_timezone=city_timezone)
-            unchanged = stored is not None and stored.body == text
-            changed_at = _instant(stored.built_at) if unchanged else version.last_modified
-            statement = _insert(session, FeedBody).values(
-                key=feed.key, version=version.stamp, body=text, built_at=changed_at)
-            statement = statement.on_conflict_do_update(
-                index_elements=["key"],
-                set_={"version": statement.excluded.version, "body": statement.excluded.body,
-                      "built_at": statement.excluded.built_at},
-            )
-            # Best effort, outside the reader's transaction: a feed never fails for its cache.
-            write_aside(session.get_bind(), lambda connection: connection.execute(statement),
-                        what="feed body")
-            session.commit()  # nothing to write: ends the read snapshot, as a stored body did
-        served = ServedFeed(ics.with_base_url(text, base_url).encode(), changed_at)
-        memo.put(memo_key, served)
-    return served
+    key = (feed.key, base_url)
+    with copies.lock:
+        copy = copies.get(key)
+        served = copy.served if copy is not None else None
+        if served is not None and copy.served_for == (version.stamp, feed.name):
+            return served
+        day = _day_start(now)
+        if copy is None or copy.day != day or not _patched(
+                session, copy, feed, base_url, past_days, future_days):
+            copy = built(session, feed, now, base_url=base_url, past_days=past_days,
+                         future_days=future_days, city_timezone=city_timezone)
+            copies.put(key, copy)
+        # Nothing was written: end the read transaction without a commit, which would make
+        # this process forget the feed versions it keeps (version_watch.py).
+        session.rollback()
+        current = _version(copy.counter, copy.changed_at, now)
+        if served is None or copy.served_for != (current.stamp, feed.name):
+            body, tag = copy.body_and_tag(feed.name, base_url)
+            if served is None or served.etag != tag:
+                served = ServedFeed(body, current.last_modified, tag)
+        copy.served, copy.served_for = served, (current.stamp, feed.name)
+        return served

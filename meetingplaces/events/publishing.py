@@ -437,10 +437,10 @@ def delete_event(session, event: Event, *, actor, now: datetime) -> None:
     _keep_room(session, event, actor=actor, now=now, deleted=True)
     record(session, actor=actor, subject_type="event", subject_id=event.id, action="delete",
            details={"title": event.title, "uid": event.uid}, at=now)
-    scopes = feeds.scopes_of(event)
+    scopes, event_id = feeds.scopes_of(event), event.id
     session.delete(event)
     session.flush()
-    feeds.bump(session, scopes, now)
+    feeds.bump(session, scopes, now, [event_id])
 
 
 def _change_for(session, event: Event, original: date) -> OccurrenceChange:

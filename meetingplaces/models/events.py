@@ -243,15 +243,21 @@ class FeedVersion(db.Model):
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class FeedBody(db.Model):
-    """An assembled feed, kept for the version it was built from; rebuilt when that moves on."""
+class FeedChange(db.Model):
+    """Which events one version of a feed scope touched, written with the version: a process
+    holding the feed at an older version patches in only these events' blocks
+    (calendar/feed_copies.py). `event_id` NULL means "anything may have changed" (a place
+    renamed or switched off, a round re-planned): a full build. Old rows are pruned."""
 
-    __tablename__ = "feed_bodies"
+    __tablename__ = "feed_changes"
 
-    key: Mapped[str] = mapped_column(String(200), primary_key=True)
-    version: Mapped[str] = mapped_column(String(80))
-    body: Mapped[str] = mapped_column(Text)
-    built_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int]
+    # No foreign key: a deleted event's row says "drop its blocks".
+    event_id: Mapped[int | None]
+
+    __table_args__ = (Index("ix_feed_changes_scope_version", "scope", "version"),)
 
 
 # PostgreSQL announces every committed change of what a feed's version row or its quarter's or

@@ -8,7 +8,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from .. import links
-from ..calendar import feeds
+from ..calendar import feed_copies, feeds
 from ..events.vocabulary import CATEGORIES, TARGET_GROUPS, TEXT_LANGUAGES, label
 from ..extensions import db, limiter
 from ..models import Resource
@@ -18,7 +18,7 @@ from .ics_responses import CACHE_CONTROL, calendar_response
 
 bp = Blueprint("feeds", __name__)
 
-MEMO = "meetingplaces.feed_memo"
+COPIES = "meetingplaces.feed_copies"
 
 
 @limiter.request_filter
@@ -74,11 +74,11 @@ def feed_for(scope: str, name: str) -> feeds.Feed:
     return feeds.Feed(scope, name, category, audience, language)
 
 
-def memo() -> feeds.FeedMemo:
-    """This app's memo of served feeds, made on first use (not on every request)."""
-    found = current_app.extensions.get(MEMO)
+def copies() -> feed_copies.Copies:
+    """This app's copies of served feeds in this process, made on first use."""
+    found = current_app.extensions.get(COPIES)
     return found if found is not None else current_app.extensions.setdefault(
-        MEMO, feeds.FeedMemo())
+        COPIES, feed_copies.Copies())
 
 
 def serve(feed: feeds.Feed, version: feeds.Version, now: datetime) -> Response:
@@ -89,7 +89,7 @@ def serve(feed: feeds.Feed, version: feeds.Version, now: datetime) -> Response:
     config = current_app.config
     served = feeds.serve(
         db.session, feed, version, now=now, base_url=base_url,
-        memo=memo(),
+        copies=copies(),
         past_days=config["FEED_PAST_DAYS"], future_days=config["FEED_FUTURE_DAYS"],
         city_timezone=config["TIMEZONE"],
     )
