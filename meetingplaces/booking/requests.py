@@ -507,17 +507,10 @@ def change_booking(
     planned, notices = plan(new_resources, slots, settings.zone)
     check_times(planned, now=now, settings=settings)
 
-    begin_write(session)
     before = {"dates": _dates(targets), "resource_ids": sorted({o.resource_id for o in targets})}
     change = _change("changed", actor, now, booking, targets)
-    for occurrence in targets:
-        booking.occurrences.remove(occurrence)
-    session.flush()
-    check_closures(session, planned)
-    check_quota(session, planned, organisation_id=booking.organisation_id, zone=settings.zone)
-    _refuse_conflicts(session, planned, settings, now=now, attendees=booking.attendees)
-    confirmed = _confirmed_at_once(actor, new_resources)
-    booking.occurrences.extend(_occurrences(planned, confirmed))
+    confirmed = _replace_dates(session, booking, replacing=targets, planned=planned,
+                               resources=new_resources, actor=actor, now=now, settings=settings)
     if scope == "all" and local_start is not None:
         booking.local_start = datetime.combine(series_start.date(), local_start.time())
         booking.local_end = booking.local_start + (local_end - local_start)
@@ -612,11 +605,11 @@ def restore_dates(session, *, actor: User, booking: Booking, dates: Iterable,
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _book_again(session, booking: Booking, *, replacing, planned, resources, actor: User,
-                now: datetime, settings: Settings) -> bool:
-    """Dates of a booking taken up again (put back into the series, or restored after a
-    cancellation): the stored dates they replace go, every rule is checked as for a new
-    request, and they leave the series' exceptions. True when they are confirmed at once."""
+def _replace_dates(session, booking: Booking, *, replacing, planned, resources, actor: User,
+                   now: datetime, settings: Settings) -> bool:
+    """The stored dates `replacing` give way to the `planned` ones, under the write lock and
+    with closures, quota and conflicts checked as for a new request. True when the new dates
+    are confirmed at once; the caller settles the booking."""
     begin_write(session)
     for occurrence in replacing:
         booking.occurrences.remove(occurrence)
@@ -626,6 +619,16 @@ def _book_again(session, booking: Booking, *, replacing, planned, resources, act
     _refuse_conflicts(session, planned, settings, now=now, attendees=booking.attendees)
     confirmed = _confirmed_at_once(actor, resources)
     booking.occurrences.extend(_occurrences(planned, confirmed))
+    return confirmed
+
+
+def _book_again(session, booking: Booking, *, replacing, planned, resources, actor: User,
+                now: datetime, settings: Settings) -> bool:
+    """Dates of a booking taken up again (put back into the series, or restored after a
+    cancellation): the stored dates they replace go, every rule is checked as for a new
+    request, and they leave the series' exceptions. True when they are confirmed at once."""
+    confirmed = _replace_dates(session, booking, replacing=replacing, planned=planned,
+                               resources=resources, actor=actor, now=now, settings=settings)
     again = {item.original_date.isoformat() for item in planned}
     booking.exdates = [d for d in booking.exdates if d not in again]
     _flush_holding_invariant(session, planned, settings, now=now, attendees=booking.attendees)
