@@ -1,6 +1,9 @@
 """The JSON API for resources and bookings: token auth, field errors, conflicts, permissions."""
 
 import pytest
+from sqlalchemy import event
+
+from meetingplaces.extensions import db
 
 from .booking_factories import book, city_fixture, local, token_for  # noqa: F401
 
@@ -102,6 +105,36 @@ def test_a_taken_slot_is_409_with_the_times_only(session, client, make, city, me
     assert response.status_code == 409
     assert response.json["conflicts"][0]["starts_at"] == "2027-03-16T18:00:00+01:00"
     assert "Privatsache" not in response.get_data(as_text=True)
+
+
+def test_a_clash_refused_by_the_constraint_reads_as_one_refused_by_the_check(
+        session, client, make, city, member_headers):
+    """A request held at once is refused by PostgreSQL's exclusion constraint (no check
+    before); one that would wait is checked first. Both answers are the same 409."""
+    other = make.organisation(city.quarter)
+    book(session, city, actor=make.member(other), organisation=other,
+         start=local(2027, 3, 16, 17), end=local(2027, 3, 16, 19))
+    series = {"rrule": "FREQ=WEEKLY;COUNT=2"}
+    held = post_booking(client, member_headers, city, **series)
+    city.room.approval_required = True
+    session.commit()
+    waiting = post_booking(client, member_headers, city, **series)
+    assert held.status_code == waiting.status_code == 409
+    assert held.json == waiting.json
+    assert held.json["conflicts"][0]["ends_at"] == "2027-03-16T19:00:00+01:00"
+    assert "17:00" in held.json["error"]
+
+
+def test_a_clash_is_named_before_the_quota(session, client, make, city, member_headers):
+    """Without the check before the insert (PostgreSQL) the quota is asked first; a request
+    over both still hears of the clash, as one checked first does."""
+    other = make.organisation(city.quarter)
+    book(session, city, actor=make.member(other), organisation=other)
+    city.room.monthly_hours_per_organisation = 1
+    session.commit()
+    response = post_booking(client, member_headers, city)
+    assert response.status_code == 409
+    assert response.json["conflicts"][0]["starts_at"] == "2027-03-16T18:00:00+01:00"
 
 
 @pytest.mark.parametrize(("fields", "field"), [
@@ -234,3 +267,30 @@ def test_the_openapi_document_lists_the_booking_paths(client):
                  "/bookings/{booking_id}/reject", "/bookings/{booking_id}/cancel"):
         assert "/api/v1" + path in document["paths"]
     assert "BookingConflictBody" in document["components"]["schemas"]
+
+
+def test_a_booking_create_sends_few_statements(app, session, client, city, member_headers):
+    """Issue 19: a booking confirmed at once costs at most 12 statements on PostgreSQL (token,
+    user and memberships in one; the rules' places eager; the answer from what was written;
+    no pre-check, the exclusion constraint decides). Counted, not timed."""
+    post_booking(client, member_headers, city)  # the process's caches warm, as in production
+    session.remove()
+    sent = []
+
+    def count(conn, cursor, statement, *args):
+        sent.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = post_booking(client, member_headers, city, starts_at="2027-03-17T18:00",
+                                ends_at="2027-03-17T20:00")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert response.status_code == 201 and response.json["status"] == "approved"
+    assert [entry["action"] for entry in response.json["history"]] == ["confirmed"]
+    assert not [s for s in sent if "count(" in s.lower()]  # the first SEQUENCE is known
+    if db.engine.dialect.name == "postgresql":
+        assert len(sent) <= 12, "\n\n".join(sent)
+        assert not [s for s in sent if "FROM occurrences" in s]  # the constraint decides
+    else:  # BEGIN IMMEDIATE and the check before the insert
+        assert len(sent) <= 14, "\n\n".join(sent)

@@ -2,13 +2,18 @@
 rejected / cancelled to the requester, each with the booking as a parseable .ics file
 (METHOD:PUBLISH, one stable UID, a SEQUENCE that grows), in the recipient's language."""
 
+from datetime import date
+
 import pytest
+from sqlalchemy import select
 
 from meetingplaces.booking import approve_booking, cancel_booking, reject_booking, restore_dates
-from meetingplaces.mail import send_due
+from meetingplaces.booking.notifications import BookingMails
+from meetingplaces.mail import attachment_data, send_due
+from meetingplaces.models.mail import OutboxMessage
 from meetingplaces.timeline import weekly_rule
 
-from .booking_factories import NOW, SETTINGS, book, city_fixture  # noqa: F401  (a fixture)
+from .booking_factories import NOW, SETTINGS, book, city_fixture, local  # noqa: F401
 from .booking_web_helpers import calendars_in
 
 
@@ -159,3 +164,27 @@ def test_a_series_is_one_event_with_its_rule_and_left_out_dates(
                        else [master["EXDATE"]]) for d in exdate.dts)
     assert left_out == ["2027-03-23", "2027-03-30"]
     assert all(str(e["UID"]) == f"booking-{booking.id}@meetingplaces" for e in events)
+
+
+def test_the_calendar_file_is_written_when_the_mail_is_sent_as_the_booking_was(
+        app, session, city):
+    """The request queues a snapshot, not the file (issue 19); the sender writes the same file
+    the booking gave when the mail was queued, however the booking changed since."""
+    city.room.approval_required = True
+    session.commit()
+    booking = book(session, city, rrule=weekly_rule(count=3), moved={
+        date(2027, 3, 23): (local(2027, 3, 24, 17), local(2027, 3, 24, 19))})
+    sender = BookingMails(zone=SETTINGS.zone, languages=("de",), secret_key="", link=str,
+                          sender=app.config["MAIL_SENDER"])
+    then = sender.ics_attachment(session, booking)
+    queued = session.scalars(select(OutboxMessage)).all()
+    assert queued and all(a["data"] == "" and a["maker"] == "booking.ics"
+                          for message in queued for a in message.attachments)
+    as_queued = attachment_data(queued[0].attachments[0])
+    assert as_queued == attachment_data(then.__dict__)
+    assert "DTSTART;TZID=Europe/Berlin:20270324T170000" in as_queued
+    assert f"LOCATION:{city.room.name}\\, {city.facility.name}" in as_queued
+    cancel_booking(session, actor=city.member, booking=booking, reason="Ferien", now=NOW)
+    session.commit()
+    assert attachment_data(queued[0].attachments[0]) == as_queued
+    assert "STATUS:TENTATIVE" in as_queued and "METHOD:PUBLISH" in as_queued

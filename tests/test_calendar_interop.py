@@ -22,6 +22,7 @@ from meetingplaces.booking import cancel_booking, change_booking
 from meetingplaces.booking.feeds import renew_feed
 from meetingplaces.calendar.ics import date_uid
 from meetingplaces.events import cancel_event, cancel_occurrence, create_event, move_occurrence
+from meetingplaces.mail import attachment_data
 from meetingplaces.models.mail import OutboxMessage
 from meetingplaces.rounds import assign_staff, cancel_date, move_date
 from meetingplaces.rounds.calendars import new_staff_feed_token
@@ -140,7 +141,7 @@ def last_calendar_mailed(session) -> str:
     for message in session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())):
         for attachment in message.attachments:
             if attachment["content_type"].startswith("text/calendar"):
-                return attachment["data"]
+                return attachment_data(attachment)
     raise AssertionError("no mail with a calendar file")
 
 

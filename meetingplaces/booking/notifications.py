@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from ..calendar import ics
 from ..i18n import day_text, moment_text, span_text
-from ..mail import Attachment, queue_mail
+from ..mail import Attachment, attachment_maker, queue_mail
 from ..models import Resource, User, quarter_managers
 from ..models.audit import AuditEntry, known_count
 from ..models.bookings import Booking, BookingStatus, Guest, OccurrenceStatus, WaitingRequest
@@ -41,6 +41,23 @@ def sequence_of(session, booking: Booking) -> int:
         select(func.count(AuditEntry.id)).where(
             AuditEntry.subject_type == "booking", AuditEntry.subject_id == booking.id)
     ) or 0
+
+
+BOOKING_FILE = "booking.ics"
+
+
+@attachment_maker(BOOKING_FILE)
+def booking_file(recipe: dict) -> str:
+    """A booking mail's calendar file, written by the sender from the snapshot queued with
+    the mail: serialising it is no work for the request that queued it."""
+    booking = ics.booking_from_snapshot(recipe["booking"])
+    organizer = recipe["organizer"]
+    return ics.booking_calendar([booking], zone=ZoneInfo(recipe["zone"]), name=booking.title,
+                                sequences={booking.id: recipe["sequence"]},
+                                descriptions={booking.id: booking.purpose}, feed=False,
+                                method=recipe["method"],
+                                organizer=tuple(organizer) if organizer else None,
+                                attendee=recipe["attendee"])
 
 
 def requester_of(booking: Booking) -> User | Guest | None:
@@ -117,14 +134,14 @@ class BookingMails:
         ended = booking.status in (BookingStatus.CANCELLED, BookingStatus.REJECTED)
         method = "CANCEL" if ended else "PUBLISH"
         name, address = parseaddr(self.sender)
-        text = ics.booking_calendar([booking], zone=self.zone, name=booking.title,
-                                    sequences={booking.id: sequence_of(session, booking)},
-                                    descriptions={booking.id: booking.purpose}, feed=False,
-                                    method=method,
-                                    organizer=(name, address) if address else None,
-                                    attendee=recipient if ended else "")
+        sequence = sequence_of(session, booking)
+        recipe = {"booking": ics.booking_snapshot(booking), "zone": self.zone.key,
+                  "sequence": sequence, "method": method,
+                  "organizer": [name, address] if address else None,
+                  "attendee": recipient if ended else ""}
         return Attachment(f"booking-{booking.id}.ics",
-                          f"text/calendar; charset=utf-8; method={method}", text)
+                          f"text/calendar; charset=utf-8; method={method}",
+                          maker=BOOKING_FILE, recipe=recipe)
 
     def dates_text(self, booking: Booking, statuses=None) -> str:
         """One line per date and resource, in the city's time."""

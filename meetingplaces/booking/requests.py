@@ -43,7 +43,7 @@ from ..policy import can
 from ..timeline import BOOKING_RULES, LocalSlot, as_date, expand, normalise_rule, to_local
 from . import listeners
 from .conflicts import dates_held, find_conflicts, taken_dates
-from .errors import BookingConflict
+from .errors import BookingConflict, OverQuota
 from .rules import (
     PlannedOccurrence,
     Settings,
@@ -188,8 +188,15 @@ def request_booking(
                          dates=", ".join(day_text(d) for d in sorted(left_out))))
     elif conflicts:
         raise _conflict(session, planned, conflicts, settings, now=now, attendees=attendees)
-    check_quota(session, planned, organisation_id=organisation.id if organisation else None,
-                zone=settings.zone)
+    try:
+        check_quota(session, planned, organisation_id=organisation.id if organisation else None,
+                    zone=settings.zone)
+    except OverQuota:
+        if constraint_decides and (conflicts := find_conflicts(session, planned)):
+            # as after a check: a clash is named before the quota
+            raise _conflict(session, planned, conflicts, settings, now=now,
+                            attendees=attendees) from None
+        raise
 
     booking = Booking(
         organisation=organisation,

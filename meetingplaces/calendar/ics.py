@@ -20,8 +20,15 @@ from icalendar.prop import vCalAddress, vRecur
 from ..events.occurrences import local_span
 from ..events.text import localised, plain_text
 from ..events.vocabulary import CATEGORIES, TARGET_GROUPS, label
-from ..models.bookings import ACTIVE_OCCURRENCE_STATUSES, Booking, BookingStatus, OccurrenceStatus
+from ..models.bookings import (
+    ACTIVE_OCCURRENCE_STATUSES,
+    Booking,
+    BookingStatus,
+    Occurrence,
+    OccurrenceStatus,
+)
 from ..models.events import Event, EventStatus
+from ..models.places import Facility, Resource
 from ..place_texts import text_in
 from ..timeline import expand as expand_booking
 from ..timeline import to_local, until_utc
@@ -465,6 +472,43 @@ def booking_calendar(bookings, *, zone: ZoneInfo, name: str, sequences: dict[int
     if feed:
         return assemble(name, zone.key, blocks, [zone.key], first_year(*since))
     return single(blocks, [zone.key], first_year(*since), method=method)
+
+
+def booking_snapshot(booking: Booking) -> dict:
+    """What booking_vevents reads of a booking, as JSON: a mail's calendar file is written
+    from it when the mail is sent (booking_from_snapshot), showing the booking as it was
+    when the mail was queued."""
+    return {
+        "id": booking.id, "status": str(booking.status), "title": booking.title,
+        "purpose": booking.purpose, "location": booking.location, "public": booking.public,
+        "rrule": booking.rrule, "local_start": booking.local_start.isoformat(),
+        "local_end": booking.local_end.isoformat(),
+        "created_at": booking.created_at.isoformat(),
+        "updated_at": booking.updated_at.isoformat() if booking.updated_at else None,
+        "resources": [{"name": r.name, "facility": r.facility and {
+            "id": r.facility.id, "name": r.facility.name, "address": r.facility.address}}
+            for r in booking.resources],
+        "occurrences": [{"date": o.original_date.isoformat(), "starts_at": o.starts_at.isoformat(),
+                         "ends_at": o.ends_at.isoformat(), "status": str(o.status)}
+                        for o in booking.occurrences],
+    }
+
+
+def booking_from_snapshot(data: dict) -> Booking:
+    """The booking of a snapshot, as objects belonging to no session."""
+    moment = datetime.fromisoformat
+    return Booking(
+        id=data["id"], status=data["status"], title=data["title"], purpose=data["purpose"],
+        location=data["location"], public=data["public"], rrule=data["rrule"],
+        local_start=moment(data["local_start"]), local_end=moment(data["local_end"]),
+        created_at=moment(data["created_at"]),
+        updated_at=moment(data["updated_at"]) if data["updated_at"] else None,
+        resources=[Resource(name=r["name"], facility=r["facility"] and Facility(**r["facility"]))
+                   for r in data["resources"]],
+        occurrences=[Occurrence(original_date=date.fromisoformat(o["date"]),
+                                starts_at=moment(o["starts_at"]), ends_at=moment(o["ends_at"]),
+                                status=o["status"]) for o in data["occurrences"]],
+    )
 
 
 # --- a Spielmobil team member's dates ---------------------------------------------------------

@@ -4,6 +4,8 @@
 from .outbox import (
     QUEUED_FLAG,
     Attachment,
+    attachment_data,
+    attachment_maker,
     failed_messages,
     header_text,
     queue_mail,
@@ -11,5 +13,5 @@ from .outbox import (
     send_due,
 )
 
-__all__ = ["QUEUED_FLAG", "Attachment", "failed_messages", "header_text", "queue_mail",
-           "send_again", "send_due"]
+__all__ = ["QUEUED_FLAG", "Attachment", "attachment_data", "attachment_maker",
+           "failed_messages", "header_text", "queue_mail", "send_again", "send_due"]

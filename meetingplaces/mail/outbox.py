@@ -14,6 +14,7 @@ import secrets
 import smtplib
 import ssl
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -40,9 +41,36 @@ SUBJECT_MAX = 300
 
 @dataclass(frozen=True)
 class Attachment:
+    """A file a mail carries: its `data`, or a `recipe` (JSON) from which the maker registered
+    under `maker` writes it when the mail is sent, not in the request that queued it."""
+
     filename: str
     content_type: str  # e.g. "text/calendar; method=PUBLISH"
-    data: str
+    data: str = ""
+    maker: str = ""
+    recipe: dict | None = None
+
+
+# name -> function(recipe) -> the attachment's text; see attachment_maker
+MAKERS: dict[str, Callable[[dict], str]] = {}
+
+
+def attachment_maker(name: str):
+    """Register a function that writes an attachment from its recipe when the mail is sent."""
+
+    def register(function):
+        MAKERS[name] = function
+        return function
+
+    return register
+
+
+def attachment_data(attachment: dict) -> str:
+    """The text of a stored attachment: kept as it is, or written now from its recipe (an
+    unknown maker is a KeyError: the message cannot be built, and no retry changes that)."""
+    if attachment.get("maker"):
+        return MAKERS[attachment["maker"]](attachment["recipe"])
+    return attachment["data"]
 
 
 def header_text(value: str, limit: int = SUBJECT_MAX) -> str:
@@ -109,7 +137,7 @@ def _build(message: Claimed, sender: str) -> EmailMessage:
         maintype, _, subtype = attachment["content_type"].partition("/")
         subtype, _, params = subtype.partition(";")
         email.add_attachment(
-            attachment["data"].encode(),
+            attachment_data(attachment).encode(),
             maintype=maintype,
             subtype=subtype.strip(),
             filename=header_text(attachment["filename"], 120),

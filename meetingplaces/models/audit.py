@@ -2,8 +2,8 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, ForeignKey, Index, String, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ..extensions import db
 from .people import User
@@ -70,3 +70,10 @@ def count_from_first(session, subject_type: str, subject_id: int) -> None:
 
 def known_count(session, subject_type: str, subject_id: int) -> int | None:
     return session.info.get(COUNTS, {}).get((subject_type, subject_id))
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_counts(session, transaction) -> None:
+    """Known only within the transaction that created the subject: a rollback undoes its
+    entries, and after a commit other sessions may add to them."""
+    session.info.pop(COUNTS, None)
