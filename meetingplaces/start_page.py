@@ -119,7 +119,7 @@ def manager_tasks(session, manager: User, now: datetime) -> ManagerTasks:
         proposals=moderation_queue(session, manager),
         registrations=pending_for(session, manager),
         offers=open_offers(session, manager, now),
-        rooms_gone=rooms_gone(session, manager, now),
+        rooms_gone=rooms_gone(session, now, quarter_ids=_quarter_ids(manager)),
         failed_mail=(failed_messages_for(session, manager)
                      if can(manager, "list", OutboxMessage) else None),
     )
@@ -145,7 +145,7 @@ def open_offers(session, manager: User, now: datetime):
     return found
 
 
-def _linked_events(quarter_ids, organisation_ids, now: datetime):
+def _linked_events(now: datetime, *, quarter_ids, organisation_ids):
     """Events held in a booking that still have dates to come, with what trouble_of reads."""
     query = (
         select(Event)
@@ -158,29 +158,26 @@ def _linked_events(quarter_ids, organisation_ids, now: datetime):
                  selectinload(Event.changes))
         .order_by(Event.first_starts_at, Event.id)
     )
-    if quarter_ids is not None:
-        query = query.where(or_(Event.quarter_id.in_(quarter_ids),
-                                Event.organisation_id.in_(organisation_ids)))
+    if quarter_ids is not None or organisation_ids is not None:
+        query = query.where(or_(Event.quarter_id.in_(quarter_ids or []),
+                                Event.organisation_id.in_(organisation_ids or [])))
     return query
 
 
-def rooms_gone(session, manager: User, now: datetime):
-    """Events in the manager's quarters whose booked room was cancelled, rejected, moved out
-    of the quarter or no longer holds their dates (booked_rooms.trouble_of), and events in a
-    room that it does not hold on some dates (held_rooms.dates_not_held: "unheld")."""
-    quarter_ids = _quarter_ids(manager)
-    query = _linked_events(quarter_ids, [], now)
+def rooms_gone(session, now: datetime, *, quarter_ids=None, organisation_ids=None
+               ) -> list[tuple[Event, Trouble]]:
+    """Events whose booked room was cancelled, rejected, moved out of the quarter or no longer
+    holds their dates (booked_rooms.trouble_of), and events in a room that it does not hold on
+    some dates (held_rooms.dates_not_held: "unheld"); of these quarters or organisations
+    (None: all), for their managers or their organisers alike."""
+    narrowed = {"quarter_ids": quarter_ids, "organisation_ids": organisation_ids}
     found = []
-    for event in session.scalars(query):
+    for event in session.scalars(_linked_events(now, **narrowed)):
         trouble = trouble_of(event, now)
         if trouble is not None:
             found.append((event, trouble))
-    return found + _unheld(session, now, quarter_ids=quarter_ids)
-
-
-def _unheld(session, now: datetime, **narrowed) -> list[tuple[Event, Trouble]]:
-    return [(event, Trouble("unheld", tuple(dates)))
-            for event, dates in dates_not_held(session, now, **narrowed)]
+    return found + [(event, Trouble("unheld", tuple(dates)))
+                    for event, dates in dates_not_held(session, now, **narrowed)]
 
 
 def programme(session, manager: User, *, first: date, zone: ZoneInfo,
@@ -289,15 +286,9 @@ def initiative_overview(session, user: User, now: datetime) -> InitiativeOvervie
                Event.status.in_((EventStatus.DRAFT, EventStatus.REJECTED)))
         .options(selectinload(Event.organisation))
         .order_by(Event.created_at, Event.id)))
-    gone = []
-    query = _linked_events([], organisation_ids, now)
-    for event in session.scalars(query):
-        trouble = trouble_of(event, now)
-        if trouble is not None:
-            gone.append((event, trouble))
-    gone += _unheld(session, now, organisation_ids=organisation_ids)
     return InitiativeOverview(requests, _next_dates(session, user, organisation_ids, now),
-                              offers, drafts, gone)
+                              offers, drafts,
+                              rooms_gone(session, now, organisation_ids=organisation_ids))
 
 
 def _next_dates(session, user: User, organisation_ids: list[int], now: datetime) -> list[Item]:

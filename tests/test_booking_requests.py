@@ -14,8 +14,9 @@ from meetingplaces.booking import (
     change_booking,
     reject_booking,
 )
-from meetingplaces.booking.conflicts import busy_intervals, free_alternatives
+from meetingplaces.booking.conflicts import busy_intervals, free_instead
 from meetingplaces.booking.errors import BookingConflict, Forbidden, InvalidInput
+from meetingplaces.booking.rules import PlannedOccurrence
 from meetingplaces.models.audit import AuditEntry
 from meetingplaces.models.bookings import Booking, Occurrence
 from meetingplaces.timeline import monthly_nth_weekday_rule, weekly_rule
@@ -331,7 +332,7 @@ def test_a_skipped_or_cancelled_date_can_be_added_back(session, city):
                       settings=SETTINGS)
 
 
-def test_free_alternatives_in_the_quarter(session, make, city):
+def test_free_instead_in_the_quarter(session, make, city):
     city.room.equipment = ["beamer"]
     session.commit()
     book(session, city)
@@ -340,13 +341,12 @@ def test_free_alternatives_in_the_quarter(session, make, city):
     bare = make.room(city.facility, capacity=30)  # no beamer: offered after those with one
     elsewhere = make.room(make.facility(city.quarter), capacity=40, equipment=["beamer"])
     make.room(make.facility(), capacity=40, equipment=["beamer"])  # another quarter
-    from zoneinfo import ZoneInfo
+    taken = [PlannedOccurrence(city.room, date(2027, 3, 16), local(2027, 3, 16, 18),
+                               local(2027, 3, 16, 20), datetime(2027, 3, 16, 17, tzinfo=UTC),
+                               datetime(2027, 3, 16, 19, tzinfo=UTC))]
 
-    found = free_alternatives(session, city.room, datetime(2027, 3, 16, 17, tzinfo=UTC),
-                              datetime(2027, 3, 16, 19, tzinfo=UTC), attendees=12,
-                              zone=ZoneInfo("Europe/Berlin"))
+    [found] = free_instead(session, taken, attendees=12, now=NOW, settings=SETTINGS)
     assert found == [twin, bare, elsewhere]
-    step_free = free_alternatives(session, city.room, datetime(2027, 3, 16, 17, tzinfo=UTC),
-                                  datetime(2027, 3, 16, 19, tzinfo=UTC), attendees=12,
-                                  step_free=True, zone=ZoneInfo("Europe/Berlin"))
+    [step_free] = free_instead(session, taken, attendees=12, step_free=True, now=NOW,
+                               settings=SETTINGS)
     assert step_free == [twin]

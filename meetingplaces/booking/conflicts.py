@@ -13,13 +13,11 @@ from datetime import date, datetime
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import selectinload
 
-from ..errors import InvalidInput
 from ..models.bookings import ACTIVE_OCCURRENCE_STATUSES, Occurrence, OccurrenceStatus
 from ..models.places import Facility, Resource
 from ..models.rounds import RoundDate
-from ..timeline import to_local
 from .errors import ConflictingTime, FreeInstead, TakenDate
-from .rules import LONGEST_BLOCK, PlannedOccurrence, check_opening_hours, check_times, closed
+from .rules import LONGEST_BLOCK, PlannedOccurrence, closed, keeps_times
 
 # OR-ed ranges per query: both databases turn them into several index range scans.
 RANGES_PER_QUERY = 60
@@ -95,27 +93,14 @@ def busy_intervals(session, resource_ids: Iterable[int], start: datetime, end: d
     ))
 
 
-def free_alternatives(session, resource: Resource, starts_at: datetime, ends_at: datetime, *,
-                      zone, attendees: int = 0, step_free: bool = False, limit: int = 8
-                      ) -> list[Resource]:
-    """Other resources that could take `resource`'s place from starts_at to ends_at (see
-    free_instead; without a clock, only opening hours, closures and bookings are checked)."""
-    local_start, local_end = to_local(starts_at, zone), to_local(ends_at, zone)
-    item = PlannedOccurrence(resource, local_start.date(), local_start, local_end, starts_at,
-                             ends_at)
-    return free_instead(session, [item], attendees=attendees, exclude_ids={resource.id},
-                        step_free=step_free, limit=limit)[0]
-
-
-def free_instead(session, taken: list[PlannedOccurrence], *, attendees: int = 0,
-                 exclude_ids: Iterable[int] = (), now: datetime | None = None,
-                 settings=None, step_free: bool = False, limit: int = ALTERNATIVES_PER_DATE
-                 ) -> list[list[Resource]]:
+def free_instead(session, taken: list[PlannedOccurrence], *, now: datetime, settings,
+                 attendees: int = 0, exclude_ids: Iterable[int] = (), step_free: bool = False,
+                 limit: int = ALTERNATIVES_PER_DATE) -> list[list[Resource]]:
     """For each taken planned occurrence, the resources that could take its place at its time:
     of the same kind, in the same facility or quarter, with room for `attendees`, free then
-    with their own buffers, open, not closed, and (with `now` and `settings`) within every
-    other rule of a booking. The same facility first, then those lacking least of its
-    equipment (FreeInstead says what), then the smallest.
+    with their own buffers, open, not closed, and within every other rule of a booking. The
+    same facility first, then those lacking least of its equipment (FreeInstead says what),
+    then the smallest.
 
     A fixed number of queries whatever the number of dates: the candidates, their closures,
     and the confirmed occurrences of all of them in one ranged query (per RANGES_PER_QUERY)."""
@@ -148,7 +133,7 @@ def free_instead(session, taken: list[PlannedOccurrence], *, attendees: int = 0,
                     or (wanted.facility_id and candidate.facility_id == wanted.facility_id)):
                 continue
             trial = replace(item, resource=candidate)
-            if _keeps_the_rules(trial, now, settings):
+            if keeps_times(trial, now=now, settings=settings):
                 trials.append((index, trial))
     trial_items = [trial for _, trial in trials]
     refused = {id(item) for item, _closure in closed(session, trial_items)}
@@ -172,7 +157,7 @@ def lacking(wanted: Resource, instead: Resource) -> list[str]:
 
 
 def taken_dates(session, planned: list[PlannedOccurrence], conflicts: list[ConflictingTime],
-                *, attendees: int = 0, now: datetime | None = None, settings=None
+                *, now: datetime, settings, attendees: int = 0
                 ) -> tuple[list[TakenDate], list[date]]:
     """Every date of a request that `conflicts` hold, each with the resources free instead
     at its time (free_instead), and the request's dates that are free: what a refusal tells
@@ -208,13 +193,3 @@ def _meets(item: PlannedOccurrence, conflict: ConflictingTime) -> bool:
             and conflict.blocked_from < item.blocked_until
             and conflict.blocked_until > item.blocked_from)
 
-
-def _keeps_the_rules(item: PlannedOccurrence, now: datetime | None, settings) -> bool:
-    try:
-        if now is None:
-            check_opening_hours(item)
-        else:
-            check_times([item], now=now, settings=settings)
-    except InvalidInput:
-        return False
-    return True

@@ -215,6 +215,16 @@ def check_times(planned: list[PlannedOccurrence], *, now: datetime, settings: Se
             )
 
 
+
+def keeps_times(item: PlannedOccurrence, *, now: datetime, settings: Settings) -> bool:
+    """Whether one date passes check_times: for suggestions (a free slot, a room instead),
+    where a refusal means only "not this one"."""
+    try:
+        check_times([item], now=now, settings=settings)
+    except InvalidInput:
+        return False
+    return True
+
 # The languages the holidays package names German holidays in, by our interface language.
 HOLIDAY_LANGUAGES = {"de": "de", "en": "en_US", "uk": "uk"}
 

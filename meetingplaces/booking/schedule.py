@@ -23,7 +23,7 @@ from ..models.places import Resource
 from ..policy import can
 from ..timeline import LocalSlot, expand, to_local
 from .conflicts import busy_intervals
-from .rules import Settings, check_times, closed, plan
+from .rules import Settings, closed, keeps_times, plan
 
 FIRST_HOUR, LAST_HOUR = 7, 22
 AGENDA_DAYS = 14
@@ -151,7 +151,8 @@ def next_free_slot(session, resource: Resource, *, since: datetime, now: datetim
                 except DomainError:  # the hour the clocks skip in spring
                     pass
                 local_start += SLOT_STEP
-    planned = [p for p in planned if p.starts_at >= since and _keeps_times(p, now, settings)]
+    planned = [p for p in planned
+               if p.starts_at >= since and keeps_times(p, now=now, settings=settings)]
     if not planned:
         return None
     shut = {id(item) for item, _closure in closed(session, planned)}
@@ -163,14 +164,6 @@ def next_free_slot(session, resource: Resource, *, since: datetime, now: datetim
                 for o in busy):
             return LocalSlot(item.original_date, item.local_start, item.local_end)
     return None
-
-
-def _keeps_times(item, now: datetime, settings: Settings) -> bool:
-    try:
-        check_times([item], now=now, settings=settings)
-    except DomainError:
-        return False
-    return True
 
 
 def facility_day(session, user, resources: list[Resource], day: date, zone: ZoneInfo) -> Grid:

@@ -55,10 +55,6 @@ class AcceptInvitationForm(Form):
     password, confirm = new_password_fields()
 
 
-class ConfirmForm(Form):
-    """A form with nothing but its CSRF token, for confirming with one button."""
-
-
 class RegisterOrganisationForm(Form):
     """Registration by someone already logged in: they become the first admin."""
 

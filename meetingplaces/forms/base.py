@@ -111,6 +111,10 @@ class Form(FlaskForm):
     Meta = _BoundaryMeta
 
 
+class ConfirmForm(Form):
+    """A button that changes something: only the CSRF token."""
+
+
 class SubForm(wtforms.Form):
     """A group of fields inside a form (FormField, FieldList): the same checks."""
 

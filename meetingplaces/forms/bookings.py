@@ -144,7 +144,3 @@ class ChangeForm(Form):
         return {"scope": self.scope.data, "date": self.date.data or None,
                 "local_start": local_start, "local_end": local_end,
                 "resources": None if unchanged else resources_by_ids(session, chosen)}
-
-
-class ConfirmForm(Form):
-    """A button that changes something: only the CSRF token."""

@@ -99,7 +99,3 @@ class MoveDateForm(Form):
     start_time = TimeField(_l("Starts at"), validators=[Optional()])
     end_time = TimeField(_l("Ends at"), validators=[Optional()])
     note = StringField(_l("Note for guests"), validators=[Length(max=500)])
-
-
-class ConfirmForm(Form):
-    """A button that changes something: only the CSRF token."""

@@ -114,10 +114,6 @@ class YieldForm(Form):
                          validators=[InputRequired(), Length(max=500)])
 
 
-class ConfirmForm(Form):
-    """A button that changes something: only the CSRF token."""
-
-
 def skip_periods(text: str) -> list[SkipPeriod]:
     periods = []
     for number, line in enumerate((text or "").splitlines(), start=1):

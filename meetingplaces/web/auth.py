@@ -19,13 +19,13 @@ from ..errors import DomainError
 from ..extensions import db, limiter
 from ..forms.auth import (
     AcceptInvitationForm,
-    ConfirmForm,
     ForgotPasswordForm,
     LoginForm,
     RegisterInitiativeForm,
     RegisterOrganisationForm,
     ResetPasswordForm,
 )
+from ..forms.base import ConfirmForm
 from ..i18n import chosen_language, keep_reading_language
 from ..links import same_site_path
 from ..models import Quarter

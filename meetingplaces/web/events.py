@@ -49,7 +49,8 @@ from ..events.occurrences import expand
 from ..events.publishing import event_organisations, event_quarters
 from ..events.vocabulary import TRANSLATION_LANGUAGES
 from ..extensions import db
-from ..forms.events import ConfirmForm, EventForm, MoveDateForm, ReasonForm, RejectForm
+from ..forms.base import ConfirmForm
+from ..forms.events import EventForm, MoveDateForm, ReasonForm, RejectForm
 from ..i18n import day_text, formatting_locale
 from ..models import Facility, Organisation, Quarter, Resource
 from ..models.bookings import Booking
@@ -58,7 +59,7 @@ from ..policy import can
 from ..timeline import entered, fold_notices, split_until
 from .clock import now
 from .confirm import ask_once, confirmed
-from .form_errors import refused
+from .form_errors import refused, taken_dates_shown, wants_free_dates
 from .once import submitted_once
 
 bp = Blueprint("events", __name__, url_prefix="/events")
@@ -283,7 +284,7 @@ def new():
             quarter = db.session.get(Quarter, form.quarter.data) or abort(400)
             fields = fields_from(form)
             event = create_event(db.session, actor=current_user, quarter=quarter, now=now(),
-                                 free_dates_only=_wants_free_dates(), **fields)
+                                 free_dates_only=wants_free_dates(), **fields)
         except DomainError as error:
             refused(form, error, FORM_FIELD)
             return render_template("events/form.html", form=form, event=None,
@@ -312,7 +313,7 @@ def edit(event_id: int):
             quarter = db.session.get(Quarter, form.quarter.data) or abort(400)
             fields = fields_from(form)
             update_event(db.session, event, actor=current_user, now=now(), quarter=quarter,
-                         free_dates_only=_wants_free_dates(), **fields)
+                         free_dates_only=wants_free_dates(), **fields)
         except DomainError as error:
             refused(form, error, FORM_FIELD)
             return _edit_page(form, event, error.status, _taken_dates(form, error))
@@ -331,11 +332,6 @@ def _edit_page(form: EventForm, event: Event, status: int, clash: dict | None = 
                            trouble=trouble_of(event, now()), **(clash or {})), status
 
 
-def _wants_free_dates() -> bool:
-    """The button a refused series offers: the event without the dates its room is taken."""
-    return request.form.get("action") == "free_dates"
-
-
 def _say_left_out(left_out) -> None:
     if left_out:
         flash(_("Left out because they are taken: %(dates)s.",
@@ -349,38 +345,43 @@ def _taken_dates(form: EventForm, error: DomainError) -> dict:
     if not isinstance(error, BookingConflict):
         return {}
     choosable = dict(form.resource.choices)
-    shown = [{"date": taken.original_date, "starts": taken.starts_at.astimezone(zone()),
-              "ends": taken.ends_at.astimezone(zone()),
-              "rooms": sorted({c.resource_name for c in taken.conflicts}),
-              "offers": [{"resource": offer.resource, "lacking": offer.lacking}
-                         for offer in taken.alternatives if offer.resource.id in choosable]}
-             for taken in error.taken_dates]
+    shown = taken_dates_shown(error, zone(), lambda taken: [
+        {"resource": offer.resource, "lacking": offer.lacking}
+        for offer in taken.alternatives if offer.resource.id in choosable])
     return {"taken_dates": shown, "free_dates": error.free_dates if form.repeat.data else []}
 
 
-def _confirmed() -> None:
+def _checked_token() -> None:
+    """A one-button post without a valid CSRF token is refused (the button's form only)."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
 
 
-@bp.post("/<int:event_id>/submit")
-def submit(event_id: int):
-    _confirmed()
-    event = _event(event_id, "edit")
+def _step(change, *, done: str, back: str, refused_page=None):
+    """One button's change: committed and `done` flashed, or rolled back with the refusal
+    flashed, shown on `refused_page(error)` or else back where the button was."""
     try:
-        submit_event(db.session, event, actor=current_user, now=now())
+        change()
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
-        return redirect(url_for("events.index"))
+        return refused_page(error) if refused_page else redirect(back)
     db.session.commit()
-    flash(_("The event is sent."), "success")
-    return redirect(url_for("events.index"))
+    flash(done, "success")
+    return redirect(back)
+
+
+@bp.post("/<int:event_id>/submit")
+def submit(event_id: int):
+    _checked_token()
+    event = _event(event_id, "edit")
+    return _step(lambda: submit_event(db.session, event, actor=current_user, now=now()),
+                 done=_("The event is sent."), back=url_for("events.index"))
 
 
 @bp.post("/<int:event_id>/delete")
 def delete(event_id: int):
-    _confirmed()
+    _checked_token()
     event = _event(event_id, "delete")
     if not confirmed():
         return ask_once(question=_("Delete the event %(title)s?", title=event.title),
@@ -414,18 +415,11 @@ def cancel(event_id: int):
 @bp.post("/<int:event_id>/restore")
 def restore(event_id: int):
     """Undo a cancellation: the event is published again and holds its room, if still free."""
-    _confirmed()
+    _checked_token()
     event = _event(event_id, "cancel")
-    try:
-        restore_event(db.session, event, actor=current_user, now=now())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("events.index"))
-    db.session.commit()
-    flash(_("The event takes place again. Subscribed calendars will show it again."),
-          "success")
-    return redirect(url_for("events.index"))
+    return _step(lambda: restore_event(db.session, event, actor=current_user, now=now()),
+                 done=_("The event takes place again. Subscribed calendars will show it again."),
+                 back=url_for("events.index"))
 
 
 @bp.get("/moderation")
@@ -446,17 +440,11 @@ def _moderation_page(failed: tuple[int, RejectForm] | None = None, status: int =
 
 @bp.post("/<int:event_id>/approve")
 def approve(event_id: int):
-    _confirmed()
+    _checked_token()
     event = _event(event_id, "moderate")
-    try:
-        approve_event(db.session, event, actor=current_user, now=now())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return _moderation_page(status=error.status)
-    db.session.commit()
-    flash(_("The event is published."), "success")
-    return redirect(url_for("events.moderation"))
+    return _step(lambda: approve_event(db.session, event, actor=current_user, now=now()),
+                 done=_("The event is published."), back=url_for("events.moderation"),
+                 refused_page=lambda error: _moderation_page(status=error.status))
 
 
 @bp.post("/<int:event_id>/reject")
@@ -498,31 +486,19 @@ def cancel_date(event_id: int, day: str):
     form = ReasonForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        cancel_occurrence(db.session, event, _day(day), actor=current_user, now=now(),
-                          reason=form.reason.data)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("events.dates", event_id=event.id))
-    db.session.commit()
-    flash(_("The date is cancelled."), "success")
-    return redirect(url_for("events.dates", event_id=event.id))
+    return _step(lambda: cancel_occurrence(db.session, event, _day(day), actor=current_user,
+                                           now=now(), reason=form.reason.data),
+                 done=_("The date is cancelled."), back=url_for("events.dates", event_id=event.id))
 
 
 @bp.post("/<int:event_id>/dates/<day>/restore")
 def restore_date(event_id: int, day: str):
-    _confirmed()
+    _checked_token()
     event = _event(event_id, "change_dates")
-    try:
-        restore_occurrence(db.session, event, _day(day), actor=current_user, now=now())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("events.dates", event_id=event.id))
-    db.session.commit()
-    flash(_("The date takes place as planned again."), "success")
-    return redirect(url_for("events.dates", event_id=event.id))
+    return _step(lambda: restore_occurrence(db.session, event, _day(day), actor=current_user,
+                                            now=now()),
+                 done=_("The date takes place as planned again."),
+                 back=url_for("events.dates", event_id=event.id))
 
 
 @bp.route("/<int:event_id>/dates/<day>/move", methods=["GET", "POST"])

@@ -23,10 +23,10 @@ from sqlalchemy import select
 from ..booking import booking_by_id
 from ..errors import DomainError, InvalidInput
 from ..extensions import db
+from ..forms.base import ConfirmForm
 from ..forms.rounds import (
     STOP_ROWS,
     CancelDateForm,
-    ConfirmForm,
     EndSeasonForm,
     ExtraDateForm,
     MoveDateForm,

@@ -22,7 +22,8 @@ from ...booking.rooms import bookable_resources, home_of
 from ...errors import DomainError
 from ...events.booked_rooms import offers_event
 from ...extensions import db
-from ...forms.bookings import CancelForm, ChangeForm, ConfirmForm, DateChoiceForm, RejectForm
+from ...forms.base import ConfirmForm
+from ...forms.bookings import CancelForm, ChangeForm, DateChoiceForm, RejectForm
 from ...models.bookings import ACTIVE_OCCURRENCE_STATUSES, Booking, OccurrenceStatus
 from ...policy import can
 from ..clock import now

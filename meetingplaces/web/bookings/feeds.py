@@ -9,7 +9,7 @@ from ...booking import schedule
 from ...booking.feeds import feed_calendar, feed_for_token, feed_of, renew_feed
 from ...errors import DomainError
 from ...extensions import db
-from ...forms.bookings import ConfirmForm
+from ...forms.base import ConfirmForm
 from ...links import absolute_url
 from ...models import Organisation, Resource
 from ...policy import can

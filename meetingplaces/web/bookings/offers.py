@@ -16,7 +16,7 @@ from ...booking.waiting import (
 )
 from ...errors import DomainError
 from ...extensions import db
-from ...forms.bookings import ConfirmForm
+from ...forms.base import ConfirmForm
 from ...models.bookings import WaitingRequest
 from ..clock import now
 from ..context import secret_key

@@ -27,7 +27,7 @@ from ...extensions import db
 from ...forms.bookings import BookingForm, GuestBookingForm
 from ...models import Organisation
 from ..clock import now
-from ..form_errors import refused
+from ..form_errors import refused, taken_dates_shown, wants_free_dates
 from ..once import submitted_once
 from .blueprint import FORM_FIELD, bp, resource_label, settings, today, zone
 
@@ -64,7 +64,7 @@ def new():
                   "success")
             return redirect(url_for("bookings.index"))
         booking = request_booking(db.session, actor=current_user, organisation=organisation,
-                                  free_dates_only=_wants_free_dates(), now=now(),
+                                  free_dates_only=wants_free_dates(), now=now(),
                                   settings=settings(), **fields)
     except DomainError as error:
         return _refused("bookings/form.html", form, rooms, error, **context)
@@ -104,7 +104,7 @@ def guest_new():
             wait_as_guest(db.session, **guest, **_single_date(fields))
         else:
             notices = request_as_guest(db.session, **guest, **fields,
-                                       free_dates_only=_wants_free_dates()).notices
+                                       free_dates_only=wants_free_dates()).notices
     except DomainError as error:
         return _refused("bookings/guest_form.html", form, rooms, error)
     db.session.commit()
@@ -128,11 +128,6 @@ def _wants_to_wait() -> bool:
 def _wants_preview() -> bool:
     """The button that shows the chosen room's week before sending: nothing is requested."""
     return request.form.get("action") == "preview"
-
-
-def _wants_free_dates() -> bool:
-    """The button a refused series offers: the same request without its taken dates."""
-    return request.form.get("action") == "free_dates"
 
 
 def _single_date(fields: dict) -> dict:
@@ -186,21 +181,17 @@ def _taken_dates(form: BookingForm, rooms: RoomChoice, error: BookingConflict) -
     everything typed and the other room, on that one date when the request is a series."""
     names = {r.id: r.name for r in rooms.resources}
     chosen = form.resource_ids.data or []
-    shown = []
-    for taken in error.taken_dates:
-        offers = []
-        for offer in taken.alternatives:
-            resource_ids = [offer.resource.id if i == offer.replaces_id else i for i in chosen]
-            single = {"date": taken.original_date, "repeat": ""} if form.repeat.data else {}
-            offers.append({"resource": offer.resource, "lacking": offer.lacking,
-                           "replaces": names.get(offer.replaces_id, ""),
-                           "url": url_for(request.endpoint) + "?"
-                           + _prefill_query(form, resource_ids, **single)})
-        shown.append({"date": taken.original_date, "starts": taken.starts_at.astimezone(zone()),
-                      "ends": taken.ends_at.astimezone(zone()),
-                      "rooms": sorted({c.resource_name for c in taken.conflicts}),
-                      "offers": offers})
-    return shown
+
+    def offers(taken) -> list[dict]:
+        single = {"date": taken.original_date, "repeat": ""} if form.repeat.data else {}
+        return [{"resource": offer.resource, "lacking": offer.lacking,
+                 "replaces": names.get(offer.replaces_id, ""),
+                 "url": url_for(request.endpoint) + "?" + _prefill_query(
+                     form, [offer.resource.id if i == offer.replaces_id else i for i in chosen],
+                     **single)}
+                for offer in taken.alternatives]
+
+    return taken_dates_shown(error, zone(), offers)
 
 
 def _prefill_query(form: BookingForm, resource_ids: list[int], **replaced) -> str:

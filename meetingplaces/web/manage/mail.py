@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...extensions import db
-from ...forms.auth import ConfirmForm
+from ...forms.base import ConfirmForm
 from ...mail import send_again
 from ...mail.outbox import failed_messages_for
 from ...models import OutboxMessage
