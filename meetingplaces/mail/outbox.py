@@ -290,7 +290,8 @@ def failed_messages_for(session, viewer, limit: int = 200) -> list[OutboxMessage
 
 
 def send_again(session, message: OutboxMessage, *, now: datetime) -> None:
-    """An admin sends a given-up message again: it is due at once with fresh attempts."""
+    """The city coordinator or a manager of its quarter sends a given-up message again: it
+    is due at once with fresh attempts."""
     begin_write(session)
     session.refresh(message)
     if message.sent_at is not None:
