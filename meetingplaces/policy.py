@@ -63,8 +63,15 @@ rule("manage", Quarter)(lambda user, quarter: user.manages(quarter.id))
 rule("invite_manager", Quarter)(lambda user, _: user.is_admin)
 # Entering the management area at all: admins and managers of some quarter.
 rule("administer", Quarter)(lambda user, _: user.is_manager)
-# The outbox (failed mail, addresses of everyone): the city coordinator only.
+# The outbox (failed mail, addresses of everyone): all of it, the city coordinator only.
 rule("administer", OutboxMessage)(lambda user, _: user.is_admin)
+# Undelivered mail about a quarter (a booking's, an event's, a stop's): its managers see it
+# and send it again; mail about no quarter (accounts) stays the coordinator's.
+rule("list", OutboxMessage)(lambda user, _: user.is_manager)
+rule("view", OutboxMessage)(
+    lambda user, message: user.is_admin
+    or (message.quarter_id is not None and user.manages(message.quarter_id)))
+rule("send_again", OutboxMessage)(lambda user, message: can(user, "view", message))
 # Switching a whole quarter off is the city's decision.
 rule("deactivate", Quarter)(lambda user, _: user.is_admin)
 

@@ -75,9 +75,10 @@ def send_day_before(session, *, now: datetime, zone: ZoneInfo, links: Links) -> 
     return queued
 
 
-def _mail(session, person, zone: ZoneInfo, write) -> int:
+def _mail(session, person, zone: ZoneInfo, write, quarter_id: int | None) -> int:
     """One mail in the person's language; `write(when)` gives subject and body, `when`
-    formatting an instant as the person reads dates and times (no seconds)."""
+    formatting an instant as the person reads dates and times (no seconds); `quarter_id`: the
+    date's quarter, whose managers see the mail if it cannot be delivered."""
     language = person.preferred_language
     locale = FORMAT_LOCALES.get(language, language)
 
@@ -88,7 +89,7 @@ def _mail(session, person, zone: ZoneInfo, write) -> int:
 
     with force_locale(language):
         subject, body = write(when)
-    queue_mail(session, person.email, subject, body)
+    queue_mail(session, person.email, subject, body, quarter_id=quarter_id)
     return 1
 
 
@@ -138,7 +139,7 @@ def _booked_dates(session, since, until, zone, links: Links, now) -> int:
             return (_("Tomorrow %(start)s: %(title)s", start=when(first.starts_at),
                       title=booking.title), body)
 
-        queued += _mail(session, person, zone, write)
+        queued += _mail(session, person, zone, write, first.resource.quarter_id)
     return queued
 
 
@@ -179,7 +180,7 @@ def _stops(session, since, until, zone, links: Links, now) -> int:
                           link=links.stop(round_date))
                         + "\n\n" + _switch_off_note(links))
 
-            queued += _mail(session, person, zone, write)
+            queued += _mail(session, person, zone, write, stop.quarter_id)
     return queued
 
 
@@ -232,5 +233,5 @@ def _event_dates(session, since, until, zone, links: Links, now) -> int:
                         said + "\n\n" + _("The event: %(link)s", link=links.event(event))
                         + "\n\n" + _switch_off_note(links))
 
-            queued += _mail(session, person, zone, write)
+            queued += _mail(session, person, zone, write, event.quarter_id)
     return queued

@@ -21,7 +21,7 @@ from .booking_origins import asked_for
 from .events.booked_rooms import Trouble, trouble_of
 from .events.held_rooms import dates_not_held
 from .events.moderation import moderation_queue
-from .mail import failed_messages
+from .mail.outbox import failed_messages_for
 from .models import OutboxMessage, Resource, User
 from .models.bookings import (
     Booking,
@@ -120,8 +120,8 @@ def manager_tasks(session, manager: User, now: datetime) -> ManagerTasks:
         registrations=pending_for(session, manager),
         offers=open_offers(session, manager, now),
         rooms_gone=rooms_gone(session, now, quarter_ids=_quarter_ids(manager)),
-        failed_mail=(failed_messages(session) if can(manager, "administer", OutboxMessage)
-                     else None),
+        failed_mail=(failed_messages_for(session, manager)
+                     if can(manager, "list", OutboxMessage) else None),
     )
 
 

@@ -191,6 +191,7 @@ def test_the_reminder_asks_the_organiser_the_day_after_once(runner, session, set
     about_late = [m for m in mail if "Nähcafé" in m.subject]
     assert [m.recipient for m in about_late] == [setting.organiser.email]
     assert f"/attendance/events/{late.id}/{yesterday.isoformat()}" in about_late[0].body
+    assert about_late[0].quarter_id == setting.quarter.id, "its managers see it undelivered"
     assert not [m for m in mail if today_event.title in m.subject]
     # Dates more than a week old are not reminded any more (the course began six weeks ago).
     old = (_today() - timedelta(days=14)).isoformat()

@@ -174,6 +174,7 @@ def test_proposal_flow_mails_managers_and_the_proposer(session, make, manager, q
         OutboxMessage.id)).all()
     assert recipients == [manager.email, "proposer@example.org", manager.email,
                           "proposer@example.org"]
+    assert set(session.scalars(select(OutboxMessage.quarter_id))) == {quarter.id}
     with pytest.raises(Forbidden):
         update_event(session, proposal, actor=member, now=NOW, title="Nach Freigabe")
 

@@ -60,10 +60,15 @@ def test_a_message_that_cannot_be_built_fails_alone_and_is_shown_to_admins(
     assert failed.last_error.split(":")[0] in page.get_data(as_text=True)
 
 
-def test_failed_mail_is_not_shown_to_quarter_managers(browser, make):
+def test_failed_mail_about_no_quarter_is_not_shown_to_quarter_managers(session, browser, make):
+    message = queue_mail(session, "account@example.org", "Konto", "Text")
+    message.failed_at, message.last_error = message.created_at, "550 no such user"
+    session.commit()
     manager = make.manager(make.quarter())
     browser.login(manager.email)
-    assert browser.get("/manage/mail").status_code == 403
+    page = browser.get("/manage/mail")
+    assert page.status_code == 200 and "account@example.org" not in page.get_data(as_text=True)
+    assert browser.post(f"/manage/mail/{message.id}/retry").status_code == 403
 
 
 def test_an_admin_sends_a_failed_message_again(app, session, browser, make, smtp_sink):

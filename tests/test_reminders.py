@@ -88,6 +88,7 @@ def test_bookers_are_reminded_of_tomorrow_once_in_their_language(runner, session
     assert "Tuesday, 2 March 2027" in in_english.body and "10:00 to 12:00" in in_english.body
     assert ":00:00" not in in_english.body, "times without seconds"
     assert to(session, quiet) == [] and to(session, city.manager) == []
+    assert {m.quarter_id for m in mails(session)} == {city.quarter.id}, "its managers see it"
     assert not [m for m in mails(session) if "Abgesagt" in m.subject + m.body
                 or "Übermorgen" in m.subject or "Noch offen" in m.subject]
 
@@ -138,6 +139,7 @@ def test_organisers_are_reminded_of_tomorrow_s_event_dates(runner, session, make
     assert [m.subject for m in to(session, admin)] == ["Morgen: Stadtteilfest"]
     assert "Marktplatz 1" in to(session, admin)[0].body
     assert to(session, other_admin) == []
+    assert {m.quarter_id for m in mails(session)} == {city.quarter.id}, "its managers see it"
     assert to(session, city.manager) == [], "the room's hold for the event is no booking of hers"
     assert not [m for m in mails(session) if "Abgesagtes" in m.subject]
 
@@ -166,6 +168,7 @@ def test_the_staff_are_reminded_of_their_stops_not_of_cancelled_ones(
     assert reminder.subject == "Spielmobil morgen 15:00: Wichlinghauser Markt"
     assert f"/rounds/dates/{markt.id}" in reminder.body
     assert "Wichlinghauser Markt 1" in reminder.body
+    assert {m.quarter_id for m in sent} == {markt.stop.quarter_id}, "the stop's quarter"
     [in_arabic] = [m for m in sent if m.recipient == arabic.email]
     assert "Wichlinghauser Markt" in in_arabic.subject and "morgen" not in in_arabic.subject
     assert "Heckinghauser" not in " ".join(m.subject for m in sent), "cancelled"

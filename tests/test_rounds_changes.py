@@ -14,6 +14,7 @@ from meetingplaces.booking.errors import BookingConflict
 from meetingplaces.calendar.ics import date_uid
 from meetingplaces.errors import Conflict, InvalidInput
 from meetingplaces.mail import send_due
+from meetingplaces.models import OutboxMessage
 from meetingplaces.models.audit import AuditEntry
 from meetingplaces.models.bookings import Occurrence
 from meetingplaces.rounds import (
@@ -129,6 +130,8 @@ def test_a_restored_date_is_back_in_the_feed_holds_the_van_and_the_team_is_told(
     subjects = [str(m["Subject"]) for m in smtp_sink.to(spielmobil.staff.email)]
     assert any("abgesagt" in s or "cancelled" in s for s in subjects)
     assert any("after all" in s or "doch" in s for s in subjects)
+    assert set(session.scalars(select(OutboxMessage.quarter_id).where(
+        OutboxMessage.recipient == spielmobil.staff.email))) == {heck.stop.quarter_id}
     with pytest.raises(Conflict):
         restore_date(session, actor=spielmobil.manager, round_date=heck, now=NOW,
                      settings=SETTINGS)

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from ..calendar import ics
 from ..i18n import day_text, moment_text, span_text
 from ..mail import Attachment, attachment_maker, queue_mail
-from ..models import User, quarter_managers
+from ..models import Resource, User, quarter_managers
 from ..models.audit import AuditEntry, known_count
 from ..models.bookings import Booking, BookingStatus, Guest, OccurrenceStatus, WaitingRequest
 from ..timeline import to_local
@@ -74,6 +74,17 @@ def managers_of(session, booking: Booking) -> list[User]:
         .distinct()
         .order_by(User.id)
     ))
+
+
+def quarter_of(booking: Booking) -> int | None:
+    """The quarter a booking's mail is about, whose managers see it if it cannot be
+    delivered: its rooms' quarter (of several, the one with the lowest id)."""
+    return min((r.quarter_id for r in booking.resources), default=None)
+
+
+def _quarter_of_entry(session, entry: WaitingRequest) -> int | None:
+    return min(session.scalars(select(Resource.quarter_id)
+                               .where(Resource.id.in_(entry.resource_ids or []))), default=None)
 
 
 def _greeting(name: str) -> str:
@@ -182,7 +193,8 @@ class BookingMails:
                     _("Approve or reject it here:"),
                     link,
                 ])
-            queue_mail(session, manager.email, subject, body, [attachment])
+            queue_mail(session, manager.email, subject, body, [attachment],
+                       quarter_id=quarter_of(booking))
 
     def booking_decided(self, session, booking: Booking, decision: str, dates=None,
                         actor=None) -> None:
@@ -230,7 +242,8 @@ class BookingMails:
                     if recipient is not requester_of(booking) else self.booking_link(booking))
             lines += [_("The booking in the calendar file attached, and online:"), link]
             subject, body = subjects[decision], "\n\n".join(line for line in lines if line)
-        queue_mail(session, recipient.email, subject, body, [attachment])
+        queue_mail(session, recipient.email, subject, body, [attachment],
+                   quarter_id=quarter_of(booking))
 
     def booking_changed(self, session, booking: Booking, *, confirmed: bool,
                         actor=None, decision: str = "changed", dates=None) -> None:
@@ -259,7 +272,7 @@ class BookingMails:
                 self.booking_link(booking),
                 _("If you did not send this request, ignore this message."),
             ])
-        queue_mail(session, guest.email, subject, body)
+        queue_mail(session, guest.email, subject, body, quarter_id=quarter_of(booking))
 
     def waiting_offer(self, session, entry: WaitingRequest, resource_names: str) -> None:
         recipient = entry.guest or entry.requested_by
@@ -277,4 +290,5 @@ class BookingMails:
                   until=moment_text(to_local(entry.offer_expires_at, self.zone))),
                 link,
             ])
-        queue_mail(session, recipient.email, subject, body)
+        queue_mail(session, recipient.email, subject, body,
+                   quarter_id=_quarter_of_entry(session, entry))

@@ -38,6 +38,7 @@ def tell_managers_of_proposal(session, event: Event) -> None:
                   "It waits in the moderation queue.",
                   organisation=event.organisation.name if event.organisation else "",
                   title=event.title, when=_when(event), quarter=event.quarter.name),
+                quarter_id=event.quarter_id,
             )
 
 
@@ -56,7 +57,7 @@ def tell_proposer(session, event: Event, *, approved: bool) -> None:
                      "(%(when)s).\n\nReason: %(reason)s\n\nYou can change the proposal and "
                      "send it again.", quarter=event.quarter.name, title=event.title,
                      when=_when(event), reason=event.rejection_reason)
-        queue_mail(session, proposer.email, subject, body)
+        queue_mail(session, proposer.email, subject, body, quarter_id=event.quarter_id)
 
 
 def responsible_for(session, event: Event) -> list[User]:
@@ -120,4 +121,5 @@ def tell_of_booking_trouble(session, event: Event, booking: Booking, trouble) ->
                                         booking_link]))
             lines += [_("The event itself has not been changed. Please choose another booking "
                         "or place for it, change its dates, or cancel it here:"), link]
-            queue_mail(session, person.email, subject, "\n\n".join(lines))
+            queue_mail(session, person.email, subject, "\n\n".join(lines),
+                       quarter_id=event.quarter_id)

@@ -27,6 +27,7 @@ from .. import logs
 from ..database import begin_write
 from ..models import OutboxMessage
 from ..models.types import utcnow
+from ..policy import can
 from .direction import reads_right_to_left, with_direction_marks
 
 log = logging.getLogger("meetingplaces.mail")
@@ -78,9 +79,11 @@ def header_text(value: str, limit: int = SUBJECT_MAX) -> str:
 
 
 def queue_mail(session, recipient: str, subject: str, body: str,
-               attachments: list[Attachment] = ()) -> OutboxMessage:
+               attachments: list[Attachment] = (), *, quarter_id: int | None = None
+               ) -> OutboxMessage:
     """Store a message in the outbox, in the caller's transaction: it goes out only if that
-    transaction commits. A mail written right to left gets direction marks (direction.py)."""
+    transaction commits. A mail written right to left gets direction marks (direction.py).
+    `quarter_id`: the quarter it is about, whose managers see it if it cannot be delivered."""
     right_to_left = reads_right_to_left(body)
     subject = with_direction_marks(subject, right_to_left)
     body = with_direction_marks(body, right_to_left)
@@ -90,6 +93,7 @@ def queue_mail(session, recipient: str, subject: str, body: str,
         body=body,
         attachments=[a.__dict__ for a in attachments],
         request_id=logs.request_id.get(),
+        quarter_id=quarter_id,
     )
     session.add(message)
     session.info[QUEUED_FLAG] = True
@@ -263,17 +267,31 @@ def send_due(session, config, now: datetime | None = None, limit: int = 100) -> 
     return sent, failed
 
 
-def failed_messages(session, limit: int = 200) -> list[OutboxMessage]:
-    """Given-up messages and those still retrying after an error, newest first."""
-    return list(session.scalars(
-        select(OutboxMessage)
-        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.last_error != "")
-        .order_by(OutboxMessage.failed_at.is_(None), OutboxMessage.id.desc())
-        .limit(limit)))
+def failed_messages(session, limit: int = 200, *,
+                    quarter_ids: list[int] | None = None) -> list[OutboxMessage]:
+    """Given-up messages and those still retrying after an error, newest first; only those
+    about `quarter_ids` when given."""
+    query = (select(OutboxMessage)
+             .where(OutboxMessage.sent_at.is_(None), OutboxMessage.last_error != "")
+             .order_by(OutboxMessage.failed_at.is_(None), OutboxMessage.id.desc())
+             .limit(limit))
+    if quarter_ids is not None:
+        query = query.where(OutboxMessage.quarter_id.in_(quarter_ids))
+    return list(session.scalars(query))
+
+
+def failed_messages_for(session, viewer, limit: int = 200) -> list[OutboxMessage]:
+    """The undelivered mail `viewer` may see (policy "view"): the city coordinator all of it,
+    a quarter manager the mail about the quarters they manage, nobody else any."""
+    quarter_ids = (None if can(viewer, "administer", OutboxMessage)
+                   else [quarter.id for quarter in viewer.managed_quarters])
+    return [message for message in failed_messages(session, limit, quarter_ids=quarter_ids)
+            if can(viewer, "view", message)]
 
 
 def send_again(session, message: OutboxMessage, *, now: datetime) -> None:
-    """An admin sends a given-up message again: it is due at once with fresh attempts."""
+    """The city coordinator or a manager of its quarter sends a given-up message again: it
+    is due at once with fresh attempts."""
     begin_write(session)
     session.refresh(message)
     if message.sent_at is not None:

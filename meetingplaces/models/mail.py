@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, Date, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -28,6 +28,10 @@ class OutboxMessage(db.Model):
     request_id: Mapped[str | None] = mapped_column(String(128))
     # The sender that holds the message until next_attempt_at (its lease); see mail/outbox.py.
     claimed_by: Mapped[str | None] = mapped_column(String(32))
+    # The quarter the mail is about (a booking's, an event's, a stop's): its managers see it
+    # if it cannot be delivered. None for account mail, which only the city coordinator sees.
+    quarter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("quarters.id", ondelete="SET NULL"), index=True)
 
     __table_args__ = (Index("ix_outbox_messages_due", "sent_at", "failed_at", "next_attempt_at"),)
 

@@ -326,7 +326,8 @@ def send_reminders(session, *, now: datetime, zone: ZoneInfo, link) -> int:
                       "(numbers only, never names):\n\n%(link)s\n\nYou can change it for a "
                       "month; after that a manager of the quarter can still correct it.",
                       title=event.title, date=day_text(local.replace(tzinfo=None)),
-                      time=time_text(local.replace(tzinfo=None)), link=link(slot)))
+                      time=time_text(local.replace(tzinfo=None)), link=link(slot)),
+                    quarter_id=event.quarter_id)
             queued += 1
     session.flush()
     return queued

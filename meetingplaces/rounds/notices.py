@@ -53,7 +53,7 @@ def assigned_text(round_date: RoundDate, when: str) -> tuple[str, str]:
 def mail(session, person: User, round_date: RoundDate, text, zone) -> None:
     with force_locale(person.preferred_language):
         subject, body = text(round_date, time_span(round_date, zone))
-    queue_mail(session, person.email, subject, body)
+    queue_mail(session, person.email, subject, body, quarter_id=round_date.stop.quarter_id)
 
 
 def tell_staff(session, round_date: RoundDate, *, cancelled: bool, zone) -> None:
