@@ -28,6 +28,7 @@ from sqlalchemy import create_engine, func, insert, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.load import fresh_schemas  # noqa: E402
 from meetingplaces import create_app  # noqa: E402
 from meetingplaces.booking import Settings, request_booking  # noqa: E402
 from meetingplaces.booking.conflicts import busy_intervals, find_conflicts  # noqa: E402
@@ -279,12 +280,8 @@ def main() -> None:
         return
     url = "postgresql+psycopg://" + pg_url.split("://", 1)[1]
     schemas = [PG_SCHEMA.format(size) for size in SIZES]
+    fresh_schemas(url, schemas)
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text("CREATE EXTENSION IF NOT EXISTS btree_gist SCHEMA public"))
-        for schema in schemas:
-            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-            conn.execute(text(f"CREATE SCHEMA {schema}"))
     try:
         run_pair("PostgreSQL", [
             create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True,

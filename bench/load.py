@@ -65,9 +65,22 @@ def database_settings(kind: str, workdir: Path) -> dict:
         "options": f"-csearch_path={PG_SCHEMA},public", "application_name": APPLICATION_NAME}}}
 
 
+def fresh_schemas(url: str, schemas: list[str]) -> None:
+    """Empty PostgreSQL schemas for a bench run (dropped first if a run left them behind);
+    btree_gist goes to public, where every search_path finds it."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("CREATE EXTENSION IF NOT EXISTS btree_gist SCHEMA public"))
+        for schema in schemas:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+
+
 def prepare(db_settings: dict, args) -> dict:
     """A fresh database with a small city; returns the plan the users read."""
-    from sqlalchemy import create_engine, text
 
     from meetingplaces import create_app
     from meetingplaces.accounts import tokens
@@ -84,12 +97,7 @@ def prepare(db_settings: dict, args) -> dict:
     )
 
     if db_settings["url"].startswith("postgresql"):
-        engine = create_engine(db_settings["url"], isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            conn.execute(text("CREATE EXTENSION IF NOT EXISTS btree_gist SCHEMA public"))
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{PG_SCHEMA}" CASCADE'))
-            conn.execute(text(f'CREATE SCHEMA "{PG_SCHEMA}"'))
-        engine.dispose()
+        fresh_schemas(db_settings["url"], [PG_SCHEMA])
     app = create_app({"SQLALCHEMY_DATABASE_URI": db_settings["url"],
                       "SQLALCHEMY_ENGINE_OPTIONS": db_settings["options"],
                       "SECRET_KEY": "bench", "TESTING": True})

@@ -36,7 +36,7 @@ import holidays
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.load import SmtpSink, environment, free_port  # noqa: E402
+from bench.load import SmtpSink, environment, free_port, fresh_schemas  # noqa: E402
 
 PG_SCHEMA = "mp_bench_speed"
 LANGUAGES_NOTE = "blocks stored for 6 languages"
@@ -62,7 +62,7 @@ def app_for(db_settings: dict):
 
 def prepare(db_settings: dict, events: int) -> dict:
     """A fresh database: one quarter with `events` public events, a room, a member's token."""
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
 
     from meetingplaces.accounts import tokens
     from meetingplaces.calendar import ics
@@ -82,12 +82,7 @@ def prepare(db_settings: dict, events: int) -> dict:
     from meetingplaces.models.events import Event, EventCalendarBlock
 
     if db_settings["url"].startswith("postgresql"):
-        engine = create_engine(db_settings["url"], isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            conn.execute(text("CREATE EXTENSION IF NOT EXISTS btree_gist SCHEMA public"))
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{PG_SCHEMA}" CASCADE'))
-            conn.execute(text(f'CREATE SCHEMA "{PG_SCHEMA}"'))
-        engine.dispose()
+        fresh_schemas(db_settings["url"], [PG_SCHEMA])
     app = app_for(db_settings)
     now = datetime.now(UTC)
     with app.app_context():
