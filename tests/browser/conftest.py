@@ -6,6 +6,7 @@ downloads a browser. axe-core comes from the npm registry into tests/browser/nod
 """
 
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,20 @@ CHROMIUM_ARGS = [
 ]
 AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = HERE.parent / "artifacts"
+
+
+@contextmanager
+def serving(app):
+    """The app served by werkzeug on a free loopback port in a background thread; yields its
+    base URL and stops the server on leaving."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
 
 
 def pytest_collection_modifyitems(items):
@@ -71,12 +86,8 @@ def live_server(tmp_path_factory):
         load_demo(db.session)
         db.session.commit()
         db.engine.dispose()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with serving(app) as base_url:
+        yield base_url
 
 
 @pytest.fixture

@@ -2,14 +2,13 @@
 request the main pages make (documents, styles, scripts, images, fonts, XHR) while a visitor
 and a logged-in member move through them."""
 
-import threading
 from urllib.parse import urlsplit
 
 import pytest
-from werkzeug.serving import make_server
 
 from meetingplaces import create_app
 from meetingplaces.extensions import db
+from tests.browser.conftest import serving
 from tests.factories import PASSWORD, Factory
 
 PUBLIC = ["/", "/quarters/ostersbaum", "/quarters/ostersbaum/calendar?view=month", "/calendar",
@@ -40,12 +39,8 @@ def small_city(tmp_path_factory):
         make.member(organisation, "admin", email="member@example.org")
         db.session.commit()
         db.engine.dispose()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with serving(app) as base_url:
+        yield base_url
 
 
 def test_the_main_pages_request_nothing_from_another_origin(chromium, small_city):
