@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from .booking_factories import NOW, book, local, token_for
+from .booking_factories import NOW, City, book, local, token_for
 from .rounds_factories import save, two_stops
 
 __all__ = ["NOW", "api_world_fixture"]
@@ -35,15 +35,6 @@ def api_world_fixture(session, make):
     manager = make.manager(quarter)
     admin = make.admin()
     van = make.mobile(quarter)
-
-    @dataclass
-    class City:
-        quarter: object
-        facility: object
-        room: object
-        organisation: object
-        member: object
-        manager: object
 
     city = City(quarter, facility, room, organisation, member, manager)
     single = book(session, city)
