@@ -188,3 +188,23 @@ def test_the_calendar_file_is_written_when_the_mail_is_sent_as_the_booking_was(
     session.commit()
     assert attachment_data(queued[0].attachments[0]) == as_queued
     assert "STATUS:TENTATIVE" in as_queued and "METHOD:PUBLISH" in as_queued
+
+
+def test_line_breaks_in_stored_texts_change_neither_the_headers_nor_the_calendar_file(
+        app, session, smtp_sink, city, approval_room):
+    """Forms and the API keep CR/LF out of one-line fields; should a title or a room name with
+    them arrive by another way, the subject stays one line and the file written from the
+    snapshot keeps one VEVENT, its UID and no ATTENDEE: the text stays text."""
+    forged = "Kurs\r\nBcc: eve@example.org\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:forged@evil"
+    city.room.name = "Saal\r\nATTENDEE:mailto:eve@example.org"
+    session.commit()
+    booking = book(session, city, title=forged)
+    [mail] = delivered(app, session, smtp_sink, 1)
+    assert mail["Bcc"] is None and "\n" not in mail["Subject"]
+    assert "Kurs Bcc: eve@example.org END:VEVENT BEGIN:VEVENT UID:forged@evil" in mail["Subject"]
+    _, events = only_event(mail)
+    assert len(events) == 1
+    assert str(events[0]["UID"]) == f"booking-{booking.id}@meetingplaces"
+    assert str(events[0]["SUMMARY"]) == forged.replace("\r\n", "\n")
+    assert "ATTENDEE" not in events[0]
+    assert str(events[0]["LOCATION"]).startswith("Saal\nATTENDEE:mailto:eve@example.org, ")
