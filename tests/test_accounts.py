@@ -219,3 +219,18 @@ def test_the_openapi_document_describes_me(client):
     assert spec["components"]["schemas"]["Me"]["required"] == [
         "id", "name", "email", "language", "is_admin", "is_spielmobil_staff",
         "managed_quarter_ids", "organisations"]
+
+
+def test_the_confirmation_page_posts_back_under_the_sites_path_prefix(browser, make, session):
+    """Served below a path (SCRIPT_NAME), the "Yes" of the no-JavaScript confirmation goes to
+    the same view there, as its "No, go back" link does."""
+    user = make.user()
+    browser.login(user.email)
+    create_token(browser)
+    token = session.scalar(select(ApiToken))
+    html = browser.post(f"/account/tokens/{token.id}/revoke",
+                        environ_overrides={"SCRIPT_NAME": "/mp"}).get_data(as_text=True)
+    assert f'action="/mp/account/tokens/{token.id}/revoke"' in html
+    assert 'href="/mp/account/tokens"' in html
+    session.refresh(token)
+    assert token.revoked_at is None

@@ -160,3 +160,25 @@ def test_a_form_shown_again_with_an_error_can_be_sent_after_correcting(
     assert browser.post("/bookings/new", {**data, "attendees": "500"}).status_code == 422
     assert browser.post("/bookings/new", data).status_code == 302
     assert bookings(session) == 1
+
+
+def test_a_repeat_while_the_first_is_still_saving_stays_under_the_sites_path_prefix(
+        app, browser, session, city, waiting_room, monkeypatch):
+    """Served below a path (SCRIPT_NAME), "still being saved" sends the person back to the
+    form there, not to the same path outside the app."""
+    from meetingplaces.models import IdempotencyKey
+    from meetingplaces.web import once
+
+    browser.login(city.member.email)
+    key = "ab" * 16
+    with app.test_request_context("/bookings/new", method="POST"):
+        digest = once.request_hash(b"")
+    session.add(IdempotencyKey(scope="form:/bookings/new", key=key, request_hash=digest))
+    session.commit()  # the first submission, reserved and not answered yet
+    monkeypatch.setattr(once, "WAIT_FOR_FIRST_SECONDS", 0.0)
+    data = {**form_data(waiting_room), "organisation_id": str(city.organisation.id),
+            "submission_key": key}
+    second = browser.post("/bookings/new", data, environ_overrides={"SCRIPT_NAME": "/mp"})
+    assert second.status_code == 303
+    assert second.headers["Location"].endswith("/mp/bookings/new")
+    assert bookings(session) == 0

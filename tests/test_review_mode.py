@@ -40,3 +40,10 @@ def test_nobody_but_an_admin_can_switch_it_on(browser, make, who):
         browser.login(make.manager(make.quarter()).email)
     html = browser.get("/?lang=fa&show_msgid=1").get_data(as_text=True)
     assert "\u27e6" not in html and HEADING not in html
+
+
+def test_the_link_that_ends_review_mode_stays_under_the_sites_path_prefix(browser, make):
+    browser.login(make.admin().email)
+    html = browser.get("/?lang=fa&show_msgid=1",
+                       environ_overrides={"SCRIPT_NAME": "/mp"}).get_data(as_text=True)
+    assert 'href="/mp/?show_msgid=0"' in html

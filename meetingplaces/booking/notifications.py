@@ -91,7 +91,9 @@ def _greeting(name: str) -> str:
     return _("Hello %(name)s,", name=name) if name else _("Hello,")
 
 
-def _same(actor, person) -> bool:
+def same_person(actor, person) -> bool:
+    """Whether the step's actor is this person (a user and a guest may share an id); the
+    booking page names whom a step tells by the same rule (web/bookings/booking.py)."""
     return (getattr(actor, "is_guest", False) == getattr(person, "is_guest", False)
             and actor.id == person.id)
 
@@ -204,7 +206,7 @@ class BookingMails:
         requester = requester_of(booking)
         if requester is None:
             return
-        if actor is not None and _same(actor, requester):
+        if actor is not None and same_person(actor, requester):
             if decision in ("cancelled", "changed", "restored"):
                 for manager in managers_of(session, booking):
                     self._decision_mail(session, booking, decision, dates, manager)
@@ -253,7 +255,7 @@ class BookingMails:
                               or booking.guest_confirmed_at is not None):
             self._to_managers(session, booking)
             requester = requester_of(booking)
-            if requester is not None and (actor is None or not _same(actor, requester)):
+            if requester is not None and (actor is None or not same_person(actor, requester)):
                 self._decision_mail(session, booking, decision, dates, requester)
             return
         self.booking_decided(session, booking, decision, dates=dates, actor=actor)

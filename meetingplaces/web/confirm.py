@@ -17,9 +17,10 @@ def confirmed() -> bool:
 
 def ask_once(*, question: str, consequences: list[str], confirm_label: str, back: str,
              status: int = 200):
-    """The confirmation page: the question, what happens, the form's values kept as typed."""
+    """The confirmation page: the question, what happens, the form's values kept as typed.
+    It posts back to this view, also where the site is served below a path (SCRIPT_NAME)."""
     kept = [(name, value) for name in request.form if name not in ("csrf_token", FIELD)
             for value in request.form.getlist(name)]
     return render_template("confirm.html", question=question, consequences=consequences,
                            confirm_label=confirm_label, back=back, kept=kept,
-                           action=request.path), status
+                           action=request.script_root + request.path), status

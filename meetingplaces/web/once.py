@@ -146,6 +146,6 @@ def submitted_once(view):
             return Response(earlier.response_body, status=earlier.status_code,
                             content_type=earlier.content_type or "text/html")
         flash(_("This form is still being saved. Please look in a moment."), "info")
-        return redirect(request.path, code=303)
+        return redirect(request.script_root + request.path, code=303)  # below a path too
 
     return wrapper

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from ...errors import InvalidInput, NotFound
 from ...extensions import db
-from ...i18n import city_zone, day_text
+from ...i18n import city_zone
 from ...models import Quarter
 from ...models.events import Event
 from ...models.reports import ATTENDANCE_GROUPS
@@ -35,6 +35,7 @@ from .contract import (
     validated_body,
     validated_query,
 )
+from .rounds import dates_on
 
 
 def _count():
@@ -133,12 +134,7 @@ def round_attendance(round_id: int, day: str):
     round_ = db.session.get(Round, round_id)
     if round_ is None:
         raise NotFound(_("There is no such round."))
-    wanted = path_date(day)
-    found = [d for s in round_.stops for d in s.dates if d.original_date == wanted
-             and (body.stop_id is None or d.stop_id == body.stop_id)]
-    if not found:
-        raise NotFound(_("The round has no date on %(date)s.", date=day_text(wanted)),
-                       field="day")
+    found = dates_on(round_, path_date(day), body.stop_id)
     if len(found) > 1:
         raise InvalidInput(_("Several stops have this date; give stop_id."), field="stop_id")
     slot = attendance.slot_for_round_date(db.session, found[0])

@@ -257,8 +257,9 @@ def round_show(round_id: int):
     return round_json(_round(round_id, "view"))
 
 
-def _dates_on(round_: Round, day: date, stop_id: int | None) -> list[RoundDate]:
-    """The round's dates the rule gave that day, or the one of `stop_id`."""
+def dates_on(round_: Round, day: date, stop_id: int | None) -> list[RoundDate]:
+    """The round's dates the rule gave that day, or the one of `stop_id` (also for the
+    attendance of a date, web/api/reports.py)."""
     found = [d for s in round_.stops for d in s.dates if d.original_date == day]
     if stop_id is not None:
         found = [d for d in found if d.stop_id == stop_id]
@@ -284,7 +285,7 @@ def round_cancel_date(round_id: int, day: str):
     cancelled = [
         cancel_date(db.session, actor=user, round_date=round_date, reason=body.reason,
                     now=now(), settings=booking_settings())
-        for round_date in _dates_on(round_, path_date(day), body.stop_id)
+        for round_date in dates_on(round_, path_date(day), body.stop_id)
         if not round_date.is_cancelled
     ]
     if not cancelled:
@@ -309,7 +310,7 @@ def round_restore_date(round_id: int, day: str):
     restored = [
         restore_date(db.session, actor=user, round_date=round_date, now=now(),
                      settings=booking_settings())
-        for round_date in _dates_on(round_, path_date(day), body.stop_id)
+        for round_date in dates_on(round_, path_date(day), body.stop_id)
         if round_date.is_cancelled
     ]
     if not restored:
@@ -333,7 +334,7 @@ def round_move_date(round_id: int, day: str):
     user = api_user()
     body = validated_body()
     round_ = _round(round_id)
-    found = _dates_on(round_, path_date(day), body.stop_id)
+    found = dates_on(round_, path_date(day), body.stop_id)
     if len(found) > 1:
         raise InvalidInput(_("Several stops have this date; give stop_id."), field="stop_id")
     moved = move_date(db.session, actor=user, round_date=found[0],

@@ -17,7 +17,7 @@ from ...booking import (
     schedule,
 )
 from ...booking.guests import booking_for_guest_token, confirm_guest_request
-from ...booking.notifications import requester_of
+from ...booking.notifications import requester_of, same_person
 from ...booking.rooms import bookable_resources, home_of
 from ...errors import DomainError
 from ...events.booked_rooms import offers_event
@@ -155,8 +155,7 @@ def _who_is_told(booking: Booking, actor) -> str:
     requester = requester_of(booking)
     if requester is None:
         return _("Nobody is told by mail.")
-    if getattr(actor, "is_guest", False) == getattr(requester, "is_guest", False) and (
-            actor.id == requester.id):
+    if same_person(actor, requester):
         return _("The managers of the quarter are told by mail.")
     return _("Told by mail: %(names)s.", names=requester.name)
 
