@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from meetingplaces.booking.errors import BookingConflict
-from meetingplaces.errors import Forbidden, InvalidInput
+from meetingplaces.errors import Conflict, Forbidden, InvalidInput
 from meetingplaces.events import (
     cancel_event,
     cancel_occurrence,
@@ -456,3 +456,34 @@ def test_an_event_whose_room_cannot_be_held_further_shows_on_the_start_pages(
     browser.logout()
     browser.login(make.manager(make.quarter()).email)
     assert "Spieletreff" not in browser.get("/start").get_data(as_text=True)
+
+
+def test_cancelling_and_restoring_decide_on_the_events_status_as_it_is_now(session, city):
+    """A second cancel (or restore) that read the event before the first committed finds
+    the first's decision under the row lock, instead of overwriting its reason."""
+    from sqlalchemy import update
+
+    from meetingplaces.models.events import Event
+
+    event = place(session, city.manager, city)
+    session.connection().execute(  # another request cancelled it meanwhile
+        update(Event.__table__).where(Event.__table__.c.id == event.id)
+        .values(status="cancelled", cancellation_reason="Krank"))
+    assert event.status == "published"  # what this request read before
+    with pytest.raises(InvalidInput):
+        cancel_event(session, event, actor=city.manager, now=NOW, reason="Urlaub")
+    session.rollback()
+
+    event = place(session, city.manager, city, title="Film", starts_at=local(2027, 3, 17, 18),
+                  ends_at=local(2027, 3, 17, 20))
+    cancel_event(session, event, actor=city.manager, now=NOW, reason="Krank")
+    session.commit()
+    session.connection().execute(  # another request restored it meanwhile
+        update(Event.__table__).where(Event.__table__.c.id == event.id)
+        .values(status="published", cancellation_reason=""))
+    assert event.status == "cancelled"
+    sequence = event.sequence
+    with pytest.raises(Conflict):
+        restore_event(session, event, actor=city.manager, now=NOW)
+    session.rollback()
+    assert session.get(Event, event.id).sequence == sequence

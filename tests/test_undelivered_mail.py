@@ -2,6 +2,8 @@
 on the start page and on /manage/mail, and sends it again; another quarter's manager sees
 none of it and may not send it."""
 
+from datetime import timedelta
+
 import pytest
 
 from meetingplaces.mail import send_due
@@ -66,3 +68,19 @@ def test_the_quarters_manager_sends_an_undelivered_booking_mail_again(
     assert send_due(session, app.config, now=NOW) == (1, 0)
     assert [m["Subject"] for m in smtp_sink.wait_for(1)] == [message.subject]
     assert "Nähcafé" not in browser.get("/manage/mail").get_data(as_text=True)
+
+
+def test_sending_again_leaves_a_message_on_its_way_alone(session, city):
+    """A retry of a message the sender holds (not given up) keeps the sender's claim, so
+    that its outcome is stored and the mail does not go out twice."""
+    from meetingplaces.mail import send_again
+    from meetingplaces.mail.outbox import claim
+
+    book(session, city, title="Nähcafé")
+    claimed = claim(session, now=NOW, lease=timedelta(minutes=5), claimer="sender")
+    message = session.get(OutboxMessage, claimed.id)
+    send_again(session, message, now=NOW)
+    session.commit()
+    session.expire_all()
+    message = session.get(OutboxMessage, claimed.id)
+    assert message.claimed_by == "sender" and message.attempts == 1

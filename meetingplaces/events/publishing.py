@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from ..booking.rules import Settings
 from ..calendar import feeds
+from ..database import lock_row
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..models import Facility, Organisation, Quarter, Resource
 from ..models.audit import record
@@ -403,6 +404,7 @@ def cancel_event(session, event: Event, *, actor, now: datetime, reason: str = "
     subscribed calendars remove it, and then leaves them."""
     require(actor, "cancel", event)
     held_rooms.before_change(session, event)
+    lock_row(session, event)  # decide on the status as it is now, not as it was read
     if event.status != EventStatus.PUBLISHED:
         raise InvalidInput(_("Only published events can be cancelled; delete a draft instead."))
     before = guest_visible(event)
@@ -420,6 +422,7 @@ def restore_event(session, event: Event, *, actor, now: datetime) -> Event:
     again (record_change), refused with the clash when the room was taken meanwhile."""
     require(actor, "cancel", event)
     held_rooms.before_change(session, event)
+    lock_row(session, event)
     if event.status != EventStatus.CANCELLED:
         raise Conflict(_("This event is not cancelled."))
     before = guest_visible(event)

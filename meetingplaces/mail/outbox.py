@@ -24,7 +24,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import DBAPIError
 
 from .. import logs
-from ..database import begin_write
+from ..database import begin_write, lock_row
 from ..models import OutboxMessage
 from ..models.types import utcnow
 from ..policy import can
@@ -291,10 +291,11 @@ def failed_messages_for(session, viewer, limit: int = 200) -> list[OutboxMessage
 
 def send_again(session, message: OutboxMessage, *, now: datetime) -> None:
     """The city coordinator or a manager of its quarter sends a given-up message again: it
-    is due at once with fresh attempts."""
-    begin_write(session)
-    session.refresh(message)
-    if message.sent_at is not None:
+    is due at once with fresh attempts. A message still on its way (not given up) is left
+    alone: taking its claim away would make the sender's outcome go unrecorded and the mail go
+    out twice. Decided under the row's lock, as the sender settles its claim."""
+    message = lock_row(session, message)
+    if message.sent_at is not None or message.failed_at is None:
         return
     message.failed_at = None
     message.claimed_by = None

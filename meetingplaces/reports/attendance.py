@@ -15,6 +15,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import and_, delete, exists, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from ..database import begin_write, refusals_roll_back
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -24,7 +25,7 @@ from ..mail import queue_mail
 from ..models import User, quarter_managers
 from ..models.audit import record
 from ..models.events import Event, EventStatus
-from ..models.people import MembershipRole
+from ..models.people import Membership, MembershipRole, Organisation
 from ..models.reports import (
     ATTENDANCE_GROUPS,
     Attendance,
@@ -265,7 +266,8 @@ def _round_dates(session, keys: list[tuple]) -> dict:
         return {}
     event_ids = {event_id for event_id, _day in keys}
     return {(d.event_id, d.original_date): d for d in session.scalars(
-        select(RoundDate).where(RoundDate.event_id.in_(event_ids)))}
+        select(RoundDate).where(RoundDate.event_id.in_(event_ids))
+        .options(selectinload(RoundDate.staff)))}
 
 
 def _recipients(session, slot: AttendanceSlot) -> list[User]:
@@ -302,6 +304,9 @@ def send_reminders(session, *, now: datetime, zone: ZoneInfo, link) -> int:
                                Attendance.occurrence_date == EventDate.original_date),
                ~exists().where(AttendanceReminder.event_id == EventDate.event_id,
                                AttendanceReminder.occurrence_date == EventDate.original_date))
+        .options(selectinload(Event.proposed_by),  # _recipients, without a query per date
+                 selectinload(Event.organisation).selectinload(Organisation.memberships)
+                 .selectinload(Membership.user))
         .order_by(EventDate.starts_at)).all()
     round_dates = _round_dates(session, [(d.event_id, d.original_date) for d, _e in rows])
     queued = 0
