@@ -28,7 +28,7 @@ from sqlalchemy.orm import selectinload
 
 from ..booking.requests import keep_hold
 from ..booking.rules import Settings
-from ..database import begin_write
+from ..database import begin_write, lock_row
 from ..errors import Forbidden, InvalidInput
 from ..models.bookings import ACTIVE_OCCURRENCE_STATUSES, Occurrence
 from ..models.events import Event, EventStatus
@@ -79,8 +79,14 @@ def take_room(event: Event, room: Resource | None) -> None:
 
 def before_change(session, event: Event | None, *, placing: bool = False) -> None:
     """A change of an event in a room writes bookings: take the write lock before it starts
-    (database.begin_write), so that a refusal rolls the whole change back."""
-    if placing or event is not None and (event.resource_id or event.hold_id):
+    (database.begin_write), so that a refusal rolls the whole change back. A stored event's
+    row is locked too (and read again), so that two changes placing it in a room at once
+    cannot each make a hold: the second sees the first one's."""
+    if not (placing or event is not None and (event.resource_id or event.hold_id)):
+        return
+    if event is not None and event.id is not None:
+        lock_row(session, event)
+    else:
         begin_write(session)
 
 
